@@ -1,0 +1,27 @@
+"""mentorgraph: the open knowledge graph of peer-mentoring models in academic medicine.
+
+The public Python API (see README, "Python API"):
+
+    from mentorgraph import open_graph
+    mg = open_graph()                     # the graph built by `mentorgraph build` in dist/
+    rows = mg.query("underserved-programs").plain()
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["open_graph", "MentorGraph", "build", "__version__"]
+
+
+def __getattr__(name: str):
+    # Lazy: importing mentorgraph must stay cheap for the CLI's cold start.
+    if name in {"open_graph", "MentorGraph", "find_root", "ParameterError", "UnknownValue", "AmbiguousValue"}:
+        from . import api
+
+        return getattr(api, name)
+    if name == "build":
+        from .build import build
+
+        return build
+    raise AttributeError(name)
