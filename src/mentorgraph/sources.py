@@ -18,7 +18,7 @@ import yaml
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from .namespaces import ARTICLE_DOI, GRAPH, MG, MGO, ONTOLOGY_TERMS, STATEMENT
+from .namespaces import ARTICLE_DOI, GRAPH, MG, MGO, ONTOLOGY_TERMS, SCHEMA, STATEMENT
 from .problems import InputError, Problem, closest
 
 # Files of data/, in load order. Each is described in data/README.md.
@@ -29,8 +29,8 @@ DATA_FILES = (
     "organizations.yaml",
     "entities.yaml",
     "curation.yaml",
+    "contributions.yaml",
 )
-
 # SKOS concept schemes: which scheme each kind of concept belongs to (slugs in vocabularies.yaml).
 SCHEME_OF_CLASS = {
     "MentoringModelType": "mentoring-model-types",
@@ -42,8 +42,31 @@ SCHEME_OF_CLASS = {
 }
 
 # Keys of a curated statement whose value names an entity (object) or is text (value).
-STATEMENT_KEYS = {"subject", "predicate", "object", "value", "evidence", "quote", "source", "note"}
+STATEMENT_KEYS = {"subject", "predicate", "object", "value", "iri", "evidence", "quote", "source", "note"}
+# Mapping predicates to other datasets (issue: links to ROR, Wikidata, MeSH, funders). Never owl:sameAs:
+# under OWL RL equality would copy every statement onto the external IRI.
+MAPPING_PREDICATES = {
+    "exactMatch": SKOS.exactMatch,
+    "closeMatch": SKOS.closeMatch,
+    "broadMatch": SKOS.broadMatch,
+    "narrowMatch": SKOS.narrowMatch,
+    "relatedMatch": SKOS.relatedMatch,
+    "sameAs": SCHEMA.sameAs,
+}
+MAPPING_KEYS = {"predicate", "iri", "evidence", "quote", "source", "note"}
 EVIDENCE_KEYS = {"evidence", "quote", "source", "note"}
+# Files that may be absent (a fresh checkout has no contributions yet).
+OPTIONAL_FILES = {"contributions.yaml"}
+
+# Keys of a contributed initiative (data/contributions.yaml, written by `mentorgraph import`).
+INITIATIVE_KEYS = {"id", "class", "label", "altLabels", "acronyms", "modelType", "partOf", "offeredBy",
+                   "fundedBy", "affiliatedWith", "targetPopulation", "deliveryMode", "hostedOn", "website",
+                   "contributor", "mappings"} | EVIDENCE_KEYS
+# Which of those name other entities, and the ontology property each stands for.
+INITIATIVE_LINKS = {"modelType": "modelType", "partOf": "partOf", "offeredBy": "offeredBy",
+                    "fundedBy": "fundedBy", "affiliatedWith": "affiliatedWith",
+                    "targetPopulation": "targetPopulation", "deliveryMode": "deliveryMode", "hostedOn": "hostedOn"}
+
 CLASSES = sorted(t for t in ONTOLOGY_TERMS if t[0].isupper())
 PROPERTIES = sorted(t for t in ONTOLOGY_TERMS if t[0].islower())
 
@@ -200,6 +223,34 @@ class _Builder:
             if rec.get("note"):
                 ev.add((st, MGO.curationNote, Literal(rec["note"])))
 
+    def iri(self, file: str, rec: Any, key: str) -> URIRef | None:
+        value = rec.get(key)
+        if (not isinstance(value, str) or not value.startswith(("http://", "https://"))
+                or any(c in value for c in ' <>"{}|^`\\') or any(ord(c) < 0x21 for c in value)):
+            self.problem(file, rec, f"{key!r} must be an absolute http(s) IRI without spaces", key,
+                         value=repr(value), expected="an IRI such as https://ror.org/04q6cg820")
+            return None
+        return URIRef(value)
+
+    def mappings(self, file: str, node: URIRef, records: Any) -> None:
+        """Links to other datasets, each curated with its own evidence."""
+        if not isinstance(records, list):
+            self.problems.append(Problem(file, "'mappings' must be a list", value=repr(records)))
+            return
+        for rec in records:
+            if not self.keys(file, rec, MAPPING_KEYS, {"predicate", "iri", "evidence"}):
+                continue
+            pred = MAPPING_PREDICATES.get(rec["predicate"])
+            if pred is None:
+                hint = closest(str(rec["predicate"]), MAPPING_PREDICATES)
+                self.problem(file, rec, f"unknown mapping predicate {rec['predicate']!r}", "predicate",
+                             value=str(rec["predicate"]), expected="one of " + ", ".join(MAPPING_PREDICATES),
+                             suggestion=hint[0] if hint else None)
+                continue
+            target = self.iri(file, rec, "iri")
+            if target is not None:
+                self.curate(file, rec, [(node, pred, target)])
+
     # -- files -------------------------------------------------------------------------------
     def table(self, file: str, doc: Any) -> None:
         if not self.keys(file, doc, {"table", "types"}, {"table", "types"}):
@@ -311,7 +362,7 @@ class _Builder:
             return
         pending = []
         for rec in doc["populations"]:
-            if not self.keys(file, rec, {"id", "label", "altLabels", "broader", "definition"},
+            if not self.keys(file, rec, {"id", "label", "altLabels", "broader", "definition", "mappings"},
                              {"id", "label", "definition"}):
                 continue
             node = self.define(file, rec, rec["id"])
@@ -324,6 +375,8 @@ class _Builder:
                 self.curation.add((node, SKOS.altLabel, alt))
             for b in rec.get("broader", []):
                 pending.append((file, rec, node, b))
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
         for file, rec, node, b in pending:
             target = self.ref(file, rec, "broader", b)
             if target is not None:
@@ -335,7 +388,8 @@ class _Builder:
         orgs = ["Organization", "ProfessionalSociety", "AcademicInstitution", "Funder", "Company"]
         pending = []
         for rec in doc["organizations"]:
-            if not self.keys(file, rec, {"id", "class", "label", "altLabels", "acronyms", "parent"} | EVIDENCE_KEYS,
+            if not self.keys(file, rec, {"id", "class", "label", "altLabels", "acronyms", "parent", "mappings"}
+                             | EVIDENCE_KEYS,
                              {"id", "class", "label", "evidence"}):
                 continue
             node = self.define(file, rec, rec["id"])
@@ -353,6 +407,8 @@ class _Builder:
                 if parent is not None:
                     triples.append((node, MGO.parentOrganization, parent))
             self.curate(file, rec, triples)
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
 
     def entities(self, file: str, doc: Any) -> None:
         if not self.keys(file, doc, {"platforms", "funding-mechanisms"}, set()):
@@ -392,6 +448,11 @@ class _Builder:
                 continue
             subject = self.ref(file, rec, "subject", rec["subject"])
             pred = rec["predicate"]
+            if pred in MAPPING_PREDICATES:
+                target = self.iri(file, rec, "iri")
+                if subject is not None and target is not None:
+                    self.curate(file, rec, [(subject, MAPPING_PREDICATES[pred], target)])
+                continue
             if pred not in PROPERTIES:
                 hint = closest(str(pred), PROPERTIES)
                 self.problem(file, rec, f"unknown property {pred!r}", "predicate", value=str(pred),
@@ -407,6 +468,40 @@ class _Builder:
                 continue
             self.curate(file, rec, [(subject, MGO[pred], obj)])
 
+    def contributions(self, file: str, doc: Any) -> None:
+        """Initiatives contributed beyond Table 1: all curation, each record with its evidence."""
+        if not self.keys(file, doc, {"initiatives"}, {"initiatives"}):
+            return
+        defined = []
+        for rec in doc["initiatives"] or []:
+            if not self.keys(file, rec, INITIATIVE_KEYS, {"id", "class", "label", "modelType", "evidence"}):
+                continue
+            node = self.define(file, rec, rec["id"])
+            initiatives = [c for c in CLASSES if c in _INITIATIVE_CLASSES]
+            cls = self.cls(file, rec, rec["class"], initiatives)
+            label = self.text(file, rec, "label")
+            if node is not None and cls is not None and label is not None:
+                defined.append((rec, node, cls, label))
+        for rec, node, cls, label in defined:
+            triples = [(node, RDF.type, cls), (node, RDFS.label, label)]
+            triples += [(node, SKOS.altLabel, alt) for alt in self.texts(file, rec, "altLabels")]
+            triples += [(node, MGO.acronym, a) for a in self.texts(file, rec, "acronyms")]
+            for key, prop in INITIATIVE_LINKS.items():
+                values = rec.get(key, [])
+                for value in values if isinstance(values, list) else [values]:
+                    target = self.ref(file, rec, key, value)
+                    if target is not None:
+                        triples.append((node, MGO[prop], target))
+            if "website" in rec:
+                site = self.iri(file, rec, "website")
+                if site is not None:
+                    triples.append((node, MGO.website, site))
+            if rec.get("contributor"):
+                triples.append((node, DCTERMS.contributor, Literal(str(rec["contributor"]))))
+            self.curate(file, rec, triples)
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
+
     def ref(self, file: str, rec: Any, key: str, slug: Any) -> URIRef | None:
         """Resolve a reference to an id defined anywhere in data/ (defined before or after)."""
         if not isinstance(slug, str) or slug not in self.ids:
@@ -415,6 +510,11 @@ class _Builder:
                          expected="the id of an entity defined in data/", suggestion=hint[0] if hint else None)
             return None
         return MG[slug]
+
+
+_INITIATIVE_CLASSES = {"Initiative", "Program", "ProgramUmbrella", "Seminar", "Conference", "Council", "Forum",
+                       "PeerGroup", "OnlineGroup", "GrantProgram", "Platform", "InformalArrangement",
+                       "InstitutionalPrograms"}
 
 
 def _is_slug(s: str) -> bool:
@@ -449,6 +549,7 @@ def load_sources(root: Path, extra: list[tuple[str, Any]] | None = None) -> Sour
         "organizations.yaml": b.organizations,
         "entities.yaml": b.entities,
         "curation.yaml": b.statements,
+        "contributions.yaml": b.contributions,
     }
     docs = []
     for display, path in iter_data_files(root):
@@ -457,14 +558,19 @@ def load_sources(root: Path, extra: list[tuple[str, Any]] | None = None) -> Sour
         except InputError as exc:
             b.problems.extend(exc.problems)
         except FileNotFoundError:
-            b.problems.append(Problem(display, "file not found", expected="the curated data file"))
+            if path.name not in OPTIONAL_FILES:
+                b.problems.append(Problem(display, "file not found", expected="the curated data file"))
     # Define every id before resolving references, so files may refer to each other in any order.
     order = {"table1.yaml": 0, "vocabularies.yaml": 1, "populations.yaml": 2, "organizations.yaml": 3,
-             "entities.yaml": 4, "curation.yaml": 5}
+             "entities.yaml": 4, "contributions.yaml": 5, "curation.yaml": 6}
     for display, handler, doc in sorted(docs, key=lambda d: order[d[0].rsplit("/", 1)[-1]]):
         handler(display, doc)
-    for display, doc in extra or []:
-        (b.organizations if "organizations" in doc else b.statements)(display, doc)
+    # Contributions under validation: organizations first, so initiatives may refer to them.
+    for key, handler in (("organizations", b.organizations), ("initiatives", b.contributions),
+                         ("statements", b.statements)):
+        for display, doc in extra or []:
+            if key in doc:
+                handler(display, {key: doc[key]})
     if b.problems:
         raise InputError(b.problems)
     return Sources(ds, b.origins)
