@@ -13,6 +13,7 @@ an ambiguous one raises AmbiguousValue with the candidates.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +77,28 @@ def kind_words(kind: str) -> str:
     if kind == "text":
         return "some text"
     if kind == "any":
-        return "an entity of the graph"
-    return "a " + kind.split(":", 1)[-1] + " of the graph, by label, acronym, CURIE or IRI"
+        return "an entity of the graph, by label, acronym, CURIE or IRI"
+    local = kind.split(":", 1)[-1]
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", local).lower()
+    article = "an" if words[0] in "aeiou" else "a"
+    return f"{article} {words} of the graph, by label, acronym, CURIE or IRI"
+
+
+def locate_syntax_error(message: str, text: str, offset_lines: int = 0) -> str:
+    """Rewrite an engine's 'error at LINE:COLUMN' so it points into the user's text, with the token."""
+    m = re.search(r"at (\d+):(\d+)", message) or re.search(r"line:?\s*(\d+),?\s*col:?\s*(\d+)", message)
+    if not m:
+        return message
+    line, col = int(m.group(1)) - offset_lines, int(m.group(2))
+    lines = text.splitlines() or [""]
+    if not 1 <= line <= len(lines):
+        return message
+    src = lines[line - 1]
+    token = re.match(r"\S+", src[col - 1:]) if col - 1 < len(src) else None
+    detail = re.sub(r"^.*?at \d+:\d+:?\s*", "", message)
+    found = f"at {token.group(0)!r}" if token else "at the end of the line"
+    return (f"syntax error at line {line}, column {col}, {found}: {detail}\n"
+            f"  {src}\n  {' ' * (col - 1)}^")
 
 
 @dataclass
@@ -99,7 +120,11 @@ class MentorGraph:
     def sparql(self, text: str, prefixes: bool = True) -> Result:
         """Run a read-only SPARQL query (prefixes predeclared). Updates and SERVICE are refused."""
         check_query(text, allowed_graphs={iris.GRAPH + g for g in iris.GRAPH_NAMES})
-        return self.engine.query(iris.sparql_prologue() + text if prefixes else text)
+        prologue = iris.sparql_prologue() if prefixes else ""
+        try:
+            return self.engine.query(prologue + text)
+        except EngineError as exc:
+            raise EngineError(locate_syntax_error(str(exc), text, prologue.count("\n"))) from None
 
     # -- canned questions -------------------------------------------------------------------------
     def query(self, name: str, **params: str) -> Result:

@@ -1,0 +1,205 @@
+"""Upload the build's named graphs to a triple store with the SPARQL 1.1 Graph Store HTTP Protocol.
+
+Each named graph is sent with `PUT <graph store>?graph=<IRI>` (indirect graph identification, SPARQL
+1.1 Graph Store HTTP Protocol, sections 4.2 and 5.3): PUT replaces the graph's content, so pushing
+the same build twice leaves the store as after one push. Bodies are N-Triples sent as text/turtle:
+N-Triples is a subset of Turtle (RDF 1.1 Turtle, section 2), and text/turtle is the one syntax
+every store's graph store endpoint accepts (Oxigraph, Fuseki, GraphDB, Virtuoso).
+
+Only pyoxigraph and the standard library are imported: no rdflib on this path.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import iris
+
+CONTENT_TYPE = "text/turtle; charset=utf-8"
+EXCERPT = 300  # characters of an error response body worth showing
+
+
+class PushError(Exception):
+    """Pushing could not start (no build, no graph store URL, unreachable store)."""
+
+
+@dataclass
+class Graph:
+    """One named graph of the build, serialized for upload."""
+
+    iri: str
+    triples: int
+    body: bytes
+
+
+@dataclass
+class Failure:
+    graph: str
+    url: str
+    status: int | None
+    reason: str
+    excerpt: str
+
+    def __str__(self) -> str:
+        what = f"HTTP {self.status} {self.reason}" if self.status is not None else self.reason
+        text = f"graph <{self.graph}>: PUT {self.url} failed: {what}"
+        return text + (f"\n    response: {self.excerpt}" if self.excerpt else "")
+
+
+@dataclass
+class Outcome:
+    """What a push did: graphs sent, failures, and the store's own counts after the push."""
+
+    pushed: list[Graph] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def graphs_from_nquads(data: bytes) -> list[Graph]:
+    """Split N-Quads into one N-Triples document per named graph, mentorgraph's graphs first.
+
+    Triples in the default graph are refused: every mentorgraph triple lives in a named graph, and a
+    store's default graph is often the union of its named graphs (docs/triple-stores.md).
+    """
+    import pyoxigraph as ox
+
+    by_graph: dict[str, list] = {}
+    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            raise PushError(f"the N-Quads hold a triple outside any named graph: {quad.triple}")
+        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+    own = [iris.GRAPH + name for name in iris.GRAPH_NAMES]
+    order = [g for g in own if g in by_graph] + sorted(set(by_graph) - set(own))
+    return [Graph(g, len(by_graph[g]), ox.serialize(by_graph[g], format=ox.RdfFormat.N_TRIPLES))
+            for g in order]
+
+
+def load_build(out: Path) -> list[Graph]:
+    """The named graphs of the build in `out` (from mentorgraph.nq, which holds every graph)."""
+    path = out / "mentorgraph.nq"
+    if not path.is_file():
+        raise PushError(f"no built graph at {path}; run `mentorgraph build --out {out}` first")
+    return graphs_from_nquads(path.read_bytes())
+
+
+# Where each store family serves the Graph Store Protocol, given its query endpoint
+# (docs/triple-stores.md lists the sources). Anything else needs --graph-store.
+def guess_graph_store(endpoint: str, authenticated: bool = False) -> str | None:
+    """The graph store URL that goes with a SPARQL query endpoint of a known store, or None."""
+    parts = urllib.parse.urlsplit(endpoint)
+    path = parts.path.rstrip("/")
+    segments = path.split("/")
+    if path == "/query":  # Oxigraph server: /query, /update, /store
+        new = "/store"
+    elif path == "/sparql":  # Virtuoso: /sparql and /sparql-graph-crud[-auth]
+        new = "/sparql-graph-crud-auth" if authenticated else "/sparql-graph-crud"
+    elif len(segments) == 3 and segments[1] == "repositories":  # GraphDB / RDF4J: /repositories/ID
+        new = path + "/rdf-graphs/service"
+    elif len(segments) == 3 and segments[2] in ("query", "sparql"):  # Fuseki: /DATASET/query
+        new = f"/{segments[1]}/data"
+    else:
+        return None
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new, "", ""))
+
+
+@dataclass
+class Credentials:
+    """How to authenticate: a user and password (Basic or Digest, as the store asks) or a header."""
+
+    user: str | None = None
+    password: str | None = None
+    authorization: str | None = None
+
+
+def _opener(creds: Credentials | None) -> urllib.request.OpenerDirector:
+    handlers: list = []
+    if creds and creds.user is not None:
+        # The store's 401 challenge picks Basic or Digest (Virtuoso's -auth endpoints use Digest).
+        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        mgr.add_password(None, "http://", creds.user, creds.password or "")
+        mgr.add_password(None, "https://", creds.user, creds.password or "")
+        handlers += [urllib.request.HTTPBasicAuthHandler(mgr), urllib.request.HTTPDigestAuthHandler(mgr)]
+    return urllib.request.build_opener(*handlers)
+
+
+def _headers(creds: Credentials | None, extra: dict[str, str]) -> dict[str, str]:
+    headers = dict(extra)
+    if creds and creds.authorization:
+        headers["Authorization"] = creds.authorization
+    return headers
+
+
+def _excerpt(body: bytes) -> str:
+    text = " ".join(body.decode("utf-8", "replace").split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + " ..."
+
+
+def put_graph(graph_store: str, graph: Graph, creds: Credentials | None = None,
+              timeout: float = 600.0) -> Failure | None:
+    """PUT one graph; None on success (any 2xx), else the failure with status and body excerpt."""
+    url = graph_store + ("&" if "?" in graph_store else "?") + urllib.parse.urlencode({"graph": graph.iri})
+    req = urllib.request.Request(url, data=graph.body, method="PUT",
+                                 headers=_headers(creds, {"Content-Type": CONTENT_TYPE}))
+    try:
+        with _opener(creds).open(req, timeout=timeout) as resp:
+            resp.read()
+    except urllib.error.HTTPError as exc:
+        return Failure(graph.iri, url, exc.code, exc.reason or "", _excerpt(exc.read()))
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise PushError(f"cannot reach the graph store {graph_store}: {reason}") from None
+    return None
+
+
+def push(graphs: list[Graph], graph_store: str, creds: Credentials | None = None,
+         progress: Callable[[int, Graph, Failure | None, float], None] | None = None) -> Outcome:
+    """PUT every graph in turn; an HTTP failure is recorded and the next graph is still tried."""
+    outcome = Outcome()
+    t0 = time.perf_counter()
+    for i, graph in enumerate(graphs):
+        t = time.perf_counter()
+        failure = put_graph(graph_store, graph, creds)
+        if failure is None:
+            outcome.pushed.append(graph)
+        else:
+            outcome.failures.append(failure)
+        if progress:
+            progress(i, graph, failure, time.perf_counter() - t)
+    outcome.seconds = time.perf_counter() - t0
+    return outcome
+
+
+def store_counts(endpoint: str, graphs: list[str], creds: Credentials | None = None,
+                 timeout: float = 120.0) -> tuple[dict[str, int], bool]:
+    """Triples per named graph as the store reports them, and whether its default graph is their union.
+
+    The canned queries match triples without GRAPH, so they need the union default graph.
+    """
+    values = " ".join(f"<{g}>" for g in graphs)
+    counts = _select(endpoint, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                               f"GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g", creds, timeout)
+    found = {row["g"]["value"]: int(row["n"]["value"]) for row in counts}
+    probe = _select(endpoint, f"SELECT ?s WHERE {{ ?s a <{iris.MGO}Table> }} LIMIT 1", creds, timeout)
+    return found, bool(probe)
+
+
+def _select(endpoint: str, text: str, creds: Credentials | None, timeout: float) -> list[dict]:
+    req = urllib.request.Request(endpoint, data=text.encode("utf-8"), method="POST", headers=_headers(
+        creds, {"Content-Type": "application/sparql-query; charset=utf-8",
+                "Accept": "application/sparql-results+json"}))
+    try:
+        with _opener(creds).open(req, timeout=timeout) as resp:
+            return json.loads(resp.read())["results"]["bindings"]
+    except urllib.error.HTTPError as exc:
+        raise PushError(f"{endpoint} answered HTTP {exc.code} {exc.reason}: {_excerpt(exc.read())}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise PushError(f"cannot reach {endpoint}: {getattr(exc, 'reason', exc)}") from None
+    except (ValueError, KeyError) as exc:
+        raise PushError(f"{endpoint} did not answer with SPARQL JSON results: {exc}") from None
