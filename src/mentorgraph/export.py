@@ -86,7 +86,12 @@ def _sort_jsonld(value):
     """Sort JSON-LD arrays that are sets (everything but @list) and node objects, recursively."""
     if isinstance(value, list):
         items = [_sort_jsonld(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+
+        def key(v):
+            node_id = v.get("id", v.get("@id", "")) if isinstance(v, dict) else ""
+            return (str(node_id), json.dumps(v, sort_keys=True, ensure_ascii=False))
+
+        return sorted(items, key=key)
     if isinstance(value, dict):
         return {k: (v if k == "@list" else _sort_jsonld(v)) for k, v in value.items()}
     return value
@@ -112,6 +117,20 @@ def canonical_dataset(ds: Dataset) -> Dataset:
     return out
 
 
+def render_trig(ds: Dataset) -> bytes:
+    """TriG with the named graphs in a fixed order, each body written by the Turtle serializer."""
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in iris.PREFIXES.items())
+    parts = [prefixes]
+    for name in iris.GRAPH_NAMES:
+        g = _bind(Graph())
+        for t in ds.graph(GRAPH[name]):
+            g.add(t)
+        body = g.serialize(format="turtle")
+        body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix")).strip("\n")
+        parts.append(f"\n<{iris.GRAPH}{name}> {{\n{body}\n}}\n")
+    return "".join(parts).encode("utf-8")
+
+
 def render_all(ds: Dataset, context: Mapping, ontology_text: bytes, report: Graph) -> dict[str, bytes]:
     """Every export file's bytes, keyed by file name."""
     union = data_union(ds)
@@ -121,7 +140,7 @@ def render_all(ds: Dataset, context: Mapping, ontology_text: bytes, report: Grap
         "mentorgraph.nt": sorted_lines(union.serialize(format="nt")),
         "mentorgraph.jsonld": render_jsonld(union, context["@context"]),
         "context.jsonld": (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        "mentorgraph.trig": canon.serialize(format="trig").encode("utf-8"),
+        "mentorgraph.trig": render_trig(canon),
         "mentorgraph.nq": sorted_lines(canon.serialize(format="nquads")),
         "ontology.ttl": ontology_text,
         "validation-report.ttl": _bind(_canonical(report)).serialize(format="turtle").encode("utf-8"),

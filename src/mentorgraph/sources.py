@@ -80,12 +80,18 @@ class LocatedDict(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
-        mapping = LocatedDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.column = node.start_mark.column + 1
-        mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-        return mapping
+    """A SafeLoader whose mappings remember where they are (for error messages)."""
+
+
+def _located_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
+    mapping = LocatedDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.column = node.start_mark.column + 1
+    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+    return mapping
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _located_mapping)
 
 
 def read_yaml(path: Path, display: str | None = None) -> Any:

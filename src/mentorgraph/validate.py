@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SH
 
 
@@ -68,6 +68,21 @@ def _short(g: Graph, term) -> str:
     return str(term)
 
 
+def _path(results: Graph, data: Graph, path) -> str:
+    """A result path in SPARQL property-path syntax (inverse paths as ^p)."""
+    if isinstance(path, BNode):
+        inverse = results.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + _short(data, inverse)
+    return _short(data, path)
+
+
+def _node_shape(shapes: Graph, shape):
+    """The named node shape a result came from (a property shape's parent node shape)."""
+    parent = shapes.value(predicate=SH.property, object=shape)
+    return parent if parent is not None else shape
+
+
 def validate(data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = None) -> Report:
     """Validate `data` against `shapes`; never raises for invalid data, returns the report."""
     conforms, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
@@ -82,10 +97,10 @@ def validate(data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = Non
         violations.append(Violation(
             focus=str(focus),
             label=str(label) if label is not None else str(focus).rsplit("/", 1)[-1],
-            path=_short(data, path),
+            path=_path(results, data, path),
             message=" ".join(messages),
             value=_short(data, value),
-            shape=_short(shapes, results.value(r, SH.sourceShape)),
+            shape=_short(shapes, _node_shape(shapes, results.value(r, SH.sourceShape))),
             severity=_short(results, results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
             source=(origins or {}).get(focus, ""),
         ))
