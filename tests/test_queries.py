@@ -1,0 +1,409 @@
+"""The canned competency questions: answers written from Table 1 by hand (or derived from the
+published columns in data/source/table1-columns.md), the same on rdflib and pyoxigraph, through the
+CLI and the Python API."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from mentorgraph.api import AmbiguousValue, ParameterError, UnknownValue
+from mentorgraph.cli import main
+
+REQUIRED = ["types", "type-profile", "programs-by-type", "underserved-programs", "programs-by-population",
+            "programs-by-sponsor", "sponsors", "multi-type-sponsors", "programs-by-mode", "shared-attributes",
+            "compare-types", "search", "grants-and-funders", "platforms", "provenance"]
+
+
+def labels(res, col="label"):
+    return Counter(r[col] for r in res.plain())
+
+
+def example_params(q):
+    return {p.name: p.example for p in q.params}
+
+
+def normalized(res):
+    """Rows as a sorted multiset; GROUP_CONCAT lists (no fixed order) split and sorted."""
+    rows = []
+    for r in res.plain():
+        rows.append(tuple(sorted((k, tuple(sorted(v.split("; "))) if isinstance(v, str) and "; " in v else v)
+                                 for k, v in r.items())))
+    return sorted(rows, key=repr)
+
+
+# -- the catalogue itself ---------------------------------------------------------------------------
+
+def test_required_questions_are_in_the_catalogue(mg):
+    assert set(REQUIRED) <= set(mg.catalogue)
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_each_query_documents_its_question_params_and_columns(mg, name):
+    q = mg.catalogue[name]
+    assert q.question.endswith("?")
+    assert q.columns, "the header lists the result columns"
+    for p in q.params:
+        assert p.meaning and p.example
+
+
+def test_declared_columns_are_the_result_columns(mg):
+    for name, q in mg.catalogue.items():
+        res = mg.query(name, **example_params(q))
+        assert [c.name for c in q.columns] == res.variables, name
+
+
+def test_entity_lists_return_item_and_label(mg):
+    for name, q in mg.catalogue.items():
+        cols = [c.name for c in q.columns]
+        if "item" in cols:
+            assert "label" in cols, name
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED + ["table1-bullets", "table1-caption", "populations",
+                                                    "curation-gaps"]))
+def test_same_answers_on_rdflib_and_pyoxigraph(mg, mg_rdflib, name):
+    q = mg.catalogue[name]
+    a = mg.query(name, **example_params(q))
+    b = mg_rdflib.query(name, **example_params(q))
+    assert normalized(a) == normalized(b)
+    assert a.rows, f"{name} with its example parameters should answer something"
+
+
+# -- answers from the table ---------------------------------------------------------------------------
+
+def count_examples(examples):
+    return sum(1 + len(children) for _, children in examples)
+
+
+def test_types(mg, table1):
+    rows = mg.query("types").plain()
+    assert [r["label"] for r in rows] == [t["type"] for t in table1]
+    assert [r["position"] for r in rows] == list(range(1, 8))
+    for r, t in zip(rows, table1):
+        assert (r["examples"], r["strengths"], r["weaknesses"]) == (
+            count_examples(t["examples"]), len(t["strengths"]), len(t["weaknesses"])), t["type"]
+
+
+@pytest.mark.parametrize("type_", ["Social media", "social MEDIA", "mg:social-media",
+                                   "https://w3id.org/mentorgraph/id/social-media"])
+def test_type_profile(mg, table1, type_):
+    rows = mg.query("type-profile", type=type_).plain()
+    social = table1[4]
+    assert [(r["kind"], r["label"]) for r in rows] == (
+        [("strength", s) for s in social["strengths"]] + [("weakness", w) for w in social["weaknesses"]])
+
+
+def test_programs_by_type_lists_every_bullet_with_its_parent(mg, table1):
+    trainees = table1[2]
+    expected = Counter()
+    for label, children in trainees["examples"]:
+        expected[(label, trainees["type"])] += 1
+        for child in children:
+            expected[(child, label)] += 1
+    rows = mg.query("programs-by-type", type="Programs for trainees").plain()
+    assert Counter((r["label"], r["parentLabel"]) for r in rows if r["inTable"]) == expected
+    assert all(r["inTable"] for r in rows)
+
+
+def test_programs_by_type_delivery_mode_headings_are_not_programs(mg):
+    rows = {r["label"]: r for r in mg.query("programs-by-type", type="Programs for trainees").plain()}
+    for heading in ("In-person", "Online", "Hybrid"):
+        assert rows[heading]["class"].endswith("#DeliveryMode")
+
+
+UNDERSERVED = {  # by hand: the entries whose names name women, minorities, diversity or mothers
+    "Minority Faculty Leadership Development Seminar": "Racial and ethnic minorities",
+    "Mid-Career Minority Faculty Leadership Seminar": "Racial and ethnic minorities",
+    "Mid-Career Women Faculty Leadership Development Seminar": "Women",
+    "Brandeis C-Change Mentoring Leadership Institute, Early Career Women Faculty Leadership Development Seminar":
+        "Women",
+    "Women in Endocrinology": "Women",
+    "American Diabetes Association Women\u2019s Interprofessional Network": "Women",
+    "American Heart Association Women\u2019s Leadership Council": "Women",
+    "FORWARD minority program": "Racial and ethnic minorities",
+    "Women\u2019s Leadership conference": "Women",
+    "Diversity Leadership": "Underrepresented groups in academic medicine",
+    "Women Leading Neurology": "Women",
+    "Women in Bone and Mineral Research Committee": "Women",
+    "Physician Mom\u2019s Group": "Mothers",
+    "Academic Research Moms": "Mothers",
+    "SWIMS: Supporting Women in the Medical Sciences": "Women",
+}
+
+
+def test_underserved_programs(mg):
+    rows = mg.query("underserved-programs").plain()
+    assert {r["label"]: r["populationLabel"] for r in rows} == UNDERSERVED
+    assert len(rows) == len(UNDERSERVED)
+
+
+def test_programs_by_population_includes_narrower_populations(mg):
+    women = labels(mg.query("programs-by-population", population="women"))
+    assert set(women) == {k for k, v in UNDERSERVED.items() if v in ("Women", "Mothers")}
+    trainees = labels(mg.query("programs-by-population", population="Trainees"))
+    expected = {  # every entry under "Programs for trainees", and the grants whose names say training
+        "Endocrine Society Early Career Forum", "American Diabetes Association Focus on Fellow",
+        "Endocrine Fellow Foundation Research Forum", "American Gastroenterology Association",
+        "American College of Rheumatology", "American Association Study of Liver Disease",
+        "American Academy of Pediatrics Section on Trainees",
+        "Society of General Internal Medicine Student-Resident-Fellow Forum",
+        "Androgen Excess\u2013Polycystic Ovary Syndrome", "KL2 and K12 training grants", "NIDDK K trainee program"}
+    assert set(trainees) == expected
+
+
+@pytest.mark.parametrize("sponsor,expected", [
+    ("American College of Rheumatology", ["American College of Rheumatology"] * 2 + [
+        "CARMA\u2014Creating Adult Rheumatology Mentorship in Academia",
+        "AMIGO\u2014The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists"]),
+    ("ACR", None),
+    ("american college of rheumatology", None),
+    ("American Gastroenterology Association", ["American Gastroenterology Association"] * 2 + [
+        "Future Leaders Program", "FORWARD minority program", "Women\u2019s Leadership conference"]),
+    ("CARRA", ["AMIGO\u2014The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists"]),
+    ("NIH", ["KL2 and K12 training grants", "NIDDK K trainee program"]),
+    ("Association of American Medical Colleges", ["Association of American Medical Colleges",
+        "Leadership and Management Foundations for Academic Medicine and Science",
+        "Minority Faculty Leadership Development Seminar", "Mid-Career Minority Faculty Leadership Seminar",
+        "Mid-Career Women Faculty Leadership Development Seminar",
+        "Graduate Medical Education Leadership Development Certificate Program",
+        "Leading Information Technology in Academic Medicine Program"]),
+])
+def test_programs_by_sponsor(mg, sponsor, expected):
+    if expected is None:  # same answer as the canonical name
+        expected = list(labels(mg.query("programs-by-sponsor", sponsor="American College of Rheumatology")).elements())
+    assert labels(mg.query("programs-by-sponsor", sponsor=sponsor)) == Counter(expected)
+
+
+def test_sponsors(mg):
+    rows = {r["label"]: r for r in mg.query("sponsors").plain()}
+    assert rows["American College of Rheumatology"]["initiatives"] == 4
+    assert rows["Association of American Medical Colleges"]["initiatives"] == 7
+    assert set(rows["Endocrine Society"]["types"].split("; ")) == {
+        "Programs within professional organizations", "Programs for trainees"}
+    assert "Meta (United States)" not in rows  # operating a platform is not sponsoring a program
+
+
+def test_multi_type_sponsors(mg):
+    """Issue 2: the Endocrine Society, the ADA, the ACR and the gastroenterology association appear under two types."""
+    rows = mg.query("multi-type-sponsors").plain()
+    assert {r["label"] for r in rows} == {"Endocrine Society", "American Diabetes Association",
+                                           "American College of Rheumatology",
+                                           "American Gastroenterological Association"}
+    assert all(r["typeCount"] == 2 for r in rows)
+
+
+@pytest.mark.parametrize("mode,expected_from", [("In-person", "In-person"), ("Hybrid", "Hybrid"), ("online", "Online")])
+def test_programs_by_mode(mg, table1, mode, expected_from):
+    trainees = dict(table1[2]["examples"])
+    expected = set(trainees[expected_from])
+    if expected_from == "Online":  # social media are online by nature (curated, evidence: table row)
+        expected |= {label for label, _ in table1[4]["examples"]}
+    assert set(labels(mg.query("programs-by-mode", mode=mode))) == expected
+
+
+def test_shared_attributes(mg, table1):
+    seen: dict[tuple[str, str], set[str]] = {}
+    for t in table1:
+        for kind, col in (("strength", "strengths"), ("weakness", "weaknesses")):
+            for text in t[col]:
+                seen.setdefault((text, kind), set()).add(t["type"])
+    expected = {k: v for k, v in seen.items() if len(v) > 1}
+    rows = mg.query("shared-attributes").plain()
+    assert {(r["label"], r["kind"]): set(r["types"].split("; ")) for r in rows} == expected
+    assert ("Can target underserved populations", "strength") in expected
+
+
+def test_compare_types(mg, table1):
+    a, b = table1[0], table1[6]
+    rows = mg.query("compare-types", a=a["type"], b=b["type"]).plain()
+    expected = []
+    for kind, col in (("strength", "strengths"), ("weakness", "weaknesses")):
+        for i in range(max(len(a[col]), len(b[col]))):
+            expected.append((kind, i + 1, a[col][i] if i < len(a[col]) else None,
+                             b[col][i] if i < len(b[col]) else None))
+    assert [(r["kind"], r["position"], r["aLabel"], r["bLabel"]) for r in rows] == expected
+
+
+def test_search_is_case_and_accent_insensitive(mg):
+    womens = {"American Diabetes Association Women\u2019s Interprofessional Network",
+              "American Heart Association Women\u2019s Leadership Council", "Women\u2019s Leadership conference"}
+    for text in ("Women\u2019s", "women's", "W\u00d3MEN\u2019S", "w\u00f3men's"):
+        assert set(labels(mg.query("search", text=text))) == womens, text
+
+
+def test_search_finds_acronyms_and_alternative_labels(mg):
+    rows = mg.query("search", text="elam").plain()
+    assert "Executive Leadership in Academic Medicine (ELAM)" in {r["label"] for r in rows}
+    rows = mg.query("search", text="Gastroenterology Association").plain()
+    found = {(r["label"], r["classLabel"]) for r in rows}
+    assert ("American Gastroenterological Association", "Professional society") in found  # via the table's spelling
+
+
+def test_search_text_is_bound_safely(mg):
+    """A parameter is a literal, never query text: quotes and braces match nothing and break nothing."""
+    assert mg.query("search", text='x" } UNION { ?item ?p ?label } #').rows == []
+
+
+def test_grants_and_funders(mg):
+    rows = mg.query("grants-and-funders").plain()
+    got = {(r["label"], r["mechanismLabel"], r["funderLabel"]) for r in rows}
+    assert got == {("KL2 and K12 training grants", "KL2", "National Institutes of Health"),
+                   ("KL2 and K12 training grants", "K12", "National Institutes of Health"),
+                   ("NIDDK K trainee program", None,
+                    "National Institute of Diabetes and Digestive and Kidney Diseases"),
+                   ("Doris Duke Clinical Scientist Development Award", None, "Doris Duke Charitable Foundation")}
+
+
+def test_platforms(mg, table1):
+    rows = mg.query("platforms").plain()
+    platforms = {r["label"] for r in rows}
+    assert {"Twitter", "Reddit", "Doximity", "KevinMD", "LinkedIn", "Professional listservs", "Facebook"} == platforms
+    hosted = {r["groupLabel"] for r in rows if r["label"] == "Facebook"}
+    assert hosted == {"Closed Facebook groups", "Physician Mom\u2019s Group", "Academic Research Moms"}
+    facebook = {r["operatorLabel"] for r in rows if r["label"] == "Facebook"}
+    assert facebook == {"Meta (United States)"}  # the platform is operated by, not equal to, the company
+
+
+def test_provenance_tells_article_curation_and_inference_apart(mg):
+    rows = mg.query("provenance", item="SWIMS").plain()
+    by = {(r["property"].rsplit("#", 1)[-1], str(r["value"])): r for r in rows}
+    assert by[("label", "SWIMS: Supporting Women in the Medical Sciences")]["source"] == "article"
+    women = by[("targetPopulation", "https://w3id.org/mentorgraph/id/women")]
+    assert (women["source"], women["evidenceKind"], women["quote"]) == ("curation", "Entry name", "Women")
+    cu = by[("affiliatedWith", "https://w3id.org/mentorgraph/id/university-of-colorado-anschutz-medical-campus")]
+    assert cu["cited"] == "https://doi.org/10.1136/jim-2020-001391"
+    assert by[("servesPopulation", "https://w3id.org/mentorgraph/id/underrepresented-in-academic-medicine")][
+        "source"] == "inference"
+
+
+# -- parameters ----------------------------------------------------------------------------------------
+
+def test_unknown_value_lists_the_closest(mg):
+    with pytest.raises(UnknownValue) as exc:
+        mg.query("type-profile", type="Formal mentoring program")
+    assert exc.value.suggestions[0] == "Formal mentoring programs"
+
+
+def test_ambiguous_value_lists_candidates(mg):
+    with pytest.raises(AmbiguousValue) as exc:
+        mg.query("provenance", item="American College of Rheumatology")
+    iris = {iri for iri, _ in exc.value.candidates}
+    assert "https://w3id.org/mentorgraph/id/american-college-of-rheumatology" in iris
+    assert "https://w3id.org/mentorgraph/id/acr-programs" in iris
+
+
+def test_missing_and_unexpected_parameters(mg):
+    with pytest.raises(ParameterError, match="needs parameter 'type'"):
+        mg.query("type-profile")
+    with pytest.raises(ParameterError, match="no parameter 'colour'"):
+        mg.query("types", colour="red")
+    with pytest.raises(ParameterError, match="did you mean"):
+        mg.query("type-profiles", type="x")
+
+
+# -- CLI -----------------------------------------------------------------------------------------------
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_queries_lists_the_catalogue(capsys, mg):
+    code, out, _ = run(capsys, "queries")
+    assert code == 0
+    for name in REQUIRED:
+        assert f"\n{name}\n" in f"\n{out}"
+    assert "--param sponsor=" in out
+
+
+def test_cli_query_json_is_sparql_results_json(built, capsys):
+    code, out, _ = run(capsys, "query", "multi-type-sponsors", "--format", "json", "--out", str(built))
+    doc = json.loads(out)
+    assert doc["head"]["vars"] == ["item", "label", "typeCount", "types"]
+    b = doc["results"]["bindings"][0]
+    assert b["item"]["type"] == "uri"
+    assert b["typeCount"] == {"type": "literal", "value": "2",
+                              "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+
+
+def test_cli_query_csv_and_tsv_follow_the_spec(built, capsys):
+    code, out, _ = run(capsys, "query", "shared-attributes", "--format", "csv", "--out", str(built))
+    assert out.startswith("label,kind,typeCount,types\r\n")
+    code, out, _ = run(capsys, "query", "type-profile", "-p", "type=Grant based", "--format", "tsv",
+                       "--out", str(built))
+    lines = out.splitlines()
+    assert lines[0] == "?kind\t?item\t?label\t?position"
+    assert lines[1].split("\t")[1] == "<https://w3id.org/mentorgraph/id/grant-more-personalized>"
+    assert lines[1].split("\t")[2] == '"More personalized"'
+
+
+def test_cli_table_format_shows_labels_not_iris(built, capsys):
+    code, out, _ = run(capsys, "query", "underserved-programs", "--out", str(built))
+    assert code == 0
+    assert "https://" not in out
+    assert "Women in Endocrinology" in out and "(15 rows)" in out
+
+
+def test_cli_unknown_value_exits_2_with_suggestions(built, capsys):
+    code, _, err = run(capsys, "query", "programs-by-sponsor", "-p", "sponsor=American Colege of Rheumatology",
+                       "--out", str(built))
+    assert code == 2
+    assert "unknown sponsor" in err and "American College of Rheumatology" in err
+
+
+def test_cli_ambiguous_value_exits_2(built, capsys):
+    code, _, err = run(capsys, "query", "provenance", "-p", "item=American College of Rheumatology",
+                       "--out", str(built))
+    assert code == 2 and "ambiguous" in err
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { mg:a mg:b mg:c }", "DELETE WHERE { ?s ?p ?o }",
+                                    "LOAD <http://127.0.0.1:9/x.ttl>", "DROP ALL", "CLEAR DEFAULT"])
+def test_cli_sparql_refuses_updates(built, capsys, update):
+    code, _, err = run(capsys, "sparql", update, "--out", str(built))
+    assert code == 2 and "SPARQL Update is not allowed" in err
+
+
+def test_cli_sparql_refuses_service(built, capsys):
+    code, _, err = run(capsys, "sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                       "--out", str(built))
+    assert code == 2 and "SERVICE" in err
+
+
+def test_keywords_inside_labels_are_not_mistaken_for_updates(built, capsys):
+    code, out, _ = run(capsys, "sparql", 'ASK { ?s rdfs:label "INSERT DATA { LOAD }" }', "--out", str(built))
+    assert code == 0 and out.strip() == "no"
+
+
+def test_cli_sparql_syntax_error_shows_line_column_and_token(built, capsys):
+    query = "SELECT ?x WHERE {\n  ?x a mgo:Seminar ;\n     rdfs:label ?l ?? }"
+    code, _, err = run(capsys, "sparql", query, "--out", str(built), "--engine", "rdflib")
+    assert code == 2
+    assert "line 3, column 20" in err and "'??'" in err
+
+
+def test_cli_sparql_predeclares_prefixes_and_reads_stdin(built, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT ?s WHERE { ?s a mgo:Seminar }"))
+    code, out, _ = run(capsys, "sparql", "-", "--format", "csv", "--out", str(built))
+    assert code == 0
+    assert len(out.strip().splitlines()) == 1 + 4  # header, and the four entries whose names say Seminar
+
+
+def test_cli_sparql_construct_gives_ntriples(built, capsys):
+    code, out, _ = run(capsys, "sparql", "CONSTRUCT { ?s a mgo:Council } WHERE { ?s a mgo:Council }",
+                       "--out", str(built))
+    assert code == 0
+    assert out.count(" .\n") == 2  # the AHA council and the ASBMR committee
+
+
+def test_python_api_from_package(built, root):
+    from mentorgraph import open_graph
+
+    g = open_graph(built, root=root)
+    assert len(g.query("types").plain()) == 7
