@@ -189,7 +189,10 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--endpoint", metavar="URL", help="run against a remote SPARQL 1.1 Protocol endpoint instead")
 
 
-def make_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = {"build", "table", "queries", "query", "sparql"}
+
+
+def make_parser(extensions: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentorgraph",
         description="The open knowledge graph of peer-mentoring models in academic medicine "
@@ -250,7 +253,7 @@ def make_parser() -> argparse.ArgumentParser:
     _engine_options(p)
     p.set_defaults(func=cmd_sparql)
 
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if extensions else []:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -262,7 +265,9 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # A core command does not need the other commands' modules: keep the cold start of `query` fast.
+    parser = make_parser(extensions=not (argv and argv[0] in CORE_COMMANDS))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

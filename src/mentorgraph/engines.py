@@ -9,9 +9,6 @@ plain literals as xsd:string where rdflib leaves them untyped (shared/PERFORMANC
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -188,6 +185,9 @@ class RemoteEngine:
         self.headers = headers or {}
 
     def query(self, text: str) -> Result:
+        import urllib.error
+        import urllib.request
+
         req = urllib.request.Request(
             self.endpoint, data=text.encode("utf-8"), method="POST",
             headers={"Content-Type": "application/sparql-query; charset=utf-8",

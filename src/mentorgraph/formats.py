@@ -9,12 +9,20 @@ import csv
 import io
 import json
 import unicodedata
-from xml.sax.saxutils import escape, quoteattr
 
 from . import iris
 from .engines import Result, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def escape(text: str) -> str:
+    """XML character data escaping (xml.sax.saxutils would import urllib, slowing the cold start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;") + '"'
 
 
 def to_json(res: Result) -> str:
