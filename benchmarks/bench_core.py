@@ -82,8 +82,8 @@ def main() -> None:
             params = {p.name: p.example for p in q.params}
             ox.query(name, **params)
             rd.query(name, **params)
-            a = timed(lambda: ox.query(name, **params), args.calls)
-            b = timed(lambda: rd.query(name, **params), max(3, args.calls // 20))
+            a = timed(lambda n=name, p=params: ox.query(n, **p), args.calls)
+            b = timed(lambda n=name, p=params: rd.query(n, **p), max(3, args.calls // 20))
             print(f"{name:34s} {median_ms(a)} {median_ms(b)}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -77,7 +77,8 @@ def test_triple_exports_parse_independently_and_match(built, name, fmt):
     assert reference == rdflib_set(union)
 
 
-@pytest.mark.parametrize("name,fmt", [("mentorgraph.trig", ox.RdfFormat.TRIG), ("mentorgraph.nq", ox.RdfFormat.N_QUADS)])
+@pytest.mark.parametrize("name,fmt", [("mentorgraph.trig", ox.RdfFormat.TRIG),
+                                      ("mentorgraph.nq", ox.RdfFormat.N_QUADS)])
 def test_dataset_exports_keep_named_graphs(built, name, fmt):
     quads = list(ox.parse(path=str(built / name), format=fmt))
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
@@ -210,7 +211,7 @@ def test_table_json_matches_the_published_columns(built, table1, footnote, capsy
     assert doc["title"] == "Examples of peer mentoring models"
     assert doc["footnote"] == footnote
     assert len(doc["rows"]) == 7
-    for row, ref in zip(doc["rows"], table1):
+    for row, ref in zip(doc["rows"], table1, strict=True):
         assert list(row) == ["type", "examples", "strengths", "weaknesses"]
         assert row["type"] == ref["type"]
         assert [(e["label"], [c["label"] for c in e["children"]]) for e in row["examples"]] == ref["examples"]

@@ -48,7 +48,7 @@ def test_table_transcription_matches_the_published_columns(table1):
     """Rule: data/table1.yaml holds every bullet of Table 1, byte for byte, in its column and order."""
     doc = load("table1.yaml")
     assert [t["label"] for t in doc["types"]] == [r["type"] for r in table1]
-    for ours, theirs in zip(doc["types"], table1):
+    for ours, theirs in zip(doc["types"], table1, strict=True):
         got = [(e["label"], [c["label"] for c in e.get("children", [])]) for e in ours["examples"]]
         assert got == theirs["examples"], f"examples of {theirs['type']!r} differ from table1-columns.md"
         assert [a["label"] for a in ours["strengths"]] == theirs["strengths"], theirs["type"]

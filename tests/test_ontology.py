@@ -101,5 +101,5 @@ def test_disjointness_is_enforced(onto):
 
 def test_mapping_predicates_are_not_owl_equality(onto):
     """Alignments use subClassOf/subPropertyOf, never equivalence with outside vocabularies."""
-    for s, p, o in onto.triples((None, OWL.equivalentClass, None)):
+    for _s, _p, o in onto.triples((None, OWL.equivalentClass, None)):
         assert str(o).startswith(iris.MGO) or isinstance(o, BNode)

@@ -82,7 +82,7 @@ def test_types(mg, table1):
     rows = mg.query("types").plain()
     assert [r["label"] for r in rows] == [t["type"] for t in table1]
     assert [r["position"] for r in rows] == list(range(1, 8))
-    for r, t in zip(rows, table1):
+    for r, t in zip(rows, table1, strict=True):
         assert (r["examples"], r["strengths"], r["weaknesses"]) == (
             count_examples(t["examples"]), len(t["strengths"]), len(t["weaknesses"])), t["type"]
 

@@ -142,7 +142,10 @@ class MentorGraph:
         terms = {}
         for p in q.params:
             value = str(params[p.name])
-            terms[p.name] = sparql_string(value) if p.kind == "text" else sparql_iri(self.resolve(value, p.kind, p.name))
+            if p.kind == "text":
+                terms[p.name] = sparql_string(value)
+            else:
+                terms[p.name] = sparql_iri(self.resolve(value, p.kind, p.name))
         return self.engine.query(bind(q, terms))
 
     def get(self, name: str) -> CannedQuery:

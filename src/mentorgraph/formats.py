@@ -148,7 +148,7 @@ def to_table(res: Result, max_width: int = 60) -> str:
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(cols)]
 
     def fmt(values):
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
     lines = [fmt(cols), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells]
     lines.append(f"({len(res.rows)} row{'s' if len(res.rows) != 1 else ''})")
