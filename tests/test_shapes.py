@@ -109,7 +109,7 @@ def test_every_shape_has_a_breaking_case(shapes):
 
 def test_every_constraint_has_a_message(shapes):
     sh = "http://www.w3.org/ns/shacl#"
-    constraints = list(shapes.objects(None, URIRef(sh + "property"))) + list(shapes.objects(None, URIRef(sh + "sparql")))
+    constraints = [*shapes.objects(None, URIRef(sh + "property")), *shapes.objects(None, URIRef(sh + "sparql"))]
     missing = [c for c in constraints if shapes.value(c, URIRef(sh + "message")) is None]
     assert constraints and not missing
 
