@@ -223,7 +223,9 @@ def make_parser(extensions: bool = True) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_table)
 
     p = sub.add_parser("queries", help="list the canned questions and their parameters",
-                       description="List the catalogue of canned competency questions (queries/*.rq).")
+                       description="List the catalogue of canned competency questions (queries/*.rq).",
+                       epilog="examples:\n  mentorgraph queries\n  mentorgraph queries --format json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_queries)
 
