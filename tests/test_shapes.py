@@ -76,6 +76,8 @@ BREAKS: dict[str, tuple[Callable[[Graph], None], str]] = {
                           "exactly one label, its canonical name"),
     "PopulationShape": (lambda g: g.add((MG["mothers"], MGO.broaderPopulation, MG["social-media"])),
                         "A broader population is a population"),
+    "ThemeShape": (lambda g: g.add((MG["grant-based"], MGO.theme, next(g.subjects(RDF.type, MGO.Theme)))),
+                   "groups at least one strength or weakness of Table 1, and only those"),
     "PlatformShape": (lambda g: with_evidence(g, MG["reddit"], MGO.operatedBy, MG["aamc"]),
                       "operated by a company"),
     "StatementShape": (lambda g: g.remove((statement_of(g, MG["swims"], MGO.targetPopulation, MG["women"]),

@@ -9,12 +9,15 @@ The public Python API (see README, "Python API"):
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 __all__ = ["open_graph", "MentorGraph", "build", "__version__"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        # The version is stated once, in pyproject.toml; the installed metadata carries it.
+        from importlib.metadata import version
+
+        return version("mentorgraph")
     # Lazy: importing mentorgraph must stay cheap for the CLI's cold start.
     if name in {"open_graph", "MentorGraph", "find_root", "ParameterError", "UnknownValue", "AmbiguousValue"}:
         from . import api

@@ -17,13 +17,13 @@ ONTOLOGY_TERMS = (
     "EvidenceKind", "Forum", "Funder", "FundingMechanism", "GrantProgram", "InformalArrangement",
     "Initiative", "InstitutionalPrograms", "MentoringModelType", "OnlineGroup", "Organization",
     "PeerGroup", "Platform", "Population", "ProfessionalSociety", "Program", "ProgramUmbrella",
-    "Seminar", "Strength", "Table", "Weakness",
+    "Seminar", "Strength", "Table", "Theme", "Weakness",
     "acronym", "affiliatedWith", "broaderPopulation", "curationNote", "deliveryMode",
     "evidenceKind", "evidenceQuote", "expansion", "footnote", "fundedBy", "fundingMechanism",
     "hasExample", "hasModelTypeRow", "hasPart", "hasStrength", "hasWeakness", "hostedOn", "hosts",
     "mechanismOf", "modelType", "narrowerPopulation", "offeredBy", "offers", "operatedBy",
     "parentOrganization", "partOf", "servesPopulation", "sourceTable", "sponsor", "sponsors",
-    "strengthOf", "subOrganization", "tableParent", "tablePosition", "targetPopulation",
+    "strengthOf", "subOrganization", "tableParent", "tablePosition", "targetPopulation", "theme",
     "weaknessOf", "website",
 )
 

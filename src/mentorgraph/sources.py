@@ -571,6 +571,20 @@ def load_sources(root: Path, extra: list[tuple[str, Any]] | None = None) -> Sour
              "entities.yaml": 4, "contributions.yaml": 5, "curation.yaml": 6}
     for display, handler, doc in sorted(docs, key=lambda d: order[d[0].rsplit("/", 1)[-1]]):
         handler(display, doc)
+    # Themes grouping Table 1's strengths and weaknesses (data/themes.yaml, read by mentorgraph.advise).
+    from .advise.themes import theme_triples
+
+    try:
+        themes = theme_triples(root)
+    except InputError as exc:
+        b.problems.extend(exc.problems)
+    else:
+        for slug in themes.ids:
+            b.define("data/themes.yaml", None, slug)
+        for triple in themes.plain:
+            b.curation.add(triple)
+        for rec, triples in themes.curated:
+            b.curate("data/themes.yaml", rec, triples)
     # Contributions under validation: organizations first, so initiatives may refer to them.
     for key, handler in (("organizations", b.organizations), ("initiatives", b.contributions),
                          ("statements", b.statements)):

@@ -1,0 +1,143 @@
+"""What compare and recommend read from the built graph, through the canned queries advise-*.rq:
+the seven types with their strengths and weaknesses, the initiatives that exemplify each type, and
+the population hierarchy. Themes come from data/themes.yaml (themes.py).
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+from .. import iris
+from ..api import MentorGraph
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A strength or weakness of a type, as Table 1 lists it."""
+
+    iri: str
+    label: str
+    kind: str  # "strength" or "weakness"
+    position: int
+
+    @property
+    def id(self) -> str:
+        return slug(self.iri)
+
+
+@dataclass
+class ModelType:
+    """A row of Table 1."""
+
+    iri: str
+    label: str
+    position: int
+    strengths: list[Attribute] = field(default_factory=list)
+    weaknesses: list[Attribute] = field(default_factory=list)
+
+    @property
+    def attributes(self) -> list[Attribute]:
+        return self.strengths + self.weaknesses
+
+
+@dataclass
+class Initiative:
+    """An initiative that exemplifies a type, with what recommend filters on."""
+
+    iri: str
+    label: str
+    type: str
+    order: tuple  # table order: (bullet position, nested position); contributed ones sort last
+    umbrella: str | None = None
+    umbrella_label: str | None = None
+    mode: str | None = None
+    mode_label: str | None = None
+    targets: set[str] = field(default_factory=set)
+    serves: set[str] = field(default_factory=set)
+    has_parts: bool = False
+    under_heading: bool = False  # listed under a delivery-mode heading (In-person, Online, Hybrid)
+
+    @property
+    def display(self) -> str:
+        """The label, with the umbrella or heading it is listed under when the label alone is not enough."""
+        if self.umbrella_label:
+            return f"{self.label} ({self.umbrella_label})"
+        if self.under_heading and self.mode_label:
+            return f"{self.label} ({self.mode_label})"
+        return self.label
+
+
+@dataclass
+class Population:
+    iri: str
+    label: str
+    broader: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Model:
+    """Everything compare and recommend need from the graph."""
+
+    types: list[ModelType]
+    initiatives: list[Initiative]
+    populations: dict[str, Population]
+
+    def type_by_iri(self) -> dict[str, ModelType]:
+        return {t.iri: t for t in self.types}
+
+    def examples(self, type_iri: str) -> list[Initiative]:
+        """The initiatives of a type, in table order."""
+        return sorted((i for i in self.initiatives if i.type == type_iri), key=lambda i: i.order)
+
+
+def slug(iri: str) -> str:
+    return iri.removeprefix(iris.MG)
+
+
+_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def cached_model(mg: MentorGraph) -> Model:
+    """load_model(mg), read once per open graph: a built graph does not change while it is open."""
+    if mg not in _MODELS:
+        _MODELS[mg] = load_model(mg)
+    return _MODELS[mg]
+
+
+def load_model(mg: MentorGraph) -> Model:
+    """Read the types, initiatives and populations from the graph behind `mg`."""
+    types: dict[str, ModelType] = {}
+    for r in mg.query("advise-type-attributes").plain():
+        t = types.setdefault(r["type"], ModelType(r["type"], r["typeLabel"], int(r["typePosition"])))
+        attr = Attribute(r["attribute"], r["label"], r["kind"], int(r["position"]))
+        (t.strengths if r["kind"] == "strength" else t.weaknesses).append(attr)
+    for t in types.values():
+        t.strengths.sort(key=lambda a: a.position)
+        t.weaknesses.sort(key=lambda a: a.position)
+    initiatives: dict[str, Initiative] = {}
+    for r in mg.query("advise-initiatives").plain():
+        if r["type"] not in types or r["item"] in initiatives:
+            continue
+        if r["position"] is None:
+            order: tuple = (10**6, 0, r["label"])
+        elif r["parent"] == r["type"]:
+            order = (int(r["position"]), 0, "")
+        else:
+            order = (int(r["parentPosition"]), int(r["position"]), "")
+        initiatives[r["item"]] = Initiative(r["item"], r["label"], r["type"], order, r["umbrella"],
+                                            r["umbrellaLabel"], r["mode"], r["modeLabel"],
+                                            under_heading=r["parent"] not in (None, r["type"], r["umbrella"]))
+    for i in initiatives.values():
+        if i.umbrella in initiatives:
+            initiatives[i.umbrella].has_parts = True
+    for r in mg.query("advise-initiative-populations").plain():
+        if r["initiative"] in initiatives:
+            getattr(initiatives[r["initiative"]], r["relation"]).add(r["population"])
+    populations: dict[str, Population] = {}
+    for r in mg.query("advise-populations").plain():
+        p = populations.setdefault(r["population"], Population(r["population"], r["label"]))
+        if r["broader"]:
+            p.broader.add(r["broader"])
+    return Model(sorted(types.values(), key=lambda t: t.position),
+                 sorted(initiatives.values(), key=lambda i: (types[i.type].position, i.order)), populations)
