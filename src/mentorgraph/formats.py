@@ -30,8 +30,9 @@ def to_json(res: Result) -> str:
     if res.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(res.boolean)}) + "\n"
     bindings = [{v: t.sparql_json() for v, t in row.items() if t is not None} for row in res.rows]
+    # Compact separators keep json.dumps on its fast C encoder (indent forces the pure-Python one).
     return json.dumps({"head": {"vars": res.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=1) + "\n"
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def to_xml(res: Result) -> str:

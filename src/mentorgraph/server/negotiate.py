@@ -45,12 +45,18 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
 
 
 def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
-    """The q of the most specific range that matches `media` (0 when none does)."""
+    """The q of the most specific range that matches `media` (0 when none does).
+
+    HTML is only chosen when asked for by name: a client sending no Accept header or */* (curl, most
+    SPARQL libraries) wants data, while browsers name text/html explicitly.
+    """
     major = media.split("/")[0]
     best, best_spec = 0.0, -1
     for rng, q in ranges:
         if rng == media:
             spec = 2
+        elif media == "text/html":
+            continue
         elif rng == f"{major}/*":
             spec = 1
         elif rng == "*/*":

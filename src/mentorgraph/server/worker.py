@@ -8,6 +8,7 @@ pipe; the answer is ("ok", value) or ("error", kind, message), with kind one of 
 
 from __future__ import annotations
 
+import functools
 import json
 import signal
 from pathlib import Path
@@ -33,6 +34,18 @@ RDF_TYPES = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
+def refusal(text: str, allowed_graphs: frozenset[str], allowed_services: frozenset[str]) -> str | None:
+    """Why safety.check_query refuses `text`, or None; cached, as clients repeat the same queries."""
+    from ..safety import RefusedQuery, check_query
+
+    try:
+        check_query(text, allowed_graphs=set(allowed_graphs), allowed_services=set(allowed_services))
+    except RefusedQuery as exc:
+        return str(exc)
+    return None
+
+
 class WorkerError(Exception):
     """A request the worker could not answer; `kind` maps to an HTTP status (ERROR_KINDS)."""
 
@@ -52,8 +65,9 @@ class State:
         self.out, self.root = out, root
         self.engine = OxigraphEngine(open_store(out))
         self.mg = MentorGraph(self.engine, root / "queries")
-        self.allowed_services = allowed_services
-        self.allowed_graphs = {iris.GRAPH + g for g in iris.GRAPH_NAMES}
+        self.allowed_services = frozenset(allowed_services)
+        # FROM / FROM NAMED may name the store's own graphs, and nothing else.
+        self.allowed_graphs = frozenset(g.value for g in self.engine.store.named_graphs() if hasattr(g, "value"))
         self._context: dict | None = None
 
     def context(self) -> dict:
@@ -92,19 +106,18 @@ def serialize_result(res, fmt: str) -> bytes:
 
 # -- operations --------------------------------------------------------------------------------------
 def op_sparql(state: State, text: str, default_graphs: list[str] | None, named_graphs: list[str] | None,
-              result_fmt: str | None, graph_fmt: str | None, max_rows: int) -> dict:
+              result_fmt: str | None, graph_fmt: str | None, max_rows: int, base_iri: str | None = None) -> dict:
     """Run a protocol query; answer the serialized body, its media type and whether rows were cut."""
     import pyoxigraph as ox
 
     from ..engines import Result
-    from ..safety import RefusedQuery, check_query
 
-    try:
-        # Checked again here although the server checked it: this process is the one that could connect.
-        check_query(text, allowed_graphs=state.allowed_graphs, allowed_services=state.allowed_services)
-    except RefusedQuery as exc:
-        raise WorkerError("refused", str(exc)) from None
-    kwargs: dict[str, Any] = {}
+    # Checked again here although the server checked it: this process is the one that could connect.
+    reason = refusal(text, state.allowed_graphs, state.allowed_services)
+    if reason is not None:
+        raise WorkerError("refused", reason)
+    # Relative IRIs resolve against the endpoint's URL (SPARQL 1.1 Protocol allows a service-defined base).
+    kwargs: dict[str, Any] = {"base_iri": base_iri}
     if default_graphs is None and named_graphs is None:
         kwargs["use_default_graph_as_union"] = True
     else:
@@ -273,13 +286,17 @@ def op_ontology(state: State, fmt: str) -> dict:
     return {"terms": rows, "header": head}
 
 
+def op_graphs(state: State) -> list[str]:
+    return sorted(state.allowed_graphs)
+
+
 def op_ping(state: State) -> bool:
     return bool(state.engine.store.query("ASK { }"))
 
 
 OPS = {"sparql": op_sparql, "canned": op_canned, "candidates": op_candidates, "home": op_home,
        "entity": op_entity, "browse": op_browse, "graph": op_graph, "describe": op_describe,
-       "ontology": op_ontology, "ping": op_ping}
+       "ontology": op_ontology, "graphs": op_graphs, "ping": op_ping}
 
 
 def main(conn, out: str, root: str, allowed_services: list[str]) -> None:
