@@ -76,6 +76,25 @@ def cmd_build(args) -> int:
     except InconsistencyError as exc:
         _err(f"{exc}\nnothing was written.")
         return 1
+    for dataset, path in args.with_ or []:
+        if dataset != "ror":
+            _err(f"--with {dataset}: unknown dataset; supported: ror")
+            return 2
+        from .linking.rdf import load_ror
+        from .linking.ror import iter_records
+
+        progress(f"load ROR records from {path} into graph/ror...")
+        try:
+            _, quads = load_ror(out, iter_records([path]))
+        except InputError as exc:
+            _err(f"{path}: {len(exc.problems)} problem(s); the built graph is unchanged:")
+            for p in exc.problems:
+                print(f"  {p}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            _err(f"cannot read {path}: {exc}")
+            return 3
+        progress(f"loaded {quads} quads from {path} beside the graph")
     if not quiet:
         total = time.perf_counter() - t0
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
@@ -206,11 +225,15 @@ def make_parser(extensions: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="load, reason, validate and export the graph",
                        description="Load ontology/ and data/, run OWL RL reasoning, validate with SHACL and "
                                    "write every export to the build directory. A problem writes nothing.",
-                       epilog="example:\n  mentorgraph build --out dist",
+                       epilog="examples:\n  mentorgraph build --out dist\n"
+                              "  mentorgraph build --with ror ror-data.jsonl   # then: mentorgraph query ror-sponsor-locations",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="dist", help="output directory (default: dist)")
     p.add_argument("--root", help="project directory (default: found from the current directory)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--with", dest="with_", nargs=2, action="append", metavar=("DATASET", "FILE"),
+                   help="load a linked dataset beside the graph in its own named graph, never reasoned over; "
+                        "DATASET is ror and FILE a ROR dump (JSON or JSON Lines, schema v1 or v2)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("table", help="regenerate Table 1 from the built graph",

@@ -140,6 +140,8 @@ class RdflibEngine:
 
         ds = Dataset(default_union=True)
         ds.parse(out / "mentorgraph.nq", format="nquads")
+        if (out / "ror.nq").is_file():  # a linked ROR dump (`mentorgraph link load-ror`)
+            ds.parse(out / "ror.nq", format="nquads")
         return cls(ds)
 
     @staticmethod

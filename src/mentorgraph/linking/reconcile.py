@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -38,9 +39,15 @@ CONFIDENT = 0.8
 MARGIN = 0.05
 NEAR = 0.75
 # Weights of the evidence. Exact names decide; context only separates exact candidates.
-NAME_WEIGHT = {("label", "name"): 0.9, ("label", "alias"): 0.85, ("label", "label"): 0.85,
-               ("altLabel", "name"): 0.85, ("altLabel", "alias"): 0.8, ("altLabel", "label"): 0.8}
-NEAR_WEIGHT = 0.6       # times the Jaccard similarity: at most 0.6, never confident
+NAME_WEIGHT = {
+    ("label", "name"): 0.9,
+    ("label", "alias"): 0.85,
+    ("label", "label"): 0.85,
+    ("altLabel", "name"): 0.85,
+    ("altLabel", "alias"): 0.8,
+    ("altLabel", "label"): 0.8,
+}
+NEAR_WEIGHT = 0.6  # times the Jaccard similarity: at most 0.6, never confident
 ACRONYM_BONUS = 0.03
 TYPE_BONUS, TYPE_PENALTY = 0.02, 0.15
 PARENT_BONUS = 0.1
@@ -56,20 +63,38 @@ TYPE_FIT = {
     "Funder": ({"funder", "government", "nonprofit"}, {"company"}),
     "Company": ({"company"}, {"education", "government", "healthcare"}),
 }
-STOPWORDS = {"the", "of", "for", "and", "in", "at", "on", "a", "an", "de", "la", "le", "du", "des", "der", "und"}
+STOPWORDS = {
+    "the",
+    "of",
+    "for",
+    "and",
+    "in",
+    "at",
+    "on",
+    "a",
+    "an",
+    "de",
+    "la",
+    "le",
+    "du",
+    "des",
+    "der",
+    "und",
+}
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'"})
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'"})
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(text: str) -> str:
-    """The comparable form of a name: 'The  Childhood Arthritis and Rheumatol\\u00adogy' -> 'childhood arthritis...'."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.casefold().replace("&", " and ").replace("'", "")
-    text = _NON_WORD.sub(" ", text).replace("_", " ").strip()
-    text = " ".join(text.split())
+    """The comparable form of a name: 'The  Rheumatol\u00adogy Alliance' -> 'rheumatology alliance'."""
+    if not text.isascii():  # most names are ASCII: skip the Unicode work for them
+        text = text.translate(_INVISIBLE).translate(_QUOTES)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.casefold().replace("&", " and ").replace("'", "").replace("`", "")
+    text = " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
     return text.removeprefix("the ")
 
 
@@ -109,19 +134,44 @@ def load_subjects(root: Path) -> list[Subject]:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError([Problem("data/organizations.yaml", "file not found",
-                                  expected="the curated organizations (run inside a mentorgraph checkout)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    "data/organizations.yaml",
+                    "file not found",
+                    expected="the curated organizations (run inside a mentorgraph checkout)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem("data/organizations.yaml", f"YAML syntax error: {exc}",
-                                  suggestion="run `mentorgraph build` for a full report")]) from None
+        raise InputError(
+            [
+                Problem(
+                    "data/organizations.yaml",
+                    f"YAML syntax error: {exc}",
+                    suggestion="run `mentorgraph build` for a full report",
+                )
+            ]
+        ) from None
     subjects = []
     for rec in (doc or {}).get("organizations") or []:
-        if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or not isinstance(rec.get("label"), str):
+        if (
+            not isinstance(rec, dict)
+            or not isinstance(rec.get("id"), str)
+            or not isinstance(rec.get("label"), str)
+        ):
             continue  # the build reports malformed records; the linker just cannot use them
-        subjects.append(Subject(rec["id"], str(rec.get("class", "Organization")), rec["label"],
-                                list(rec.get("altLabels") or []), list(rec.get("acronyms") or []),
-                                rec.get("parent"), [m.get("iri") for m in rec.get("mappings") or []
-                                                    if isinstance(m, dict)]))
+        subjects.append(
+            Subject(
+                rec["id"],
+                str(rec.get("class", "Organization")),
+                rec["label"],
+                list(rec.get("altLabels") or []),
+                list(rec.get("acronyms") or []),
+                rec.get("parent"),
+                [m.get("iri") for m in rec.get("mappings") or [] if isinstance(m, dict)],
+            )
+        )
     return subjects
 
 
@@ -139,7 +189,7 @@ class Candidate:
     exact: bool
     notes: list[str] = field(default_factory=list)
     context: float = 0.0
-    target_id: str = ""          # the record, or its successor when withdrawn/inactive
+    target_id: str = ""  # the record, or its successor when withdrawn/inactive
     target_label: str = ""
 
     @property
@@ -228,8 +278,17 @@ class Reconciler:
                     score = NEAR_WEIGHT * sim
                     prev = found.get(subj.slug)
                     if prev is None or score > prev.name_score:
-                        found[subj.slug] = Candidate(subj, rec, score, sfld, sname, ofld, oname, False,
-                                                     [f"near name (token similarity {sim:.2f})"])
+                        found[subj.slug] = Candidate(
+                            subj,
+                            rec,
+                            score,
+                            sfld,
+                            sname,
+                            ofld,
+                            oname,
+                            False,
+                            [f"near name (token similarity {sim:.2f})"],
+                        )
         self.candidates.extend(found.values())
 
     # -- ranking ---------------------------------------------------------------------------------
@@ -273,8 +332,9 @@ class Reconciler:
         elif types & clash:
             c.context -= TYPE_PENALTY
             c.notes.append(f"type {'/'.join(sorted(types & clash))} does not fit {subj.cls}")
-        if c.exact and any(normalize_acronym(a) in {normalize_acronym(b) for b in rec.acronyms}
-                           for a in subj.acronyms):
+        if c.exact and any(
+            normalize_acronym(a) in {normalize_acronym(b) for b in rec.acronyms} for a in subj.acronyms
+        ):
             c.context += ACRONYM_BONUS
             c.notes.append("acronym agrees")
         country = self.briefs[c.target_id].country if c.target_id in self.briefs else rec.country_code
@@ -319,15 +379,22 @@ class Reconciler:
             for c in sorted(cands, key=lambda c: (c.record.id != c.target_id, -c.score, c.record.id)):
                 per_target.setdefault(c.target_id, []).append(c)
             for group in per_target.values():
-                group[0].notes += [f"also named by {c.record.status} record {_short(c.record.id)}" for c in group[1:]]
+                group[0].notes += [
+                    f"also named by {c.record.status} record {_short(c.record.id)}" for c in group[1:]
+                ]
             best[slug] = sorted((g[0] for g in per_target.values()), key=lambda c: (-c.score, c.target_id))
         confident_claims: dict[str, list[str]] = {}
         decisions: dict[tuple[str, str], bool] = {}
         for slug, ranked in best.items():
             for i, c in enumerate(ranked):
                 rival = ranked[1].score if i == 0 and len(ranked) > 1 else None
-                ok = (i == 0 and c.exact and c.score >= CONFIDENT and c.target_label != ""
-                      and (rival is None or c.score - rival >= MARGIN))
+                ok = (
+                    i == 0
+                    and c.exact
+                    and c.score >= CONFIDENT
+                    and c.target_label != ""
+                    and (rival is None or c.score - rival >= MARGIN)
+                )
                 if i == 0 and rival is not None and c.score - rival < MARGIN:
                     c.notes.append(f"rival {_short(ranked[1].target_id)} scores {min(rival, 1):.2f}")
                 decisions[(slug, c.target_id)] = ok
@@ -347,23 +414,42 @@ class Reconciler:
 
     def _mapping(self, c: Candidate, confident: bool) -> Mapping:
         what = "exact" if c.exact else "near"
-        comment = (f"{what} match of {c.subject_field} '{c.subject_name}' to {c.object_field} '{c.match_string}'"
-                   f" of {_short(c.record.id)}")
+        comment = (
+            f"{what} match of {c.subject_field} '{c.subject_name}' to {c.object_field} '{c.match_string}'"
+            f" of {_short(c.record.id)}"
+        )
+        if c.target_id in c.subject.mappings:
+            c.notes.append("already linked in data/organizations.yaml")
         if c.notes:
             comment += "; " + "; ".join(c.notes)
-        return Mapping(c.subject.iri, c.subject.label, "skos:exactMatch", c.target_id, c.target_label,
-                       "semapv:LexicalMatching", round(max(0.0, min(c.score, 1.0)), 3),
-                       "rdfs:label" if c.subject_field == "label" else "skos:altLabel",
-                       {"name": "ror:display_name", "alias": "ror:alias", "label": "ror:label"}[c.object_field],
-                       normalize_name(c.match_string), comment, confident, c.subject.slug, c.record.source)
+        return Mapping(
+            c.subject.iri,
+            c.subject.label,
+            "skos:exactMatch",
+            c.target_id,
+            c.target_label,
+            "semapv:LexicalMatching",
+            round(max(0.0, min(c.score, 1.0)), 3),
+            "rdfs:label" if c.subject_field == "label" else "skos:altLabel",
+            "skos:prefLabel" if c.object_field == "name" else "skos:altLabel",
+            normalize_name(c.match_string),
+            comment,
+            confident,
+            c.subject.slug,
+            c.record.source,
+        )
 
 
 def _short(ror_iri: str) -> str:
     return ror_iri.removeprefix("https://ror.org/")
 
 
-def reconcile(subjects: list[Subject], records: Iterable[RorRecord], countries: Iterable[str] = (),
-              on_record: Callable[[int], None] | None = None) -> list[Mapping]:
+def reconcile(
+    subjects: list[Subject],
+    records: Iterable[RorRecord],
+    countries: Iterable[str] = (),
+    on_record: Callable[[int], None] | None = None,
+) -> list[Mapping]:
     """Match `subjects` against the streamed `records`; return every proposal (see Mapping.confident)."""
     r = Reconciler(subjects, countries)
     for rec in records:

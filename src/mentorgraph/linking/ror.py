@@ -34,13 +34,13 @@ _CHUNK = 1 << 20
 class RorRecord:
     """The parts of a ROR record the linker uses, the same for schema v1 and v2."""
 
-    id: str                      # full IRI, https://ror.org/xxxxxxxxx
-    name: str                    # display name (v1 `name`, v2 the `ror_display` name)
+    id: str  # full IRI, https://ror.org/xxxxxxxxx
+    name: str  # display name (v1 `name`, v2 the `ror_display` name)
     aliases: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     acronyms: list[str] = field(default_factory=list)
     status: str = "active"
-    types: list[str] = field(default_factory=list)      # lowercase
+    types: list[str] = field(default_factory=list)  # lowercase
     country_code: str | None = None
     country_name: str | None = None
     city: str | None = None
@@ -49,7 +49,7 @@ class RorRecord:
     relationships: list[tuple[str, str]] = field(default_factory=list)  # (lowercase type, target IRI)
     external_ids: dict[str, list[str]] = field(default_factory=dict)
     schema: int = 2
-    source: str = ""             # the file it was read from
+    source: str = ""  # the file it was read from
 
     @property
     def short_id(self) -> str:
@@ -80,7 +80,7 @@ def _as_list(value: Any) -> list[str]:
 def parse_record(obj: Any, source: str = "") -> RorRecord:
     """One ROR record (v1 or v2, told apart by shape) as a RorRecord; ValueError if it is neither."""
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        raise ValueError("not a ROR record: expected a JSON object with an 'id'")
+        raise ValueError("not a ROR record: expected a JSON object with an 'id'")  # noqa: TRY004 - one error for all
     if isinstance(obj.get("names"), list):
         return _parse_v2(obj, source)
     if isinstance(obj.get("name"), str):
@@ -115,21 +115,34 @@ def _parse_v2(obj: dict, source: str) -> RorRecord:
         rec.city = details.get("name")
         rec.geonames_id = loc.get("geonames_id")
         break
-    rec.links = [link["value"] for link in obj.get("links") or []
-                 if isinstance(link, dict) and link.get("type") == "website" and link.get("value")]
+    rec.links = [
+        link["value"]
+        for link in obj.get("links") or []
+        if isinstance(link, dict) and link.get("type") == "website" and link.get("value")
+    ]
     for ext in obj.get("external_ids") or []:
         scheme = str(ext.get("type", "")).lower()
         if scheme in SCHEMES:
             rec.external_ids.setdefault(scheme, []).extend(_as_list(ext.get("all")))
-    rec.relationships = [(str(r.get("type", "")).lower(), r["id"]) for r in obj.get("relationships") or []
-                         if isinstance(r, dict) and r.get("id")]
+    rec.relationships = [
+        (str(r.get("type", "")).lower(), r["id"])
+        for r in obj.get("relationships") or []
+        if isinstance(r, dict) and r.get("id")
+    ]
     return rec
 
 
 def _parse_v1(obj: dict, source: str) -> RorRecord:
     labels = [lab["label"] for lab in obj.get("labels") or [] if isinstance(lab, dict) and lab.get("label")]
-    rec = RorRecord(obj["id"], obj["name"], [a for a in obj.get("aliases") or [] if a], labels,
-                    [a for a in obj.get("acronyms") or [] if a], schema=1, source=source)
+    rec = RorRecord(
+        obj["id"],
+        obj["name"],
+        [a for a in obj.get("aliases") or [] if a],
+        labels,
+        [a for a in obj.get("acronyms") or [] if a],
+        schema=1,
+        source=source,
+    )
     rec.status = str(obj.get("status") or "active").lower()
     rec.types = [str(t).lower() for t in obj.get("types") or []]
     country = obj.get("country") or {}
@@ -143,8 +156,11 @@ def _parse_v1(obj: dict, source: str) -> RorRecord:
         scheme = key.lower()
         if scheme in SCHEMES and isinstance(ext, dict):
             rec.external_ids.setdefault(scheme, []).extend(_as_list(ext.get("all")))
-    rec.relationships = [(str(r.get("type", "")).lower(), r["id"]) for r in obj.get("relationships") or []
-                         if isinstance(r, dict) and r.get("id")]
+    rec.relationships = [
+        (str(r.get("type", "")).lower(), r["id"])
+        for r in obj.get("relationships") or []
+        if isinstance(r, dict) and r.get("id")
+    ]
     return rec
 
 
@@ -183,8 +199,16 @@ def _json_values(fh: IO[str], display: str) -> Iterator[tuple[int, Any]]:
                 break
             if eof:
                 if in_array:
-                    raise InputError([Problem(display, "the JSON array is not closed", line=line,
-                                              expected="a complete JSON array of ROR records ending in ']'")])
+                    raise InputError(
+                        [
+                            Problem(
+                                display,
+                                "the JSON array is not closed",
+                                line=line,
+                                expected="a complete JSON array of ROR records ending in ']'",
+                            )
+                        ]
+                    )
                 return
             chunk = fh.read(_CHUNK)
             eof = not chunk
@@ -198,9 +222,21 @@ def _json_values(fh: IO[str], display: str) -> Iterator[tuple[int, Any]]:
                 eof = not chunk
                 buf, pos = buf[pos:] + chunk, 0
                 continue
-            raise InputError([Problem(display, f"invalid JSON: {exc.msg}", line=line + buf.count("\n", pos, exc.pos),
-                                      expected="ROR records as JSON (an object or an array) or JSON Lines")]
-                             ) from None
+            if buf[exc.pos :].strip() == "":  # ran out of input inside the value
+                problem = Problem(
+                    display,
+                    "invalid JSON: the value starting here is cut off",
+                    line=line,
+                    expected="complete ROR records as JSON (an object or an array) or JSON Lines",
+                )
+            else:
+                problem = Problem(
+                    display,
+                    f"invalid JSON: {exc.msg}",
+                    line=line + buf.count("\n", pos, exc.pos),
+                    expected="ROR records as JSON (an object or an array) or JSON Lines",
+                )
+            raise InputError([problem]) from None
         yield line, value
         line += buf.count("\n", pos, end)
         pos = end
@@ -208,20 +244,30 @@ def _json_values(fh: IO[str], display: str) -> Iterator[tuple[int, Any]]:
             buf, pos = buf[pos:], 0
 
 
-def iter_records(paths: Iterable[str | Path], on_bytes: Callable[[int], None] | None = None,
-                 errors: list[Problem] | None = None) -> Iterator[RorRecord]:
+def iter_records(
+    paths: Iterable[str | Path],
+    on_bytes: Callable[[int, int], None] | None = None,
+    errors: list[Problem] | None = None,
+) -> Iterator[RorRecord]:
     """Every ROR record in `paths` (JSON object, JSON array or JSON Lines; optionally .gz), streamed.
 
     A value that is not a ROR record is reported in `errors` (file, line, what was expected) and
     skipped when `errors` is given; otherwise it raises InputError. `on_bytes(n)` is called with
-    the compressed-or-not bytes read so far in the current file, for a progress bar.
+    (index of the file, bytes read from it so far) after each record, for a progress bar.
     """
-    for p in paths:
+    for index, p in enumerate(paths):
         path = Path(p)
         display = str(p)
         if not path.is_file():
-            raise InputError([Problem(display, "file not found" if not path.exists() else "not a file",
-                                      expected="a ROR JSON or JSON Lines file")])
+            raise InputError(
+                [
+                    Problem(
+                        display,
+                        "file not found" if not path.exists() else "not a file",
+                        expected="a ROR JSON or JSON Lines file",
+                    )
+                ]
+            )
         try:
             with _open(path) as fh:
                 raw = fh.buffer
@@ -229,19 +275,26 @@ def iter_records(paths: Iterable[str | Path], on_bytes: Callable[[int], None] | 
                     try:
                         yield parse_record(value, display)
                     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                        problem = Problem(display, str(exc), line=line,
-                                          expected="a ROR record (schema v1 or v2)",
-                                          value=json.dumps(value, ensure_ascii=False)[:80])
+                        problem = Problem(
+                            display,
+                            str(exc),
+                            line=line,
+                            expected="a ROR record (schema v1 or v2)",
+                            value=json.dumps(value, ensure_ascii=False)[:80],
+                        )
                         if errors is None:
                             raise InputError([problem]) from None
                         errors.append(problem)
                     if on_bytes is not None:
-                        on_bytes(_tell(raw))
+                        on_bytes(index, _tell(raw))
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(display, f"not UTF-8 text ({exc.reason})",
-                                      expected="UTF-8 encoded JSON")]) from None
+            raise InputError(
+                [Problem(display, f"not UTF-8 text ({exc.reason})", expected="UTF-8 encoded JSON")]
+            ) from None
         except (OSError, EOFError) as exc:
-            raise InputError([Problem(display, f"cannot read: {exc}", expected="a readable JSON file")]) from None
+            raise InputError(
+                [Problem(display, f"cannot read: {exc}", expected="a readable JSON file")]
+            ) from None
 
 
 def _tell(raw: Any) -> int:
