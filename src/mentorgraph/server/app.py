@@ -8,6 +8,8 @@ docs/server.md for the limits and the security model.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import socket
@@ -16,9 +18,11 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 
 from .. import iris
 from . import negotiate, pages
@@ -30,15 +34,32 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
                 ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
 DOWNLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
                   ".trig": "application/trig", ".nq": "application/n-quads", ".json": "application/json"}
-DATASET = iris.BASE + "dataset"
 # Drain at most this much of an oversized body before answering 413, so the client reads the answer.
 DRAIN_LIMIT = 32 * 1024 * 1024
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
 EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml", ".html": "html"}
 FORMAT_SPEC = "http://www.w3.org/ns/formats/"
-HTML_SECURITY = {"Content-Security-Policy": "default-src 'self'; script-src 'self'; object-src 'none'; "
-                                            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-                 "Referrer-Policy": "no-referrer"}
+# The parameters of the "Find a model" form (mentorgraph.advise.html.person_from_params); others are ignored.
+FIND_PARAMS = ("career-stage", "population", "specialty", "mode", "want", "avoid")
+CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+HTML_SECURITY = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer"}
+STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+# The dataset descriptions kept (one per host name the server is reached by; normally one).
+DATASET_CACHE = 8
+T = TypeVar("T")
+
+
+def csp_allowing_styles(page: str) -> dict[str, str]:
+    """Security headers that also allow `page`'s own <style> elements, by hash (CSP Level 3 §8.3).
+
+    For pages generated whole by the project (the ontology docs, the "Find a model" page): their style
+    elements are fixed text, and every value in them is escaped, so no request can add one. Inline
+    style *attributes* stay refused; static/style.css repeats what they say."""
+    hashes = sorted({base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+                     for css in STYLE_ELEMENT.findall(page)})
+    style_src = " ".join(["'self'", *(f"'sha256-{h}'" for h in hashes)])
+    return {**HTML_SECURITY, "Content-Security-Policy": f"{CSP}; style-src {style_src}"}
 
 
 @dataclass
@@ -108,6 +129,22 @@ class MentorServer(ThreadingHTTPServer):
         manifest = config.out / "manifest.json"
         self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
         self.static = {p.name: p for p in STATIC.iterdir() if p.is_file()}
+        # Generated once per server start (the build does not change while it is served), on first use.
+        self._generated: OrderedDict[tuple, object] = OrderedDict()
+        self._generated_lock = threading.Lock()
+
+    def generated(self, key: tuple, make: Callable[[], T], keep: int = DATASET_CACHE) -> T:
+        """make() once per `key` for the life of the server; at most `keep` keys are remembered."""
+        with self._generated_lock:
+            if key in self._generated:
+                self._generated.move_to_end(key)
+                return self._generated[key]
+            # Made under the lock: concurrent first requests wait for one answer instead of each making it.
+            value = make()
+            self._generated[key] = value
+            while len(self._generated) > keep:
+                self._generated.popitem(last=False)
+            return value
 
     def start_pool(self) -> None:
         c = self.config
@@ -196,7 +233,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         if resp.ctype.startswith("text/html"):
             for k, v in HTML_SECURITY.items():
-                self.send_header(k, v)
+                if k not in resp.headers:  # a page may widen its own policy (csp_allowing_styles)
+                    self.send_header(k, v)
         for k, v in resp.headers.items():
             self.send_header(k, v)
         self.end_headers()
@@ -226,6 +264,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.html(pages.home(self.run("home"), self.server.manifest))
         if path == "/browse":
             return self.html(pages.browse(self.run("browse")))
+        if path == "/find":
+            return self.find()
         if path == "/about":
             return self.html(pages.about(self.limits()))
         if path == "/health":
@@ -239,9 +279,9 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/download/"):
             return self.download(path[len("/download/"):])
         if path in ("/.well-known/void", "/dataset"):
-            return self.rdf_document(self.void_turtle(), "VoID and DCAT description of the dataset")
-        if path == "/ontology":
-            return self.ontology()
+            return self.rdf_document(self.dataset_turtle(), "VoID and DCAT description of the dataset")
+        if path == "/ontology" or (path.startswith("/ontology.") and path[len("/ontology"):] in EXTENSIONS):
+            return self.ontology(path[len("/ontology"):] or None)
         if path.startswith(("/id/", "/statement/", "/graph/")):
             return self.resource(path)
         raise HTTPError(404, f"nothing here at {path}; start at / or /sparql")
@@ -406,52 +446,18 @@ class Handler(BaseHTTPRequestHandler):
   sd:resultFormat {formats} ;
   dcterms:description {limits} ;
   sd:defaultDataset [ a sd:Dataset ;
-    dcterms:source <{DATASET}> ;
+    dcterms:source <{iris.DATASET}> ;
     sd:defaultGraph [ a sd:Graph ; dcterms:description "the union of the named graphs"{total} ] ;{named}
   ] .
 """
 
-    def void_turtle(self) -> str:
-        from ..engines import Term
-        from ..formats import ntriples_term
-
-        def lit(text: str) -> str:
-            return ntriples_term(Term("literal", text))
-
+    def dataset_turtle(self) -> str:
+        """The DCAT/VoID description (mentorgraph.release.dataset, as `mentorgraph release` writes it),
+        naming this server's endpoint and downloads; made once per host name the server is reached by."""
         ep = self.endpoint_url()
         base = ep[: -len("/sparql")]
-        m = self.server.manifest
-        dumps = [name for name in ("mentorgraph.nt", "mentorgraph.ttl", "mentorgraph.jsonld", "mentorgraph.nq",
-                                   "mentorgraph.trig") if name in m.get("files", {})]
-        dist = "".join(f"""
-  dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <{base}/download/{d}> ;
-    dcat:mediaType {lit(DOWNLOAD_TYPES[Path(d).suffix])} ; dcterms:description {lit(m['files'][d])} ] ;"""
-                       for d in dumps)
-        dump_links = " , ".join(f"<{base}/download/{d}>" for d in dumps) or f"<{base}/sparql>"
-        graphs = sorted(m.get("graphs", {}).items())
-        subsets = " , ".join(f"<{g}>" for g, _ in graphs)
-        described = "".join(f"""
-<{g}> a void:Dataset , sd:NamedGraph ; sd:name <{g}> ; void:triples {int(i.get('triples', 0))} ;
-  void:sparqlEndpoint <{ep}> ; void:dataDump <{base}/graph/{g[len(iris.GRAPH):]}.nt> .
-""" for g, i in graphs)
-        return f"""@prefix void: <http://rdfs.org/ns/void#> .
-@prefix dcat: <http://www.w3.org/ns/dcat#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-
-<{DATASET}> a void:Dataset , dcat:Dataset ;
-  dcterms:title "mentorgraph" ;
-  dcterms:description {lit("The open knowledge graph of peer-mentoring models in academic medicine, from Table 1 of "
-                            "Cree-Green et al., J Investig Med 2020;68(6):1128-1134.")} ;
-  dcterms:source <{iris.ARTICLE_DOI}> ;
-  void:triples {int(m.get('triples', 0))} ;
-  void:sparqlEndpoint <{ep}> ;
-  void:uriSpace {lit(iris.MG)} ;
-  void:vocabulary <{iris.ONTOLOGY}> ;
-  void:dataDump {dump_links} ;{dist}
-  {"void:subset " + subsets + " ;" if subsets else ""}
-  dcat:accessService [ a dcat:DataService ; dcat:endpointURL <{ep}> ] .
-{described}"""
+        return self.server.generated(("dataset", base), lambda: self.run("dataset", endpoint=ep,
+                                                                        base_url=base + "/download"))
 
     def rdf_document(self, turtle: str, what: str, fmt: str | None = None) -> Response:
         fmt = fmt or negotiate.choose(negotiate.GRAPH, self.headers.get("Accept"), self.fmt_param())
@@ -506,12 +512,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.html(pages.entity(self.run("entity", iri=iri)), headers=headers)
         return Response(200, RDF_TYPES[fmt] + "; charset=utf-8", self.run("describe", iri=iri, fmt=fmt), headers)
 
-    def ontology(self) -> Response:
-        fmt = self.resource_format(None)
+    def ontology(self, ext: str | None = None) -> Response:
+        fmt = self.resource_format(ext)
         headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
-        data = self.run("ontology", fmt=fmt)
         if fmt == "html":
-            return self.html(pages.ontology(data), headers=headers)
+            # The documentation of mentorgraph.release.docs: made once, it is the same for every reader.
+            page = self.server.generated(("docs",), lambda: self.run("docs"))
+            return self.html(page, headers={**headers, **csp_allowing_styles(page.decode("utf-8"))})
+        data = self.run("ontology", fmt=fmt)
         return Response(200, RDF_TYPES[fmt] + "; charset=utf-8", data["body"], headers)
 
     # -- web view -------------------------------------------------------------------------------------
@@ -523,6 +531,12 @@ class Handler(BaseHTTPRequestHandler):
     def candidates(self, catalogue: dict) -> dict[str, list[tuple[str, str]]]:
         kinds = sorted({p.kind for q in catalogue.values() for p in q.params if p.kind != "text"})
         return {k: self.run("candidates", kind=k) for k in kinds}
+
+    def find(self) -> Response:
+        """"Find a model" (issue 8): mentorgraph.advise.html's page, run in a worker, in the site layout."""
+        params = {k: v for k, v in self.params.items() if k in FIND_PARAMS}
+        status, body = self.run("find", params=params)
+        return self.html(pages.find(body), status, csp_allowing_styles(body))
 
     def questions(self) -> Response:
         cat = self.catalogue()

@@ -61,10 +61,12 @@ def term_html(t, label: str | None = None) -> str:
     return esc(t.value) + extra
 
 
-def page(title: str, body: str, status_note: str = "") -> bytes:
-    """The full page: `title` is plain text (escaped here), `body` is HTML built from escaped parts."""
+def page(title: str, body: str, status_note: str = "", heading: bool = True) -> bytes:
+    """The full page: `title` is plain text (escaped here), `body` is HTML built from escaped parts.
+    `heading=False` when the body brings its own <h1>."""
     layout = Template((TEMPLATES / "base.html").read_text(encoding="utf-8"))
-    return layout.substitute(title=esc(title), body=body, note=status_note).encode("utf-8")
+    h1 = f"<h1>{esc(title)}</h1>" if heading else ""
+    return layout.substitute(title=esc(title), heading=h1, body=body, note=status_note).encode("utf-8")
 
 
 def result_table(res, truncated: bool = False) -> str:
@@ -239,24 +241,6 @@ def browse(rows: list[dict]) -> bytes:
     return page("Browse the graph", "".join(parts))
 
 
-def ontology(data: dict) -> bytes:
-    header = "".join(f"<tr><th>{link(r['p'].value)}</th><td>{term_html(r['o'])}</td></tr>" for r in data["header"])
-    terms = []
-    for r in data["terms"]:
-        local = r["term"].value[len(iris.MGO):] if r["term"].value.startswith(iris.MGO) else ""
-        if not local:
-            continue
-        terms.append(f'<tr id="{esc(local)}"><th><code>mgo:{esc(local)}</code></th>'
-                     f"<td>{esc(curie(r['kind'].value))}</td>"
-                     f"<td>{esc(r['label'].value) if r.get('label') else ''}</td>"
-                     f"<td>{esc(r['definition'].value) if r.get('definition') else ''}</td></tr>")
-    body = (f'<p class="iri"><code>{esc(iris.ONTOLOGY)}</code> · <a href="/ontology?format=turtle">Turtle</a> · '
-            f'<a href="/ontology?format=jsonld">JSON-LD</a></p><table class="props">{header}</table>'
-            f'<h2>Terms</h2><div class="scroll"><table class="results"><thead><tr><th>term</th><th>kind</th>'
-            f'<th>label</th><th>definition</th></tr></thead><tbody>{"".join(terms)}</tbody></table></div>')
-    return page("The mentorgraph ontology", body)
-
-
 def graph(name: str, data: dict) -> bytes:
     rows = "".join(f"<tr><td>{term_html(r['s'])}</td><td>{term_html(r['p'])}</td><td>{term_html(r['o'])}</td></tr>"
                    for r in data["rows"])
@@ -266,6 +250,12 @@ def graph(name: str, data: dict) -> bytes:
             f"download as {formats}. Showing {shown}:</p>"
             f'<div class="scroll"><table class="results"><tbody>{rows}</tbody></table></div>')
     return page(f"Named graph: {GRAPH_LABELS.get(name, name)}", body)
+
+
+def find(body: str) -> bytes:
+    """The "Find a model" page: `body` is mentorgraph.advise.html.find_page's HTML (escaped there), which
+    brings its own <h1>."""
+    return page("Find a model", f'<div class="find-page">{body}</div>', heading=False)
 
 
 # -- questions and SPARQL ------------------------------------------------------------------------------

@@ -275,15 +275,34 @@ def op_describe(state: State, iri: str, fmt: str) -> bytes:
 
 
 def op_ontology(state: State, fmt: str) -> dict:
-    """The ontology graph: serialized, or its classes and properties with labels and definitions."""
-    if fmt != "html":
-        return op_graph(state, iris.GRAPH + "ontology", fmt, 0)
-    rows = _rows(state, """SELECT ?term ?kind ?label ?definition WHERE { GRAPH mgg:ontology {
-        VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty }
-        ?term a ?kind . OPTIONAL { ?term rdfs:label ?label } OPTIONAL { ?term skos:definition ?definition } } }
-        ORDER BY ?kind ?term""")
-    head = _rows(state, """SELECT ?p ?o WHERE { GRAPH mgg:ontology { ?ont a owl:Ontology ; ?p ?o } }""")
-    return {"terms": rows, "header": head}
+    """The ontology graph, serialized (browsers get the documentation page instead: op_docs)."""
+    return op_graph(state, iris.GRAPH + "ontology", fmt, 0)
+
+
+def op_docs(state: State) -> bytes:
+    """The ontology's HTML documentation (mentorgraph.release.docs), served at the ontology IRI."""
+    from ..release.docs import render_docs
+
+    return render_docs(state.root, state.out)
+
+
+def op_dataset(state: State, endpoint: str, base_url: str) -> str:
+    """The DCAT/VoID description of the build (mentorgraph.release.dataset) as Turtle, naming this
+    server's endpoint and download URLs: the same description `mentorgraph release` writes."""
+    from ..release.dataset import describe, render
+
+    return render(describe(state.out, state.root, endpoint=endpoint, base_url=base_url)).decode("utf-8")
+
+
+def op_find(state: State, params: dict[str, list[str]]) -> tuple[int, str]:
+    """(status, body) of the "Find a model" page (mentorgraph.advise.html) for the form's parameters.
+
+    Here rather than in the server process: the recommendation reads the graph (the first request of a
+    worker loads the advice model, ~0.4 s), and like every read it runs under the pool's time limit."""
+    from ..advise.html import find_page
+    from .pages import local_path
+
+    return find_page(state.mg, params, state.root, action="/find", link=lambda iri: local_path(iri) or iri)
 
 
 def op_graphs(state: State) -> list[str]:
@@ -296,7 +315,8 @@ def op_ping(state: State) -> bool:
 
 OPS = {"sparql": op_sparql, "canned": op_canned, "candidates": op_candidates, "home": op_home,
        "entity": op_entity, "browse": op_browse, "graph": op_graph, "describe": op_describe,
-       "ontology": op_ontology, "graphs": op_graphs, "ping": op_ping}
+       "ontology": op_ontology, "docs": op_docs, "dataset": op_dataset, "find": op_find, "graphs": op_graphs,
+       "ping": op_ping}
 
 
 def main(conn, out: str, root: str, allowed_services: list[str]) -> None:

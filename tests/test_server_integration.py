@@ -1,0 +1,241 @@
+"""The parts mounted into `mentorgraph serve`: the "Find a model" page at /find (issue 8), the ontology
+documentation at the ontology IRI and the release's DCAT/VoID description at /dataset (issue 9).
+
+The personas and their hand-worked expectations are those of test_advise_personas.py (written from
+Table 1 and data/themes.yaml), asserted here through a real server on 127.0.0.1. The documentation and
+the dataset description are compared with what their generators (mentorgraph.release) make.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+import urllib.parse
+from html.parser import HTMLParser
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, OWL, RDF, VOID
+
+from mentorgraph import iris
+from test_advise_personas import PERSONAS, _check
+from w3c.serverproc import ServerProcess, request
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def server(built, root, tmp_path_factory):
+    proc = ServerProcess(built, root, tmp_path_factory.mktemp("serve"), "--workers", "2")
+    yield proc
+    assert proc.stop() == 0
+
+
+def find_url(server, args: dict[str, list[str]]) -> str:
+    return f"{server.url}/find?" + urllib.parse.urlencode(args, doseq=True)
+
+
+def persona_args(p) -> dict[str, list[str]]:
+    return {**p.args, **({"mode": [p.mode]} if p.mode else {})}
+
+
+class RankedTypes(HTMLParser):
+    """Each ranked type on the page (li.mg-type): its heading, score, fitting and filtered-out initiatives
+    with their links, shaped like the recommend JSON that _check reads."""
+
+    def __init__(self):
+        super().__init__()
+        self.types: list[dict] = []
+        self.where: str | None = None
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "li" and a.get("class") == "mg-type":
+            self.types.append({"type": "", "score": int(a["data-score"]), "programs": [], "excluded": []})
+        elif tag == "h3" and self.types:
+            self.where = "h3"
+        elif tag == "small" and self.where == "h3":
+            self.where = None  # the score, after the type's name
+        elif tag == "ul" and a.get("class") in ("mg-fit", "mg-excluded"):
+            self.where = a["class"]
+        elif tag == "a" and self.where in ("mg-fit", "mg-excluded"):
+            key = "programs" if self.where == "mg-fit" else "excluded"
+            self.types[-1][key].append({"label": "", "why": ["(on the page)"]})
+            self.links.append(a["href"])
+            self.where += ":a"
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.where and self.where.endswith(":a"):
+            self.where = self.where[:-2]
+        elif tag in ("h3", "ul"):
+            self.where = None
+
+    def handle_data(self, data):
+        if self.where == "h3":
+            self.types[-1]["type"] += data
+        elif self.where and self.where.endswith(":a"):
+            key = "programs" if self.where.startswith("mg-fit") else "excluded"
+            self.types[-1][key][-1]["label"] += data
+
+
+def style_hash(css: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
+
+
+# -- "Find a model" -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.name)
+def test_find_page_over_http_meets_each_persona(server, persona):
+    status, headers, body = request(find_url(server, persona_args(persona)), headers=HTML)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    page = body.decode("utf-8")
+    parser = RankedTypes()
+    parser.feed(page)
+    for t in parser.types:
+        t["type"] = t["type"].strip()
+    _check(persona, parser.types)
+    # Every initiative links to its page on this server, not to the w3id IRI.
+    assert parser.links and all(href.startswith("/id/") for href in parser.links)
+
+
+def test_find_page_is_in_the_site_layout_and_navigation(server):
+    status, headers, body = request(find_url(server, persona_args(PERSONAS[0])), headers=HTML)
+    page = body.decode("utf-8")
+    assert status == 200
+    assert '<a href="/find">' in page and '<link rel="stylesheet" href="/static/style.css">' in page
+    assert len(re.findall(r"<h1[ >]", page)) == 1, "one page heading"
+    assert "<svg" in page and "<script" not in page.lower()
+    # The page's own <style> (and nothing else inline) is allowed by the Content-Security-Policy.
+    styles = re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
+    csp = headers["content-security-policy"]
+    assert styles and all(style_hash(css) in csp for css in styles)
+    assert "unsafe-inline" not in csp and "script-src 'self'" in csp
+    _, _, home = request(f"{server.url}/", headers=HTML)
+    assert b'<a href="/find">Find a model</a>' in home
+
+
+def test_find_links_resolve_on_this_server(server):
+    _, _, body = request(find_url(server, persona_args(PERSONAS[1])), headers=HTML)
+    parser = RankedTypes()
+    parser.feed(body.decode("utf-8"))
+    for href in sorted(set(parser.links))[:3]:
+        status, _, page = request(server.url + href, headers=HTML)
+        assert status == 200, href
+
+
+def test_find_without_values_ranks_all_seven_types(server, table1):
+    status, _, body = request(f"{server.url}/find", headers=HTML)
+    assert status == 200
+    parser = RankedTypes()
+    parser.feed(body.decode("utf-8"))
+    # Nobody named: every score is 0 and Table 1's order is kept.
+    assert [t["type"].strip() for t in parser.types] == [r["type"] for r in table1]
+    assert {t["score"] for t in parser.types} == {0}
+
+
+def test_unknown_values_are_400_escaped_with_the_closest_ones(server, root):
+    from mentorgraph.advise.themes import load_themes
+
+    visibility = next(t.label for t in load_themes(root).themes if "visibility" in t.label.lower())
+    status, headers, body = request(find_url(server, {"want": ["visibilty<script>alert(1)</script>"]}),
+                                    headers=HTML)
+    page = body.decode("utf-8")
+    assert status == 400 and headers["content-type"].startswith("text/html")
+    assert "<script" not in page.lower() and "&lt;script&gt;" in page
+    assert "visibilty" in page and visibility in page, "the error lists the closest themes"
+    status, _, body = request(find_url(server, {"mode": ["teleport"]}), headers=HTML)
+    assert status == 400
+    assert all(m in body.decode("utf-8") for m in ("online", "in-person", "hybrid"))
+
+
+def test_invalid_themes_file_is_500(built, root, tmp_path):
+    # A project directory like root, whose data/themes.yaml is not a theme scheme.
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    for child in root.iterdir():
+        if child.name not in ("data", ".git", "dist"):
+            (proj / child.name).symlink_to(child)
+    shutil.copytree(root / "data", proj / "data")
+    (proj / "data" / "themes.yaml").write_text("themes: 42\n", encoding="utf-8")
+    proc = ServerProcess(built, proj, tmp_path, "--workers", "1")
+    try:
+        status, _, body = request(f"{proc.url}/find", headers=HTML)
+    finally:
+        assert proc.stop() == 0
+    assert status == 500 and b"themes.yaml" in body
+
+
+# -- the ontology IRI and the dataset description -------------------------------------------------------
+def test_ontology_iri_gives_browsers_the_release_docs(server, built, root):
+    from mentorgraph.release.docs import render_docs
+
+    status, headers, body = request(f"{server.url}/ontology", headers=HTML)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert body == render_docs(root, built)
+    styles = re.findall(r"<style>(.*?)</style>", body.decode("utf-8"), re.DOTALL)
+    assert styles and all(style_hash(css) in headers["content-security-policy"] for css in styles)
+    assert "Accept" in headers["vary"]
+    # RDF clients still get the ontology graph; the docs' alternate link (ontology.ttl) resolves.
+    for url, hdrs in ((f"{server.url}/ontology", {"Accept": "text/turtle"}), (f"{server.url}/ontology.ttl", {})):
+        status, headers, body = request(url, headers=hdrs)
+        assert status == 200 and headers["content-type"].startswith("text/turtle"), url
+        assert (URIRef(iris.ONTOLOGY), RDF.type, OWL.Ontology) in Graph().parse(data=body, format="turtle")
+    status, headers, body = request(f"{server.url}/ontology", headers={"Accept": "application/ld+json"})
+    assert status == 200 and (URIRef(iris.ONTOLOGY), RDF.type, OWL.Ontology) in Graph().parse(data=body,
+                                                                                                 format="json-ld")
+
+
+def test_dataset_description_is_the_release_description(server, built, root):
+    from mentorgraph.release.dataset import describe
+
+    expected = describe(built, root, endpoint=f"{server.url}/sparql", base_url=f"{server.url}/download")
+    for path in ("/.well-known/void", "/dataset"):
+        status, _, body = request(f"{server.url}{path}", headers={"Accept": "text/turtle"})
+        assert status == 200
+        got = Graph().parse(data=body, format="turtle")
+        assert isomorphic(got, expected), path
+    ds = URIRef(iris.DATASET)
+    assert (ds, RDF.type, DCAT.Dataset) in got and (ds, VOID.sparqlEndpoint, URIRef(f"{server.url}/sparql")) in got
+    # Every download the description names is served.
+    urls = set(got.objects(None, DCAT.downloadURL))
+    assert urls
+    for url in sorted(urls):
+        status, _, _ = request(str(url), method="HEAD")
+        assert status == 200, url
+    status, headers, body = request(f"{server.url}/dataset", headers={"Accept": "application/n-triples"})
+    assert status == 200 and isomorphic(Graph().parse(data=body, format="nt"), expected)
+
+
+# -- a real browser at phone width and in print ---------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); .ci/run "
+                                             "installs it")
+def test_find_page_fits_a_phone_and_prints(server, tmp_path):
+    from test_server_browser import Browser
+
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.call("Emulation.setDeviceMetricsOverride", width=360, height=800, deviceScaleFactor=1, mobile=True)
+        browser.goto(find_url(server, persona_args(PERSONAS[0])))
+        # The page's own stylesheet applied (the CSP hash matched): its labels are inline-block, not grid.
+        assert browser.eval("getComputedStyle(document.querySelector('.mg-find label')).display") == "inline-block"
+        assert browser.eval("document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scroll"
+        svg_width = browser.eval("document.querySelector('svg.mg-matrix').getBoundingClientRect().width")
+        assert 200 < svg_width <= 360
+        browser.screenshot(tmp_path / "find-phone.png", 360, 800)
+        browser.call("Emulation.setEmulatedMedia", media="print")
+        assert browser.eval("getComputedStyle(document.querySelector('form.mg-find')).display") == "none"
+        assert browser.eval("getComputedStyle(document.querySelector('header')).display") == "none"
+        assert browser.eval("document.querySelector('svg.mg-matrix').getBoundingClientRect().width") > 200
+        assert browser.eval("document.querySelectorAll('li.mg-type').length") == 7
+        # The ontology documentation keeps its own style too.
+        browser.call("Emulation.setEmulatedMedia", media="screen")
+        browser.goto(f"{server.url}/ontology")
+        assert browser.eval("getComputedStyle(document.querySelector('body')).maxWidth") == "992px"
+    finally:
+        browser.close()
