@@ -104,7 +104,7 @@ def bad_character(text: str, one_line: bool) -> str | None:
 def check_text(raw: Raw, key: str, value: Any) -> list[Problem]:
     """Problems with one text value (its length and characters)."""
     if not isinstance(value, str):
-        return [raw.problem(key, f"{key!r} must be text, got {type(value).__name__}", value=repr(value)[:80],
+        return [raw.problem(key, f"{key!r} must be text, got {kind_of(value)}", value=repr(value)[:80],
                             expected="text")]
     if len(value) > MAX_FIELD_CHARS:
         return [raw.problem(key, f"value of {len(value)} characters is too long", value=value[:40] + "...",
@@ -115,6 +115,15 @@ def check_text(raw: Raw, key: str, value: Any) -> list[Problem]:
         return [raw.problem(key, f"value contains {why}", value=shown,
                             expected="printable text (no control characters, NUL or lone surrogates)")]
     return []
+
+
+def kind_of(value: Any) -> str:
+    """What a YAML value is, in words."""
+    for types, words in ((bool, "true/false"), (int | float, "a number"), (dict, "a mapping"), (list, "a list"),
+                         (type(None), "nothing")):
+        if isinstance(value, types):
+            return words
+    return type(value).__name__
 
 
 IRI_FORBIDDEN = set(' <>"{}|^`\\')

@@ -1,0 +1,462 @@
+"""Turn raw contributed records into curated records: resolve names to ids, derive ids, find duplicates.
+
+Values naming other entities (mentoring type, sponsor, parent program, populations, delivery mode)
+are matched by label, alternative label, acronym or id, case- and accent-insensitively with the same
+`normalize` as the query layer; unknown values get the closest known names as suggestions. New ids
+are derived from the name (kebab-case ASCII) and kept forever once stored in data/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SKOS
+
+from .. import iris
+from ..api import normalize
+from ..namespaces import MGO
+from ..problems import Problem, closest
+from ..sources import EVIDENCE_KEYS, INITIATIVE_KEYS, LocatedDict, Sources
+from .records import (
+    INITIATIVE_ORDER,
+    LINK_KINDS,
+    ORGANIZATION_ORDER,
+    SINGLE_KEYS,
+    Raw,
+    check_text,
+    iri_problem,
+)
+
+ORGANIZATION_KEYS = {"id", "class", "label", "altLabels", "acronyms", "parent", "mappings"} | EVIDENCE_KEYS
+# The evidence a contributor can give: a cited source, or a curator's note saying why (vocabularies.yaml).
+CONTRIBUTED_EVIDENCE = ("cited-source", "curator")
+# Which class each kind of linked entity must have.
+KIND_CLASS = {"mentoring type": "MentoringModelType", "parent program": "Initiative", "organization": "Organization",
+              "population": "Population", "delivery mode": "DeliveryMode", "platform": "Platform"}
+MAX_SLUG = 60
+
+
+def slugify(name: str) -> str:
+    """A kebab-case ASCII id from a name; names with no Latin letters get a stable hash instead."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("'", "").replace("\u2019", "")
+    text = re.sub(r"[^a-z0-9]+", "-", text.casefold().encode("ascii", "ignore").decode("ascii")).strip("-")
+    if len(text) > MAX_SLUG:
+        text = text[:MAX_SLUG].rsplit("-", 1)[0] or text[:MAX_SLUG]
+    if not text:
+        text = "initiative-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return text
+
+
+def loose(name: str) -> str:
+    """A name reduced for spotting the same program spelt differently: no parentheses or punctuation."""
+    text = re.sub(r"\([^)]*\)", " ", normalize(name))
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(w for w in text.split() if w not in {"the", "and", "of"})
+
+
+def is_slug(s: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", s)) and len(s) <= 100
+
+
+def superclasses(onto: Graph) -> dict[str, set[str]]:
+    """Each mgo: term of the ontology with all its mgo: superclasses (itself included)."""
+    supers: dict[str, set[str]] = {}
+    for cls in onto.subjects(RDF.type, None):
+        if isinstance(cls, URIRef) and str(cls).startswith(iris.MGO):
+            closure, todo = set(), [cls]
+            while todo:
+                c = todo.pop()
+                if c not in closure:
+                    closure.add(c)
+                    todo.extend(onto.objects(c, RDFS.subClassOf))
+            supers[str(cls)[len(iris.MGO):]] = {str(c)[len(iris.MGO):] for c in closure if str(c).startswith(iris.MGO)}
+    return supers
+
+
+def subclasses(supers: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Each class with all its subclasses (itself included)."""
+    return {name: {c for c, s in supers.items() if name in s} for name in supers}
+
+
+@dataclass
+class Entity:
+    iri: str
+    slug: str
+    label: str
+    classes: set[str]
+    names: set[str] = field(default_factory=set)
+    batch: bool = False  # contributed by the files being imported
+    acronyms: set[str] = field(default_factory=set)
+    _loose: set[str] | None = None
+
+    def loose_names(self) -> set[str]:
+        if self._loose is None:
+            self._loose = {loose(n) for n in self.names if n != self.slug} - {""}
+        return self._loose
+
+
+class Index:
+    """Every entity of the graph by id and by normalized name, with its classes (subclasses closed)."""
+
+    def __init__(self, sources: Sources):
+        ds = sources.dataset
+        supers = superclasses(sources.graph("ontology"))
+        self.class_labels = {name: str(sources.graph("ontology").value(URIRef(iris.MGO + name), RDFS.label) or name)
+                             for name in supers}
+        self.subclasses = subclasses(supers)
+        self.entities: dict[str, Entity] = {}
+        for s, _, o in _types(ds):
+            slug = str(s)[len(iris.MG):]
+            ent = self.entities.get(slug)
+            if ent is None:
+                ent = self.entities[slug] = Entity(str(s), slug, slug, set(), {slug})
+            ent.classes |= supers.get(str(o)[len(iris.MGO):], set())
+        for pred in (RDFS.label, SKOS.altLabel, SKOS.prefLabel, MGO.acronym):
+            for s, _, o, _ in ds.quads((None, pred, None, None)):
+                slug = str(s)[len(iris.MG):]
+                if str(s).startswith(iris.MG) and slug in self.entities:
+                    self.entities[slug].names.add(str(o))
+                    if pred == RDFS.label:
+                        self.entities[slug].label = str(o)
+                    elif pred == MGO.acronym:
+                        self.entities[slug].acronyms.add(normalize(str(o)))
+        self.ids = {str(i)[len(iris.MG):] for i in sources.origins} | set(self.entities)
+        self._by_name: dict[str, dict[str, list[Entity]]] = {}
+
+    def add(self, slug: str, label: str, names: list[str], cls: str) -> None:
+        """Make a contributed entity known, so that other records of the batch may refer to it."""
+        self.entities[slug] = Entity(iris.MG + slug, slug, label, self.superclasses(cls), {slug, label, *names},
+                                     batch=True)
+        self.ids.add(slug)
+        self._by_name.clear()
+
+    def superclasses(self, cls: str) -> set[str]:
+        return {c for c, subs in self.subclasses.items() if cls in subs}
+
+    def of_class(self, cls: str) -> dict[str, list[Entity]]:
+        if cls not in self._by_name:
+            table: dict[str, list[Entity]] = {}
+            for ent in self.entities.values():
+                if cls in ent.classes:
+                    for n in ent.names:
+                        table.setdefault(normalize(n), []).append(ent)
+            self._by_name[cls] = table
+        return self._by_name[cls]
+
+    def resolve(self, value: str, kind: str) -> tuple[Entity | None, str | None, list[str]]:
+        """(entity, None, []) or (None, why, suggestions) for a value naming an entity of `kind`."""
+        cls = KIND_CLASS[kind]
+        table = self.of_class(cls)
+        text = value.strip()
+        slug = None
+        if text.startswith(iris.MG):
+            slug = text[len(iris.MG):]
+        elif text.startswith("mg:"):
+            slug = text[3:]
+        if slug is not None:
+            ent = self.entities.get(slug)
+            if ent is not None and cls in ent.classes:
+                return ent, None, []
+            return None, f"unknown {kind} {value!r}", []
+        hits = {e.slug: e for e in table.get(normalize(text), [])}
+        if len(hits) == 1:
+            return next(iter(hits.values())), None, []
+        if len(hits) > 1:
+            by_label = [e for e in hits.values() if normalize(e.label) == normalize(text)]
+            if len(by_label) == 1:
+                return by_label[0], None, []
+            listed = "; ".join(f"{e.label!r} (id {e.slug})" for e in sorted(hits.values(), key=lambda e: e.slug))
+            return None, f"{kind} {value!r} is ambiguous: it names {listed}", sorted(hits)
+        names = sorted({n for ents in table.values() for e in ents for n in e.names if n != e.slug})
+        return None, f"unknown {kind} {value!r}", closest(text, names, n=1)
+
+    def examples(self, kind: str, n: int = 3) -> str:
+        if kind in ("mentoring type", "delivery mode"):
+            n = 10  # few enough to list them all
+        ents = sorted({e.slug: e for v in self.of_class(KIND_CLASS[kind]).values() for e in v}.values(),
+                      key=lambda e: e.slug)
+        return ", ".join(repr(e.label) for e in ents[:n])
+
+
+def _types(ds):
+    for s, _, o, _ in ds.quads((None, RDF.type, None, None)):
+        if isinstance(s, URIRef) and str(s).startswith(iris.MG) and str(o).startswith(iris.MGO):
+            yield s, None, o
+
+
+@dataclass
+class Planned:
+    """One record to be stored: its id, what happens to it, and the curated form."""
+
+    raw: Raw
+    slug: str
+    action: str  # "add", "update" or "unchanged"
+    record: LocatedDict
+
+
+@dataclass
+class Plan:
+    initiatives: list[Planned] = field(default_factory=list)
+    organizations: list[Planned] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+
+class Resolver:
+    """Converts raw records of one batch (every file of one command) into curated records."""
+
+    def __init__(self, index: Index, contributed: dict[str, dict], organizations: dict[str, dict],
+                 accept_duplicates: bool = False):
+        self.index = index
+        self.contributed = contributed          # id -> stored record of data/contributions.yaml
+        self.organizations = organizations      # id -> stored record of data/organizations.yaml
+        self.accept_duplicates = accept_duplicates
+        self.plan = Plan()
+        self.batch: dict[str, Raw] = {}          # slug -> record of this batch
+        self.batch_names: dict[str, Raw] = {}    # loose name -> record of this batch
+
+    # -- checks of single values ------------------------------------------------------------------
+    def _shape(self, raw: Raw) -> bool:
+        allowed = INITIATIVE_KEYS if raw.kind == "initiative" else ORGANIZATION_KEYS
+        ok = True
+        for key, value in list(raw.values.items()):
+            if key not in allowed:
+                hint = closest(str(key), allowed)
+                self.plan.problems.append(raw.problem(key, f"unknown key {key!r}", value=str(key),
+                                                      expected="one of " + ", ".join(sorted(allowed)),
+                                                      suggestion=hint[0] if hint else None))
+                ok = False
+                continue
+            if key == "mappings":
+                continue
+            if key in SINGLE_KEYS and isinstance(value, list) and key != "mappings":
+                if len(value) == 1:
+                    raw.values[key] = value = value[0]
+                else:
+                    self.plan.problems.append(raw.problem(key, f"{key!r} takes one value, got {len(value)}",
+                                                          value="; ".join(map(str, value))[:120],
+                                                          expected=f"a single {LINK_KINDS.get(key, 'value')}"))
+                    ok = False
+                    continue
+            for item in value if isinstance(value, list) else [value]:
+                found = check_text(raw, key, item)
+                self.plan.problems += found
+                ok = ok and not found
+        if not raw.values.get("label"):
+            self.plan.problems.append(raw.problem(None, "missing name", expected="the program's name in 'name' "
+                                                  "(YAML/RDF: label)"))
+            ok = False
+        if raw.kind == "initiative" and not raw.values.get("modelType"):
+            named = f"{raw.name()!r}: " if raw.values.get("label") else ""
+            self.plan.problems.append(raw.problem(None, f"{named}missing mentoring type",
+                                                  expected="one of the types of Table 1: "
+                                                  + self.index.examples("mentoring type", 7)))
+            ok = False
+        return ok
+
+    def _evidence(self, raw: Raw) -> bool:
+        v = raw.values
+        kind = v.get("evidence")
+        if kind is None:
+            if v.get("source"):
+                v["evidence"] = "cited-source"
+            elif v.get("note"):
+                v["evidence"] = "curator"
+            else:
+                named = f"{raw.name()!r}: " if v.get("label") else ""
+                self.plan.problems.append(raw.problem(None, f"{named}no evidence",
+                                                      expected="a URL or citation in 'evidence/source' "
+                                                      "(or, if there is none, say how you know in 'notes')"))
+                return False
+        elif kind not in CONTRIBUTED_EVIDENCE:
+            hint = closest(str(kind), CONTRIBUTED_EVIDENCE)
+            self.plan.problems.append(raw.problem("evidence", f"evidence kind {kind!r} cannot be contributed",
+                                                  value=str(kind), expected="cited-source (with a source) or "
+                                                  "curator (with a note)", suggestion=hint[0] if hint else None))
+            return False
+        source = v.get("source")
+        if isinstance(source, str) and source.startswith(("http:", "https:")) and iri_problem(source):
+            self.plan.problems.append(raw.problem("source", f"invalid source URL ({iri_problem(source)})",
+                                                  value=source, expected="a URL without spaces, or a citation"))
+            return False
+        return True
+
+    def _class(self, raw: Raw) -> str | None:
+        root = "Initiative" if raw.kind == "initiative" else "Organization"
+        choices = sorted(self.index.subclasses[root])
+        value = raw.values.get("class")
+        if value is None:
+            return root
+        for c in choices:
+            if normalize(value) in (normalize(c), normalize(self.index.class_labels[c])):
+                return c
+        names = [self.index.class_labels[c] for c in choices]
+        hint = closest(str(value), names + choices)
+        self.plan.problems.append(raw.problem("class", f"unknown kind {value!r}", value=str(value),
+                                              expected="one of " + ", ".join(names),
+                                              suggestion=hint[0] if hint else None))
+        return None
+
+    # -- ids and duplicates -----------------------------------------------------------------------
+    def _stored(self, raw: Raw) -> dict[str, dict]:
+        return self.contributed if raw.kind == "initiative" else self.organizations
+
+    def _slug(self, raw: Raw) -> tuple[str | None, str]:
+        """The record's id and whether it is new ('add') or already stored ('stored')."""
+        stored = self._stored(raw)
+        given = raw.values.get("id")
+        if given is not None:
+            if not is_slug(given):
+                self.plan.problems.append(raw.problem("id", f"invalid id {given!r}", value=given,
+                                                      expected="lowercase letters, digits and hyphens "
+                                                      "(or leave it empty to derive it from the name)",
+                                                      suggestion=slugify(given)))
+                return None, ""
+            if given in stored:
+                return given, "stored"
+            if given in self.index.ids:
+                ent = self.index.entities.get(given)
+                self.plan.problems.append(raw.problem("id", f"id {given!r} is already used by "
+                                                      f"{ent.label if ent else given!r}; a contribution cannot "
+                                                      "change an existing entity", value=given,
+                                                      expected="a new id, or none"))
+                return None, ""
+            return given, "add"
+        key = normalize(raw.values["label"])
+        for slug, rec in stored.items():
+            if normalize(str(rec.get("label", ""))) == key:
+                return slug, "stored"
+        base = slugify(raw.values["label"])
+        slug, n = base, 1
+        while slug in self.index.ids or slug in self.batch:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug, "add"
+
+    def _duplicates(self, raw: Raw, slug: str, against_graph: bool) -> None:
+        """Report a new program the graph already has under another spelling, or one named twice here."""
+        names = [raw.values["label"], *_texts(raw.values.get("altLabels"))]
+        keys = {loose(n) for n in names} - {""}
+        cls = "Initiative" if raw.kind == "initiative" else "Organization"
+        acronyms = {normalize(a) for a in _texts(raw.values.get("acronyms"))}
+        for ent in self.index.entities.values() if against_graph else ():
+            if ent.slug == slug or ent.batch or cls not in ent.classes:
+                continue
+            if keys & ent.loose_names() or acronyms & ent.acronyms:
+                p = raw.problem("label", f"{raw.values['label']!r} is probably {ent.label!r} (id {ent.slug}), "
+                                         "already in the graph under another spelling",
+                                value=raw.values["label"], expected="a program not yet in the graph (to add facts "
+                                "about an existing one, propose a statement in data/curation.yaml)")
+                (self.plan.notes if self.accept_duplicates else self.plan.problems).append(p)
+                return
+        for k in keys:
+            other = self.batch_names.get(k)
+            if other is not None and other is not raw:
+                self.plan.problems.append(raw.problem("label", f"{raw.values['label']!r} repeats "
+                                                      f"{other.values['label']!r} ({other.file}:{other.where.line})",
+                                                      value=raw.values["label"],
+                                                      expected="each program once per import"))
+                return
+            self.batch_names[k] = raw
+
+    # -- the whole batch --------------------------------------------------------------------------
+    def run(self, raws: list[Raw]) -> Plan:
+        ready = []
+        # Organizations first, so initiatives of the same batch may name them.
+        for raw in sorted(raws, key=lambda r: r.kind != "organization"):
+            # Every check runs even after one fails, so that a file's problems are all reported at once.
+            ok = self._shape(raw) & self._evidence(raw)
+            cls = self._class(raw)
+            label_ok = isinstance(raw.values.get("label"), str) and not check_text(raw, "label", raw.values["label"])
+            if not label_ok and "id" not in raw.values:
+                continue
+            slug, status = self._slug(raw)
+            if slug is None or not label_ok:
+                continue
+            if slug in self.batch:
+                self.plan.problems.append(raw.problem("id", f"id {slug!r} is given twice in this import",
+                                                      value=slug, expected="each id once"))
+                continue
+            self._duplicates(raw, slug, against_graph=status == "add")
+            self.batch[slug] = raw
+            names = _texts(raw.values.get("altLabels")) + _texts(raw.values.get("acronyms"))
+            self.index.add(slug, raw.values["label"], names, cls or "Initiative")
+            ready.append((raw, slug, status, cls, ok))
+        for raw, slug, status, cls, ok in ready:
+            record = self._record(raw, slug, cls or "Initiative")
+            if record is None or cls is None or not ok:
+                continue
+            stored = self._stored(raw).get(slug)
+            if status == "stored" and raw.kind == "organization" and _plain(stored) != _plain(record):
+                self.plan.problems.append(raw.problem("label", f"organization {raw.values['label']!r} already "
+                                                      f"exists (id {slug}) with other details", value=slug,
+                                                      expected="refer to it by name instead of redefining it"))
+                continue
+            action = "add" if status == "add" else ("unchanged" if _plain(stored) == _plain(record) else "update")
+            target = self.plan.initiatives if raw.kind == "initiative" else self.plan.organizations
+            target.append(Planned(raw, slug, action, record))
+        return self.plan
+
+    def _record(self, raw: Raw, slug: str, cls: str) -> LocatedDict | None:
+        v = dict(raw.values)
+        v["id"], v["class"] = slug, cls
+        ok = True
+        for key, kind in LINK_KINDS.items():
+            if key not in v:
+                continue
+            values = v[key] if isinstance(v[key], list) else [v[key]]
+            resolved = []
+            for value in values:
+                if not isinstance(value, str):
+                    ok = False  # reported by _shape
+                    continue
+                ent, why, hint = self.index.resolve(value, kind)
+                if ent is None:
+                    ok = False
+                    expected = (f"a {kind} of the graph by name, alternative name or acronym "
+                                f"(e.g. {self.index.examples(kind)})")
+                    if why and "ambiguous" in why:
+                        expected = "one of these ids in place of the name"
+                    self.plan.problems.append(raw.problem(key, why or f"unknown {kind}", value=value,
+                                                          expected=expected, suggestion=hint[0] if hint and
+                                                          "ambiguous" not in (why or "") else None))
+                elif ent.slug == slug:
+                    ok = False
+                    self.plan.problems.append(raw.problem(key, f"{raw.name()!r} cannot be its own {kind}",
+                                                          value=value))
+                else:
+                    resolved.append(ent.slug)
+            v[key] = resolved if key not in SINGLE_KEYS else (resolved[0] if resolved else None)
+        if isinstance(v.get("website"), str) and iri_problem(v["website"]):
+            ok = False
+            self.plan.problems.append(raw.problem("website", f"invalid website ({iri_problem(v['website'])})",
+                                                  value=v["website"], expected="an address such as https://example.org/"
+                                                  " (no spaces)"))
+        if not ok:
+            return None
+        order = INITIATIVE_ORDER if raw.kind == "initiative" else ORGANIZATION_ORDER
+        rec = LocatedDict((k, v[k]) for k in order if k in v and v[k] not in (None, [], ""))
+        rec.line = raw.where.line or 0
+        rec.column = raw.where.column or 0
+        rec.key_lines = {k: raw.at(k).line for k in rec if raw.at(k).line}
+        return rec
+
+
+def _texts(values: Any) -> list[str]:
+    """The text items of a value that should be a list of texts (other items are reported elsewhere)."""
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+
+def _plain(rec: Any) -> Any:
+    """A record as plain data, for comparing what is stored with what is imported."""
+    if isinstance(rec, dict):
+        return {k: _plain(v) for k, v in rec.items()}
+    if isinstance(rec, list):
+        return [_plain(v) for v in rec]
+    return rec
