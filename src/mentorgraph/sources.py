@@ -79,7 +79,7 @@ class LocatedDict(dict):
     key_lines: dict
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when available: ~5x faster
     """A SafeLoader whose mappings remember where they are (for error messages)."""
 
 
