@@ -160,13 +160,19 @@ class MentorGraph:
     def candidates(self, kind: str) -> list[Candidate]:
         if kind not in self._candidates:
             cls = "" if kind == "any" else f"?item a {kind} ."
+            # Names come from mentorgraph's own graphs only: a linked dataset loaded beside them (a ROR
+            # dump of millions of triples) must not be scanned to resolve a parameter.
             res = self.engine.query(iris.sparql_prologue() + f"""
                 SELECT ?item ?label ?name WHERE {{
-                  {cls}
-                  ?item rdfs:label ?label .
-                  {{ ?item rdfs:label ?name }} UNION {{ ?item skos:altLabel ?name }}
-                  UNION {{ ?item mgo:acronym ?name }} UNION {{ ?item skos:prefLabel ?name }}
+                  VALUES ?g {{ mgg:article mgg:curation }}
+                  GRAPH ?g {{ ?item rdfs:label ?label }}
                   FILTER (isIRI(?item) && STRSTARTS(STR(?item), "{iris.MG}"))
+                  {cls}
+                  VALUES ?ng {{ mgg:article mgg:curation mgg:inferred }}
+                  GRAPH ?ng {{
+                    {{ ?item rdfs:label ?name }} UNION {{ ?item skos:altLabel ?name }}
+                    UNION {{ ?item mgo:acronym ?name }} UNION {{ ?item skos:prefLabel ?name }}
+                  }}
                 }}""")
             by_iri: dict[str, Candidate] = {}
             for row in res.rows:

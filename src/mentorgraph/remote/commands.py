@@ -41,15 +41,19 @@ def _credentials(args):
     if args.auth_env:
         value = os.environ.get(args.auth_env)
         if not value:
-            raise ValueError(f"--auth-env {args.auth_env}: the environment variable {args.auth_env} is "
-                             f"not set; set it to an Authorization header value, e.g. 'Bearer <token>'")
+            raise ValueError(
+                f"--auth-env {args.auth_env}: the environment variable {args.auth_env} is "
+                f"not set; set it to an Authorization header value, e.g. 'Bearer <token>'"
+            )
         return Credentials(authorization=value)
     if args.user:
         password = os.environ.get(PASSWORD_ENV)
         if password is None:
             if not sys.stdin.isatty():
-                raise ValueError(f"--user {args.user}: no password; set {PASSWORD_ENV} "
-                                 f"(standard input is not a terminal, so it cannot be prompted for)")
+                raise ValueError(
+                    f"--user {args.user}: no password; set {PASSWORD_ENV} "
+                    f"(standard input is not a terminal, so it cannot be prompted for)"
+                )
             import getpass
 
             password = getpass.getpass(f"password for {args.user}: ")
@@ -72,8 +76,10 @@ def cmd_push(args) -> int:
         return 2
     graph_store = args.graph_store or guess_graph_store(args.endpoint, authenticated=creds is not None)
     if not graph_store:
-        _err(f"cannot tell where {args.endpoint} accepts uploads; give its SPARQL 1.1 Graph Store "
-             f"Protocol URL with --graph-store URL (see docs/triple-stores.md)")
+        _err(
+            f"cannot tell where {args.endpoint} accepts uploads; give its SPARQL 1.1 Graph Store "
+            f"Protocol URL with --graph-store URL (see docs/triple-stores.md)"
+        )
         return 2
     out = Path(args.out)
     try:
@@ -90,8 +96,12 @@ def cmd_push(args) -> int:
         if args.quiet and failure is None:
             return
         state = "FAILED" if failure else f"{seconds:.2f}s"
-        print(f"  {_bar(done, total)} {i + 1}/{len(graphs)} <{graph.iri}> {graph.triples} triples, "
-              f"{len(graph.body) / 1e6:.1f} MB, {state}", file=sys.stderr, flush=True)
+        print(
+            f"  {_bar(done, total)} {i + 1}/{len(graphs)} <{graph.iri}> {graph.triples} triples, "
+            f"{len(graph.body) / 1e6:.1f} MB, {state}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     if not args.quiet:
         print(f"pushing {len(graphs)} graphs ({total / 1e6:.1f} MB) to {graph_store}", file=sys.stderr)
@@ -114,42 +124,68 @@ def cmd_push(args) -> int:
         return 3
     wrong = [(g, counts.get(g.iri, 0)) for g in graphs if counts.get(g.iri, 0) != g.triples]
     for g, n in wrong:
-        _err(f"graph <{g.iri}>: the store reports {n} triples, the build has {g.triples} "
-             f"(does the store add inferred triples to the graph, or did another client write to it?)")
+        _err(
+            f"graph <{g.iri}>: the store reports {n} triples, the build has {g.triples} "
+            f"(does the store add inferred triples to the graph, or did another client write to it?)"
+        )
     if not union:
-        print(f"mentorgraph: warning: {args.endpoint} does not see the named graphs' triples in its default "
-              f"graph, so canned queries will find nothing; make the default graph the union of the named "
-              f"graphs (docs/triple-stores.md)", file=sys.stderr)
+        print(
+            f"mentorgraph: warning: {args.endpoint} does not see the named graphs' triples in its default "
+            f"graph, so canned queries will find nothing; make the default graph the union of the named "
+            f"graphs (docs/triple-stores.md)",
+            file=sys.stderr,
+        )
     if wrong:
         return 1
     if not args.quiet:
-        print(f"pushed {len(graphs)} graphs in {outcome.seconds:.2f}s; the store's triple counts match "
-              f"the build", file=sys.stderr)
+        print(
+            f"pushed {len(graphs)} graphs in {outcome.seconds:.2f}s; the store's triple counts match "
+            f"the build",
+            file=sys.stderr,
+        )
     return 0
 
 
 def register(subparsers) -> None:
     """Add the `push` command."""
     p = subparsers.add_parser(
-        "push", help="upload the built graph to a SPARQL 1.1 triple store",
+        "push",
+        help="upload the built graph to a SPARQL 1.1 triple store",
         description="Upload every named graph of the build (dist/mentorgraph.nq) to a triple store with the "
-                    "SPARQL 1.1 Graph Store HTTP Protocol, one PUT per graph, so pushing again replaces "
-                    "rather than duplicates. Then check the store's triple count per graph.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--endpoint", required=True, metavar="URL",
-                   help="the store's SPARQL 1.1 query endpoint (used to derive the graph store URL and to "
-                        "check the result)")
-    p.add_argument("--graph-store", metavar="URL",
-                   help="the store's SPARQL 1.1 Graph Store Protocol URL (default: derived from --endpoint)")
+        "SPARQL 1.1 Graph Store HTTP Protocol, one PUT per graph, so pushing again replaces "
+        "rather than duplicates. Then check the store's triple count per graph.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the store's SPARQL 1.1 query endpoint (used to derive the graph store URL and to "
+        "check the result)",
+    )
+    p.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="the store's SPARQL 1.1 Graph Store Protocol URL (default: derived from --endpoint)",
+    )
     auth = p.add_mutually_exclusive_group()
-    auth.add_argument("--user", metavar="NAME",
-                      help=f"user name for HTTP Basic or Digest authentication; the password comes from "
-                           f"${PASSWORD_ENV} or a prompt")
-    auth.add_argument("--auth-env", metavar="VAR",
-                      help="name of an environment variable holding an Authorization header value "
-                           "(e.g. 'Bearer <token>')")
+    auth.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"user name for HTTP Basic or Digest authentication; the password comes from "
+        f"${PASSWORD_ENV} or a prompt",
+    )
+    auth.add_argument(
+        "--auth-env",
+        metavar="VAR",
+        help="name of an environment variable holding an Authorization header value (e.g. 'Bearer <token>')",
+    )
     p.add_argument("--out", default="dist", help="the build directory (default: dist)")
-    p.add_argument("--no-verify", action="store_true",
-                   help="do not query the endpoint afterwards for triple counts per graph")
+    p.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="do not query the endpoint afterwards for triple counts per graph",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.set_defaults(func=cmd_push)

@@ -1,10 +1,10 @@
 """Upload the build's named graphs to a triple store with the SPARQL 1.1 Graph Store HTTP Protocol.
 
-Each named graph is sent with `PUT <graph store>?graph=<IRI>` (indirect graph identification, SPARQL
-1.1 Graph Store HTTP Protocol, sections 4.2 and 5.3): PUT replaces the graph's content, so pushing
-the same build twice leaves the store as after one push. Bodies are N-Triples sent as text/turtle:
-N-Triples is a subset of Turtle (RDF 1.1 Turtle, section 2), and text/turtle is the one syntax
-every store's graph store endpoint accepts (Oxigraph, Fuseki, GraphDB, Virtuoso).
+Each named graph is sent with `PUT <graph store>?graph=<IRI>` (SPARQL 1.1 Graph Store HTTP
+Protocol, "Indirect Graph Identification" and "HTTP PUT"): PUT replaces the graph's content, so
+pushing the same build twice leaves the store as after one push. Bodies are N-Triples sent as
+text/turtle: N-Triples is a subset of Turtle (RDF 1.1 N-Triples, introduction), and text/turtle is
+the one syntax every store's graph store endpoint accepts (Oxigraph, Fuseki, GraphDB, Virtuoso).
 
 Only pyoxigraph and the standard library are imported: no rdflib on this path.
 """
@@ -55,7 +55,7 @@ class Failure:
 
 @dataclass
 class Outcome:
-    """What a push did: graphs sent, failures, and the store's own counts after the push."""
+    """What a push did: the graphs sent, the failures, and how long it took."""
 
     pushed: list[Graph] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
@@ -77,8 +77,9 @@ def graphs_from_nquads(data: bytes) -> list[Graph]:
         by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
     own = [iris.GRAPH + name for name in iris.GRAPH_NAMES]
     order = [g for g in own if g in by_graph] + sorted(set(by_graph) - set(own))
-    return [Graph(g, len(by_graph[g]), ox.serialize(by_graph[g], format=ox.RdfFormat.N_TRIPLES))
-            for g in order]
+    return [
+        Graph(g, len(by_graph[g]), ox.serialize(by_graph[g], format=ox.RdfFormat.N_TRIPLES)) for g in order
+    ]
 
 
 def load_build(out: Path) -> list[Graph]:
@@ -118,13 +119,13 @@ class Credentials:
     authorization: str | None = None
 
 
-def _opener(creds: Credentials | None) -> urllib.request.OpenerDirector:
+def _opener(creds: Credentials | None, url: str) -> urllib.request.OpenerDirector:
     handlers: list = []
     if creds and creds.user is not None:
-        # The store's 401 challenge picks Basic or Digest (Virtuoso's -auth endpoints use Digest).
+        # The store's 401 challenge picks Basic or Digest (Virtuoso's -auth endpoints use Digest);
+        # the password is offered to this URL's host only.
         mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        mgr.add_password(None, "http://", creds.user, creds.password or "")
-        mgr.add_password(None, "https://", creds.user, creds.password or "")
+        mgr.add_password(None, url, creds.user, creds.password or "")
         handlers += [urllib.request.HTTPBasicAuthHandler(mgr), urllib.request.HTTPDigestAuthHandler(mgr)]
     return urllib.request.build_opener(*handlers)
 
@@ -141,14 +142,16 @@ def _excerpt(body: bytes) -> str:
     return text if len(text) <= EXCERPT else text[:EXCERPT] + " ..."
 
 
-def put_graph(graph_store: str, graph: Graph, creds: Credentials | None = None,
-              timeout: float = 600.0) -> Failure | None:
+def put_graph(
+    graph_store: str, graph: Graph, creds: Credentials | None = None, timeout: float = 600.0
+) -> Failure | None:
     """PUT one graph; None on success (any 2xx), else the failure with status and body excerpt."""
     url = graph_store + ("&" if "?" in graph_store else "?") + urllib.parse.urlencode({"graph": graph.iri})
-    req = urllib.request.Request(url, data=graph.body, method="PUT",
-                                 headers=_headers(creds, {"Content-Type": CONTENT_TYPE}))
+    req = urllib.request.Request(
+        url, data=graph.body, method="PUT", headers=_headers(creds, {"Content-Type": CONTENT_TYPE})
+    )
     try:
-        with _opener(creds).open(req, timeout=timeout) as resp:
+        with _opener(creds, url).open(req, timeout=timeout) as resp:
             resp.read()
     except urllib.error.HTTPError as exc:
         return Failure(graph.iri, url, exc.code, exc.reason or "", _excerpt(exc.read()))
@@ -158,8 +161,12 @@ def put_graph(graph_store: str, graph: Graph, creds: Credentials | None = None,
     return None
 
 
-def push(graphs: list[Graph], graph_store: str, creds: Credentials | None = None,
-         progress: Callable[[int, Graph, Failure | None, float], None] | None = None) -> Outcome:
+def push(
+    graphs: list[Graph],
+    graph_store: str,
+    creds: Credentials | None = None,
+    progress: Callable[[int, Graph, Failure | None, float], None] | None = None,
+) -> Outcome:
     """PUT every graph in turn; an HTTP failure is recorded and the next graph is still tried."""
     outcome = Outcome()
     t0 = time.perf_counter()
@@ -176,26 +183,43 @@ def push(graphs: list[Graph], graph_store: str, creds: Credentials | None = None
     return outcome
 
 
-def store_counts(endpoint: str, graphs: list[str], creds: Credentials | None = None,
-                 timeout: float = 120.0) -> tuple[dict[str, int], bool]:
+def store_counts(
+    endpoint: str, graphs: list[str], creds: Credentials | None = None, timeout: float = 120.0
+) -> tuple[dict[str, int], bool]:
     """Triples per named graph as the store reports them, and whether its default graph is their union.
 
     The canned queries match triples without GRAPH, so they need the union default graph.
     """
     values = " ".join(f"<{g}>" for g in graphs)
-    counts = _select(endpoint, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                               f"GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g", creds, timeout)
+    counts = _select(
+        endpoint,
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+        creds,
+        timeout,
+    )
     found = {row["g"]["value"]: int(row["n"]["value"]) for row in counts}
     probe = _select(endpoint, f"SELECT ?s WHERE {{ ?s a <{iris.MGO}Table> }} LIMIT 1", creds, timeout)
     return found, bool(probe)
 
 
 def _select(endpoint: str, text: str, creds: Credentials | None, timeout: float) -> list[dict]:
-    req = urllib.request.Request(endpoint, data=text.encode("utf-8"), method="POST", headers=_headers(
-        creds, {"Content-Type": "application/sparql-query; charset=utf-8",
-                "Accept": "application/sparql-results+json"}))
+    # URL-encoded POST (SPARQL 1.1 Protocol 2.1.2) rather than a direct application/sparql-query
+    # body: Virtuoso 7.2 (Debian's) leaves a direct POST unanswered.
+    req = urllib.request.Request(
+        endpoint,
+        data=urllib.parse.urlencode({"query": text}).encode("ascii"),
+        method="POST",
+        headers=_headers(
+            creds,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json",
+            },
+        ),
+    )
     try:
-        with _opener(creds).open(req, timeout=timeout) as resp:
+        with _opener(creds, endpoint).open(req, timeout=timeout) as resp:
             return json.loads(resp.read())["results"]["bindings"]
     except urllib.error.HTTPError as exc:
         raise PushError(f"{endpoint} answered HTTP {exc.code} {exc.reason}: {_excerpt(exc.read())}") from None
