@@ -46,12 +46,32 @@ def _root(args) -> Path:
 
 
 # -- build ---------------------------------------------------------------------------------------
+def report_build_failure(exc: BaseException) -> int | None:
+    """Print a failed build's problems for people; the exit code, or None if `exc` is not one."""
+    from .build import ValidationError
+    from .problems import InputError
+    from .reason import InconsistencyError
+
+    if isinstance(exc, InputError):
+        _err(f"the curated sources have {len(exc.problems)} problem(s); nothing was written:")
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    if isinstance(exc, ValidationError):
+        _err("SHACL validation failed; nothing was written.")
+        print(exc.report.text(), file=sys.stderr)
+        return 1
+    if isinstance(exc, InconsistencyError):
+        _err(f"{exc}\nnothing was written.")
+        return 1
+    return None
+
+
 def cmd_build(args) -> int:
     import time
 
-    from .build import ValidationError, build
+    from .build import build
     from .problems import InputError
-    from .reason import InconsistencyError
 
     root = _root(args)
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
@@ -64,18 +84,11 @@ def cmd_build(args) -> int:
 
     try:
         result = build(root, out, progress=progress)
-    except InputError as exc:
-        _err(f"the curated sources have {len(exc.problems)} problem(s); nothing was written:")
-        for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
-        return 1
-    except ValidationError as exc:
-        _err("SHACL validation failed; nothing was written.")
-        print(exc.report.text(), file=sys.stderr)
-        return 1
-    except InconsistencyError as exc:
-        _err(f"{exc}\nnothing was written.")
-        return 1
+    except Exception as exc:  # noqa: BLE001 - known failures are reported, others re-raised
+        code = report_build_failure(exc)
+        if code is None:
+            raise
+        return code
     for dataset, path in args.with_ or []:
         if dataset != "ror":
             _err(f"--with {dataset}: unknown dataset; supported: ror")
@@ -226,7 +239,8 @@ def make_parser(extensions: bool = True) -> argparse.ArgumentParser:
                        description="Load ontology/ and data/, run OWL RL reasoning, validate with SHACL and "
                                    "write every export to the build directory. A problem writes nothing.",
                        epilog="examples:\n  mentorgraph build --out dist\n"
-                              "  mentorgraph build --with ror ror-data.jsonl   # then: mentorgraph query ror-sponsor-locations",
+                              "  mentorgraph build --with ror ror-data.jsonl\n"
+                              "  mentorgraph query ror-sponsor-locations      # needs the ROR data loaded",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="dist", help="output directory (default: dist)")
     p.add_argument("--root", help="project directory (default: found from the current directory)")

@@ -60,18 +60,10 @@ def cmd_release(args) -> int:
         for p in exc.problems:
             print(f"  {p}", file=sys.stderr)
         return 1
-    except InputError as exc:
-        _err(f"the curated sources have {len(exc.problems)} problem(s); nothing was written:")
-        for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
-        return 1
-    except ValidationError as exc:
-        _err("SHACL validation failed; nothing was written.")
-        print(exc.report.text(), file=sys.stderr)
-        return 1
-    except InconsistencyError as exc:
-        _err(f"{exc}\nnothing was written.")
-        return 1
+    except (InputError, ValidationError, InconsistencyError) as exc:
+        from ..cli import report_build_failure
+
+        return report_build_failure(exc)
     except OSError as exc:
         _err(f"cannot write the release: {exc}")
         return 3
