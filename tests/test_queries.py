@@ -407,3 +407,25 @@ def test_python_api_from_package(built, root):
 
     g = open_graph(built, root=root)
     assert len(g.query("types").plain()) == 7
+
+
+@pytest.mark.parametrize("engine", ["mg", "mg_rdflib"])
+def test_from_selects_one_of_the_dataset_graphs(request, built, engine):
+    """SPARQL 1.1 section 13.2: FROM makes the named graph the default graph (not the union)."""
+    g = request.getfixturevalue(engine)
+    article = json.loads((built / "manifest.json").read_text())["graphs"]["https://w3id.org/mentorgraph/graph/article"]
+    res = g.sparql("SELECT (COUNT(*) AS ?n) FROM mgg:article WHERE { ?s ?p ?o }").plain()
+    assert res[0]["n"] == article["triples"]
+    res = g.sparql("SELECT (COUNT(*) AS ?n) FROM NAMED <https://w3id.org/mentorgraph/graph/article> "
+                   "WHERE { GRAPH ?g { ?s ?p ?o } }").plain()
+    assert res[0]["n"] == article["triples"]
+
+
+@pytest.mark.parametrize("query", ["SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+                                   "PREFIX x: <file:///etc/> SELECT * FROM NAMED x:passwd WHERE { ?s ?p ?o }"])
+def test_from_outside_the_dataset_is_refused(mg, mg_rdflib, query):
+    from mentorgraph.safety import RefusedQuery
+
+    for g in (mg, mg_rdflib):
+        with pytest.raises(RefusedQuery):
+            g.sparql(query)

@@ -110,8 +110,13 @@ class OxigraphEngine:
         return _literal(t.value, t.datatype.value if t.datatype else None, t.language)
 
     def query(self, text: str) -> Result:
+        from .safety import keywords
+
+        # The default graph is the union of the named graphs, unless the query names its own dataset
+        # (FROM / FROM NAMED), which pyoxigraph would otherwise ignore.
+        union = "FROM" not in keywords(text)
         try:
-            res = self.store.query(text, use_default_graph_as_union=True)
+            res = self.store.query(text, use_default_graph_as_union=union)
         except SyntaxError as exc:
             raise EngineError(str(exc)) from None
         import pyoxigraph as ox
@@ -132,7 +137,13 @@ class RdflibEngine:
     name = "rdflib"
 
     def __init__(self, dataset):
+        import rdflib.plugins.sparql
+
+        # Never let FROM / FROM NAMED load a graph from the web or the file system: they can only
+        # select graphs the dataset already holds.
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self.dataset = dataset
+        self.graph_names = {str(g.identifier) for g in dataset.graphs()}
 
     @classmethod
     def open(cls, out: Path) -> RdflibEngine:
@@ -161,7 +172,8 @@ class RdflibEngine:
     def query(self, text: str) -> Result:
         from .safety import check_query
 
-        check_query(text)  # rdflib would follow SERVICE and FROM <file:...>; refuse them first
+        # rdflib would follow SERVICE and read FROM <file:...>; refuse them before it sees the query.
+        check_query(text, allowed_graphs=self.graph_names)
         try:
             res = self.dataset.query(text)
         except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing and other errors

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .iris import PREFIXES
+
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 
 _STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.S)
@@ -61,23 +63,33 @@ def check_query(text: str, allowed_graphs: set[str] | None = None, allowed_servi
     # Walk the original text once more to see which IRI follows SERVICE / FROM / FROM NAMED.
     tokens = re.findall(rf"{_STRING.pattern}|{_IRI.pattern}|{_COMMENT.pattern}|[A-Za-z_][\w:-]*|\S", text, re.S)
     tokens = [t for t in tokens if not t.startswith("#")]
+    prefixes = dict(PREFIXES)
+    for i, tok in enumerate(tokens[:-2]):  # the query's own PREFIX declarations
+        if tok.upper() == "PREFIX" and tokens[i + 2].startswith("<"):
+            prefixes[tokens[i + 1].rstrip(":")] = tokens[i + 2][1:-1]
     for i, tok in enumerate(tokens):
         up = tok.upper()
         if up == "SERVICE":
-            j = i + 1
-            if j < len(tokens) and tokens[j].upper() == "SILENT":
-                j += 1
-            target = tokens[j] if j < len(tokens) else ""
-            iri = target[1:-1] if target.startswith("<") else target
+            shown, iri = _target(tokens, i, "SILENT", prefixes)
             if iri not in (allowed_services or set()):
-                raise RefusedQuery(f"SERVICE (federated query) to {target or '?'} is not allowed: this service never "
+                raise RefusedQuery(f"SERVICE (federated query) to {shown or '?'} is not allowed: this service never "
                                    "makes outbound requests on a user's behalf.")
         elif up == "FROM":
-            j = i + 1
-            if j < len(tokens) and tokens[j].upper() == "NAMED":
-                j += 1
-            target = tokens[j] if j < len(tokens) else ""
-            iri = target[1:-1] if target.startswith("<") else target
+            shown, iri = _target(tokens, i, "NAMED", prefixes)
             if allowed_graphs is None or iri not in allowed_graphs:
-                raise RefusedQuery(f"FROM {target} is not allowed: queries may only name the dataset's own "
+                raise RefusedQuery(f"FROM {shown} is not allowed: queries may only name the dataset's own "
                                    "graphs (see /sparql service description); nothing is loaded from elsewhere.")
+
+
+def _target(tokens: list[str], i: int, optional_word: str, prefixes: dict[str, str]) -> tuple[str, str]:
+    """The token naming the IRI after tokens[i] (skipping SILENT or NAMED), as shown and as a full IRI."""
+    j = i + 1
+    if j < len(tokens) and tokens[j].upper() == optional_word:
+        j += 1
+    shown = tokens[j] if j < len(tokens) else ""
+    if shown.startswith("<"):
+        return shown, shown[1:-1]
+    prefix, sep, local = shown.partition(":")
+    if sep and prefix in prefixes:
+        return shown, prefixes[prefix] + local
+    return shown, shown
