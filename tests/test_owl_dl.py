@@ -1,7 +1,8 @@
 """OWL 2 DL and OWL 2 RL: the ontology is checked by a real DL reasoner and by the profiles' syntax rules.
 
 HermiT (bundled with owlready2, run on the machine's Java) must find the ontology consistent, every
-class satisfiable, and the asserted data (article and curation graphs) consistent with the ontology. The syntactic checker (mentorgraph.release.profile) must find the ontology inside
+class satisfiable, and the asserted data (article and curation graphs) consistent with the ontology.
+The syntactic checker (mentorgraph.release.profile) must find the ontology inside
 OWL 2 RL, so that owlrl's closure is complete; each of its rules is shown to fire on a small ontology
 that breaks it, as the specifications (OWL 2 Structural Specification §5.8.1, §11; OWL 2 Profiles §4.2)
 describe.

@@ -39,7 +39,8 @@ def test_two_front_ends_share_the_port_and_stop_together(built, root):
                 break
             except OSError:
                 if time.time() > deadline or proc.poll() is not None:
-                    raise AssertionError(proc.stderr.read().decode() if proc.poll() is not None else "no answer")
+                    raise AssertionError(proc.stderr.read().decode() if proc.poll() is not None
+                                         else "no answer") from None
                 time.sleep(0.2)
         pids = set()
         deadline = time.time() + 30
