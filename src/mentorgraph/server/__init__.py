@@ -39,11 +39,10 @@ def serve(config: Config, processes: int = 1) -> int:
     # Pre-fork: the listening socket is bound once, then shared by `processes` front ends, each with its
     # own worker pool and cache; one Python front end is GIL-bound, so this spreads HTTP over the cores.
     children: list[int] = []
-    forked = False
     for _ in range(max(processes, 1) - 1):
         pid = os.fork()
         if pid == 0:
-            children, forked = [], True
+            children = []
             break
         children.append(pid)
     try:
@@ -71,35 +70,10 @@ def serve(config: Config, processes: int = 1) -> int:
         for s, h in previous.items():
             signal.signal(s, h)
         server.close()
-        _reap(children)
+        for pid in children:
+            os.waitpid(pid, 0)
         log({"event": "stopped", "pid": os.getpid()})
-        if forked:
-            # A forked front end ends here: the exit handlers it inherited belong to the parent.
-            sys.stderr.flush()
-            os._exit(0)
     return 0
-
-
-def _reap(children: list[int], grace: float = 5.0) -> None:
-    """Wait for the forked front ends to stop; kill any still running after `grace` seconds."""
-    import os
-    import signal
-    import time
-
-    deadline = time.monotonic() + grace
-    pending = set(children)
-    while pending:
-        for pid in list(pending):
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done:
-                pending.discard(pid)
-        if pending and time.monotonic() > deadline:
-            for pid in pending:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            return
-        if pending:
-            time.sleep(0.05)
 
 
 __all__ = ["Config", "MentorServer", "serve"]
