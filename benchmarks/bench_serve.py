@@ -200,16 +200,14 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     # "no cache": every request runs the query in a worker; the default keeps answers to repeated queries.
     results: dict[str, list[dict]] = {"mentorgraph serve": [], "mentorgraph serve, no cache": [],
-                                      "mentorgraph serve --processes 2": [], "oxigraph serve-read-only": []}
-    options = {"mentorgraph serve": [], "mentorgraph serve, no cache": ["--cache-size", "0"],
-               "mentorgraph serve --processes 2": ["--processes", "2"]}
+                                      "oxigraph serve-read-only": []}
     try:
         shutil.copytree(out / "store", tmp / "store")
         for run in range(args.runs):
             for name, runs in results.items():
                 port = free_port()
                 if name.startswith("mentorgraph"):
-                    proc = start_mentorgraph(out, port, *options[name])
+                    proc = start_mentorgraph(out, port, *(["--cache-size", "0"] if "no cache" in name else []))
                 else:
                     proc = start_oxigraph(tmp / "store", port)
                 path = "/sparql" if name.startswith("mentorgraph") else "/query"
@@ -221,7 +219,7 @@ def main() -> int:
                     proc.terminate()
                     proc.wait(timeout=30)
                 runs.append(r)
-                print(f"  run {run + 1} {name:32} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  "
+                print(f"  run {run + 1} {name:28} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  "
                       f"p99 {r['p99']:7.2f} ms  errors {r['errors']}", flush=True)
         print("\nmedian of runs:")
         summary = {}
@@ -229,9 +227,9 @@ def main() -> int:
             summary[name] = {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50", "p99")}
             summary[name]["errors"] = sum(r["errors"] for r in rs)
             s = summary[name]
-            print(f"  {name:32} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:7.2f} ms  "
+            print(f"  {name:28} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:7.2f} ms  "
                   f"errors {s['errors']}")
-        for name in options:
+        for name in ("mentorgraph serve", "mentorgraph serve, no cache"):
             ratio = summary[name]["rps"] / summary["oxigraph serve-read-only"]["rps"]
             print(f"  throughput ratio ({name}) / oxigraph: {ratio:.2f}")
         port = free_port()

@@ -13,13 +13,9 @@ from __future__ import annotations
 from .app import Config, MentorServer, log
 
 
-def serve(config: Config, processes: int = 1) -> int:
-    """Run the server until SIGINT or SIGTERM; return an exit code (0 stopped cleanly, 3 cannot serve).
-
-    `processes` > 1 forks that many HTTP front ends sharing the listening socket (POSIX only).
-    """
+def serve(config: Config) -> int:
+    """Run the server until SIGINT or SIGTERM; return an exit code (0 stopped cleanly, 3 cannot serve)."""
     import errno
-    import os
     import signal
     import sys
     import threading
@@ -36,15 +32,6 @@ def serve(config: Config, processes: int = 1) -> int:
             return fail(f"cannot listen on {config.host}:{config.port}: the port is already in use (another "
                         "server?); choose another with --port")
         return fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
-    # Pre-fork: the listening socket is bound once, then shared by `processes` front ends, each with its
-    # own worker pool and cache; one Python front end is GIL-bound, so this spreads HTTP over the cores.
-    children: list[int] = []
-    for _ in range(max(processes, 1) - 1):
-        pid = os.fork()
-        if pid == 0:
-            children = []
-            break
-        children.append(pid)
     try:
         server.start_pool()
     except RuntimeError as exc:
@@ -52,12 +39,7 @@ def serve(config: Config, processes: int = 1) -> int:
         return fail(str(exc))
 
     def stop(signum, frame) -> None:
-        log({"event": "stopping", "signal": signal.Signals(signum).name, "pid": os.getpid()})
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        log({"event": "stopping", "signal": signal.Signals(signum).name})
         # shutdown() waits for serve_forever to return, so it must run outside the serving thread.
         threading.Thread(target=server.shutdown, daemon=True).start()
 
@@ -70,9 +52,7 @@ def serve(config: Config, processes: int = 1) -> int:
         for s, h in previous.items():
             signal.signal(s, h)
         server.close()
-        for pid in children:
-            os.waitpid(pid, 0)
-        log({"event": "stopped", "pid": os.getpid()})
+        log({"event": "stopped"})
     return 0
 
 

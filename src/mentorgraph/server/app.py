@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import socket
 import sys
@@ -605,7 +604,7 @@ class Handler(BaseHTTPRequestHandler):
             ok = pool is not None and self.run("ping") is True
         except (PoolError, WorkerError):
             ok = False
-        body = {"status": "ok" if ok else "unavailable", "pid": os.getpid(), "workers": pool.alive() if pool else 0,
+        body = {"status": "ok" if ok else "unavailable", "workers": pool.alive() if pool else 0,
                 "workers_replaced": pool.replaced if pool else 0, "triples": self.server.manifest.get("triples")}
         return Response(200 if ok else 503, "application/json", (json.dumps(body) + "\n").encode("utf-8"),
                         {"Cache-Control": "no-store"})

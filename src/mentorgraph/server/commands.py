@@ -65,9 +65,7 @@ def cmd_serve(args) -> int:
     workers = args.workers or max(2, os.cpu_count() or 2)
     return serve(Config(out=out.resolve(), root=root.resolve(), host=args.host, port=args.port,
                         timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body,
-                        workers=workers, cache_size=max(args.cache_size, 0),
-                        allowed_services=args.allow_service or []),
-                 processes=args.processes)
+                        workers=workers, cache_size=max(args.cache_size, 0), allowed_services=args.allow_service or []))
 
 
 def register(subparsers) -> None:
@@ -89,9 +87,6 @@ def register(subparsers) -> None:
                    help="most result rows or triples returned; more are cut (default: 10000)")
     p.add_argument("--max-body", type=_positive(int), default=1024 * 1024, metavar="BYTES",
                    help="largest request body or query accepted; larger is answered 413 (default: 1048576)")
-    p.add_argument("--processes", type=_positive(int), default=1, metavar="N",
-                   help="HTTP front-end processes sharing the port, each with its own workers and cache "
-                        "(default: 1; on a busy server, one per core)")
     p.add_argument("--workers", type=_positive(int), default=0, metavar="N",
                    help="query worker processes (default: the number of CPUs, at least 2)")
     p.add_argument("--cache-size", type=int, default=256, metavar="N",
