@@ -9,6 +9,7 @@ docs/server.md for the limits and the security model.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -161,6 +162,13 @@ class MentorServer(ThreadingHTTPServer):
             self.pool.close()
 
 
+@functools.lru_cache(maxsize=1024)
+def _parse_query_string(query: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """parse_qs of a URL's query string, memoized: percent-decoding a long SPARQL query in pure Python
+    costs more than answering it from the result cache, and links and forms repeat the same URLs."""
+    return tuple((k, tuple(v)) for k, v in urllib.parse.parse_qs(query, keep_blank_values=True).items())
+
+
 def log(event: dict) -> None:
     """One JSON object per line on stderr: the access log and lifecycle events."""
     event = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **event}
@@ -254,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, method: str) -> Response:
         split = urllib.parse.urlsplit(self.path)
         path = urllib.parse.unquote(split.path)
-        self.params = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        self.params = {k: list(v) for k, v in _parse_query_string(split.query)}
         if path.rstrip("/") == "/sparql":
             return self.sparql(method)
         if method not in ("GET", "HEAD"):
