@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import pytest
 
@@ -142,6 +143,46 @@ def _base(label: str) -> str:
     return re.sub(r" \((?:[^()]|\([^()]*\))*\)$", "", label) if label.endswith(")") else label
 
 
+
+class RankedTypes(HTMLParser):
+    """Each ranked type on the page (li.mg-type): its heading, score, fitting and filtered-out initiatives
+    with their links, shaped like the recommend JSON that _check reads."""
+
+    def __init__(self):
+        super().__init__()
+        self.types: list[dict] = []
+        self.where: str | None = None
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "li" and a.get("class") == "mg-type":
+            self.types.append({"type": "", "score": int(a["data-score"]), "programs": [], "excluded": []})
+        elif tag == "h3" and self.types:
+            self.where = "h3"
+        elif tag == "small" and self.where == "h3":
+            self.where = None  # the score, after the type's name
+        elif tag == "ul" and a.get("class") in ("mg-fit", "mg-excluded"):
+            self.where = a["class"]
+        elif tag == "a" and self.where in ("mg-fit", "mg-excluded"):
+            key = "programs" if self.where == "mg-fit" else "excluded"
+            self.types[-1][key].append({"label": "", "why": ["(on the page)"]})
+            self.links.append(a["href"])
+            self.where += ":a"
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.where and self.where.endswith(":a"):
+            self.where = self.where[:-2]
+        elif tag in ("h3", "ul"):
+            self.where = None
+
+    def handle_data(self, data):
+        if self.where == "h3":
+            self.types[-1]["type"] += data
+        elif self.where and self.where.endswith(":a"):
+            key = "programs" if self.where.startswith("mg-fit") else "excluded"
+            self.types[-1][key][-1]["label"] += data
+
 def _check(p: Persona, types: list[dict]) -> None:
     """The same assertions for every interface: types as JSON-shaped dicts, best first."""
     assert {t["type"]: t["score"] for t in types} == p.scores
@@ -182,8 +223,6 @@ def test_persona_cli(persona, built, capsys):
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.name)
 def test_persona_web_page(persona, mg, root):
-    from html.parser import HTMLParser
-
     from mentorgraph.advise.html import find_page
 
     params = dict(persona.args)
@@ -192,43 +231,7 @@ def test_persona_web_page(persona, mg, root):
     status, body = find_page(mg, params, root)
     assert status == 200
 
-    class Types(HTMLParser):
-        """Collects each ranked type: its heading, score, fitting and excluded initiatives."""
-
-        def __init__(self):
-            super().__init__()
-            self.types: list[dict] = []
-            self.where: str | None = None
-
-        def handle_starttag(self, tag, attrs):
-            a = dict(attrs)
-            if tag == "li" and a.get("class") == "mg-type":
-                self.types.append({"type": "", "score": int(a["data-score"]), "programs": [], "excluded": []})
-            elif tag == "h3" and self.types:
-                self.where = "h3"
-            elif tag == "small":
-                self.where = None if self.where == "h3" else self.where
-            elif tag == "ul" and a.get("class") in ("mg-fit", "mg-excluded"):
-                self.where = a["class"]
-            elif tag == "a" and self.where in ("mg-fit", "mg-excluded"):
-                key = "programs" if self.where == "mg-fit" else "excluded"
-                self.types[-1][key].append({"label": "", "why": ["(see page)"]})
-                self.where = self.where + ":a"
-
-        def handle_endtag(self, tag):
-            if tag == "a" and self.where and self.where.endswith(":a"):
-                self.where = self.where[:-2]
-            elif tag in ("h3", "ul"):
-                self.where = None
-
-        def handle_data(self, data):
-            if self.where == "h3":
-                self.types[-1]["type"] += data
-            elif self.where and self.where.endswith(":a"):
-                key = "programs" if self.where.startswith("mg-fit") else "excluded"
-                self.types[-1][key][-1]["label"] += data
-
-    parser = Types()
+    parser = RankedTypes()
     parser.feed(body)
     for t in parser.types:
         t["type"] = t["type"].strip()

@@ -13,7 +13,6 @@ import hashlib
 import re
 import shutil
 import urllib.parse
-from html.parser import HTMLParser
 
 import pytest
 from rdflib import Graph, URIRef
@@ -21,7 +20,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
 from mentorgraph import iris
-from test_advise_personas import PERSONAS, _check
+from test_advise_personas import PERSONAS, RankedTypes, _check
 from w3c.serverproc import ServerProcess, request
 
 HTML = {"Accept": "text/html"}
@@ -40,46 +39,6 @@ def find_url(server, args: dict[str, list[str]]) -> str:
 
 def persona_args(p) -> dict[str, list[str]]:
     return {**p.args, **({"mode": [p.mode]} if p.mode else {})}
-
-
-class RankedTypes(HTMLParser):
-    """Each ranked type on the page (li.mg-type): its heading, score, fitting and filtered-out initiatives
-    with their links, shaped like the recommend JSON that _check reads."""
-
-    def __init__(self):
-        super().__init__()
-        self.types: list[dict] = []
-        self.where: str | None = None
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "li" and a.get("class") == "mg-type":
-            self.types.append({"type": "", "score": int(a["data-score"]), "programs": [], "excluded": []})
-        elif tag == "h3" and self.types:
-            self.where = "h3"
-        elif tag == "small" and self.where == "h3":
-            self.where = None  # the score, after the type's name
-        elif tag == "ul" and a.get("class") in ("mg-fit", "mg-excluded"):
-            self.where = a["class"]
-        elif tag == "a" and self.where in ("mg-fit", "mg-excluded"):
-            key = "programs" if self.where == "mg-fit" else "excluded"
-            self.types[-1][key].append({"label": "", "why": ["(on the page)"]})
-            self.links.append(a["href"])
-            self.where += ":a"
-
-    def handle_endtag(self, tag):
-        if tag == "a" and self.where and self.where.endswith(":a"):
-            self.where = self.where[:-2]
-        elif tag in ("h3", "ul"):
-            self.where = None
-
-    def handle_data(self, data):
-        if self.where == "h3":
-            self.types[-1]["type"] += data
-        elif self.where and self.where.endswith(":a"):
-            key = "programs" if self.where.startswith("mg-fit") else "excluded"
-            self.types[-1][key][-1]["label"] += data
 
 
 def style_hash(css: str) -> str:
