@@ -42,12 +42,19 @@ def main() -> None:
     exe = [sys.executable, "-m", "mentorgraph.cli"]
     try:
         out = tmp / "dist"
-        build = timed(lambda: subprocess.run(exe + ["build", "-q", "--root", str(ROOT), "--out", str(out)],
-                                             check=True), args.runs)
-        cold = timed(lambda: subprocess.run(exe + ["query", "types", "--out", str(out)], check=True,
-                                            stdout=subprocess.DEVNULL, cwd=ROOT), max(args.runs, 10))
-        table = timed(lambda: subprocess.run(exe + ["table", "--out", str(out)], check=True,
-                                             stdout=subprocess.DEVNULL, cwd=ROOT), args.runs)
+        build = timed(
+            lambda: subprocess.run(exe + ["build", "-q", "--root", str(ROOT), "--out", str(out)], check=True), args.runs
+        )
+        cold = timed(
+            lambda: subprocess.run(
+                exe + ["query", "types", "--out", str(out)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT
+            ),
+            max(args.runs, 10),
+        )
+        table = timed(
+            lambda: subprocess.run(exe + ["table", "--out", str(out)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT),
+            args.runs,
+        )
 
         from mentorgraph.api import open_graph
         from mentorgraph.reason import reason
@@ -67,8 +74,10 @@ def main() -> None:
             list(ds.query(open_graph(out, root=ROOT).catalogue["types"].text.replace("GRAPH mgg:article", "")))
 
         naive_t = timed(naive, 3)
-        print(f"machine: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
-              f"Python {sys.version.split()[0]}")
+        print(
+            f"machine: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
+            f"Python {sys.version.split()[0]}"
+        )
         print(f"{'measurement':58s} {'median':>12s}")
         print(f"{'mentorgraph build (fresh process, load+reason+validate+export)':58s} {median_ms(build)}")
         print(f"{'mentorgraph query types (fresh process, cold)':58s} {median_ms(cold)}")

@@ -22,8 +22,25 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = ["Peer", "Mentoring", "Circle", "Network", "Collective", "Leadership", "Academy", "Faculty", "Women’s",
-         "Scholars", "Forum", "Writing", "Research", "Early-Career", "Clinician–Educator", "Résidents", "Équipe"]
+WORDS = [
+    "Peer",
+    "Mentoring",
+    "Circle",
+    "Network",
+    "Collective",
+    "Leadership",
+    "Academy",
+    "Faculty",
+    "Women’s",
+    "Scholars",
+    "Forum",
+    "Writing",
+    "Research",
+    "Early-Career",
+    "Clinician–Educator",
+    "Résidents",
+    "Équipe",
+]
 
 
 def vocabulary() -> dict[str, list[str]]:
@@ -36,8 +53,12 @@ def vocabulary() -> dict[str, list[str]]:
     def labels(cls: str) -> list[str]:
         return sorted({e.label for e in index.entities.values() if cls in e.classes})
 
-    return {"types": labels("MentoringModelType"), "orgs": labels("Organization"),
-            "populations": labels("Population"), "modes": labels("DeliveryMode")}
+    return {
+        "types": labels("MentoringModelType"),
+        "orgs": labels("Organization"),
+        "populations": labels("Population"),
+        "modes": labels("DeliveryMode"),
+    }
 
 
 def programs_csv(n: int) -> str:
@@ -45,14 +66,32 @@ def programs_csv(n: int) -> str:
     rng = random.Random(20200601)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["name", "mentoring type", "sponsor organization", "target populations", "delivery mode", "website",
-                "evidence/source", "notes"])
+    w.writerow(
+        [
+            "name",
+            "mentoring type",
+            "sponsor organization",
+            "target populations",
+            "delivery mode",
+            "website",
+            "evidence/source",
+            "notes",
+        ]
+    )
     for i in range(1, n + 1):
         name = " ".join(rng.sample(WORDS, 3)) + f" {i:03d}"
-        w.writerow([name, rng.choice(vocab["types"]), rng.choice(vocab["orgs"]),
-                    "; ".join(rng.sample(vocab["populations"], rng.randint(1, 3))), rng.choice(vocab["modes"]),
-                    f"https://example.org/programs/{i}", f"https://example.org/sources/{i}",
-                    "Generated for the import benchmark."])
+        w.writerow(
+            [
+                name,
+                rng.choice(vocab["types"]),
+                rng.choice(vocab["orgs"]),
+                "; ".join(rng.sample(vocab["populations"], rng.randint(1, 3))),
+                rng.choice(vocab["modes"]),
+                f"https://example.org/programs/{i}",
+                f"https://example.org/sources/{i}",
+                "Generated for the import benchmark.",
+            ]
+        )
     return buf.getvalue()
 
 
@@ -88,10 +127,16 @@ def main() -> None:
             outcome = import_files(root, [path], root / "dist")
             reimport_s.append(time.perf_counter() - t0)
             assert {e["action"] for e in outcome.entries()} == {"unchanged"}
-    for what, samples in (("validate", validate_s), ("import (validate + write + rebuild)", import_s),
-                          ("re-import (nothing to do)", reimport_s)):
-        print(f"  {what:38} median {statistics.median(samples):6.2f} s   (runs: "
-              + ", ".join(f"{s:.2f}" for s in samples) + ")")
+    for what, samples in (
+        ("validate", validate_s),
+        ("import (validate + write + rebuild)", import_s),
+        ("re-import (nothing to do)", reimport_s),
+    ):
+        print(
+            f"  {what:38} median {statistics.median(samples):6.2f} s   (runs: "
+            + ", ".join(f"{s:.2f}" for s in samples)
+            + ")"
+        )
 
 
 if __name__ == "__main__":

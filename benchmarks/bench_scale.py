@@ -366,9 +366,7 @@ def versions() -> dict:
         platform.processor(),
     )
     mem = next(
-        line.split()[1]
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
     )
     return {
         "python": platform.python_version(),
@@ -412,9 +410,7 @@ def bench_size(target: int, base_nq: bytes, base_triples: int, spec: dict, work:
         row["remote"] = remote_run(nq, work, spec_path, args.runs, args.limit)
         print("  remote done", file=sys.stderr, flush=True)
     if target <= args.rdflib_max:
-        data, rss = run_child(
-            QUERIES, "rdflib", str(nq), str(spec_path), str(args.rdflib_runs), str(args.limit)
-        )
+        data, rss = run_child(QUERIES, "rdflib", str(nq), str(spec_path), str(args.rdflib_runs), str(args.limit))
         row["rdflib"] = data
         print("  rdflib done", file=sys.stderr, flush=True)
     else:
@@ -435,9 +431,7 @@ def query_spec(out: Path) -> dict:
     for name, q in mg.catalogue.items():
         params[name] = {p.name: p.example for p in q.params}
         terms = {
-            p.name: sparql_string(p.example)
-            if p.kind == "text"
-            else sparql_iri(mg.resolve(p.example, p.kind))
+            p.name: sparql_string(p.example) if p.kind == "text" else sparql_iri(mg.resolve(p.example, p.kind))
             for p in q.params
         }
         queries[name] = bind(q, terms)
@@ -504,8 +498,7 @@ def report(results: list[dict], info: dict) -> str:
     head = (
         "| query | "
         + " | ".join(
-            f"{label(r['size'])} rdflib | {label(r['size'])} embedded | {label(r['size'])} server"
-            for r in results
+            f"{label(r['size'])} rdflib | {label(r['size'])} embedded | {label(r['size'])} server" for r in results
         )
         + " |"
     )
@@ -521,9 +514,7 @@ def report(results: list[dict], info: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--sizes", default="10k,100k,1M", help="comma-separated total sizes (default: 10k,100k,1M)"
-    )
+    ap.add_argument("--sizes", default="10k,100k,1M", help="comma-separated total sizes (default: 10k,100k,1M)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per query after a warm-up (default: 5)")
     ap.add_argument("--rdflib-runs", type=int, default=3, help="timed runs per query on rdflib (default: 3)")
     ap.add_argument(

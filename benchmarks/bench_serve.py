@@ -56,16 +56,33 @@ def bound_query(out: Path, name: str) -> str:
 
     mg = open_graph(out)
     q = mg.get(name)
-    terms = {p.name: sparql_string(p.example) if p.kind == "text" else sparql_iri(mg.resolve(p.example, p.kind))
-             for p in q.params}
+    terms = {
+        p.name: sparql_string(p.example) if p.kind == "text" else sparql_iri(mg.resolve(p.example, p.kind))
+        for p in q.params
+    }
     return bind(q, terms)
 
 
 # -- load generation -------------------------------------------------------------------------------------
 def run_wrk(url: str, connections: int, duration: int) -> dict:
-    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency",
-                          "-H", "Accept: application/sparql-results+json", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--latency",
+            "-H",
+            "Accept: application/sparql-results+json",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
     def ms(label: str) -> float:
         m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
@@ -116,8 +133,10 @@ def run_python(url: str, connections: int, duration: int) -> dict:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     stop_at = time.monotonic() + duration
-    workers = [ctx.Process(target=_client, args=(split.hostname, split.port, path, connections // procs, stop_at,
-                                                 queue)) for _ in range(procs)]
+    workers = [
+        ctx.Process(target=_client, args=(split.hostname, split.port, path, connections // procs, stop_at, queue))
+        for _ in range(procs)
+    ]
     for w in workers:
         w.start()
     latencies, errors = [], 0
@@ -128,15 +147,21 @@ def run_python(url: str, connections: int, duration: int) -> dict:
     for w in workers:
         w.join()
     latencies.sort()
-    pick = (lambda f: latencies[min(len(latencies) - 1, int(f * len(latencies)))] * 1000) if latencies else (
-        lambda f: float("nan"))
+    pick = (
+        (lambda f: latencies[min(len(latencies) - 1, int(f * len(latencies)))] * 1000)
+        if latencies
+        else (lambda f: float("nan"))
+    )
     return {"rps": len(latencies) / duration, "p50": pick(0.50), "p99": pick(0.99), "errors": errors}
 
 
 # -- servers -------------------------------------------------------------------------------------------------
 def start_mentorgraph(out: Path, port: int, *options: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "mentorgraph.cli", "serve", "--out", str(out), "--port", str(port),
-                             *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mentorgraph.cli", "serve", "--out", str(out), "--port", str(port), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_ready(f"http://127.0.0.1:{port}/health")
     return proc
 
@@ -145,8 +170,11 @@ def start_oxigraph(store: Path, port: int) -> subprocess.Popen:
     exe = shutil.which("oxigraph")
     if exe is None:
         raise RuntimeError("the `oxigraph` command is missing: pip install oxigraph")
-    proc = subprocess.Popen([exe, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_ready(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
     return proc
 
@@ -177,8 +205,10 @@ def long_query_probe(port: int) -> str:
         urllib.request.urlopen(base + urllib.parse.quote(probe), timeout=60).read()
         quick.append((time.perf_counter() - t0) * 1000)
     t.join()
-    return (f"long query: HTTP {result['status']} after {result['seconds']:.1f} s; meanwhile {len(quick)} other "
-            f"queries answered, median {statistics.median(quick):.1f} ms, max {max(quick):.1f} ms")
+    return (
+        f"long query: HTTP {result['status']} after {result['seconds']:.1f} s; meanwhile {len(quick)} other "
+        f"queries answered, median {statistics.median(quick):.1f} ms, max {max(quick):.1f} ms"
+    )
 
 
 def main() -> int:
@@ -194,13 +224,18 @@ def main() -> int:
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
     text = bound_query(out, args.query)
     qs = "query=" + urllib.parse.quote(text)
-    print(f"query {args.query!r} ({len(text)} chars), {args.connections} connections x {args.duration} s, "
-          f"{args.runs} runs, load tool: {tool}")
+    print(
+        f"query {args.query!r} ({len(text)} chars), {args.connections} connections x {args.duration} s, "
+        f"{args.runs} runs, load tool: {tool}"
+    )
     # Oxigraph's server holds the store open while it runs; give it a copy so both read the same bytes.
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     # "no cache": every request runs the query in a worker; the default keeps answers to repeated queries.
-    results: dict[str, list[dict]] = {"mentorgraph serve": [], "mentorgraph serve, no cache": [],
-                                      "oxigraph serve-read-only": []}
+    results: dict[str, list[dict]] = {
+        "mentorgraph serve": [],
+        "mentorgraph serve, no cache": [],
+        "oxigraph serve-read-only": [],
+    }
     try:
         shutil.copytree(out / "store", tmp / "store")
         for run in range(args.runs):
@@ -213,28 +248,50 @@ def main() -> int:
                 path = "/sparql" if name.startswith("mentorgraph") else "/query"
                 try:
                     url = f"http://127.0.0.1:{port}{path}?{qs}"
-                    r = run_wrk(url, args.connections, args.duration) if tool == "wrk" else run_python(
-                        url, args.connections, args.duration)
+                    r = (
+                        run_wrk(url, args.connections, args.duration)
+                        if tool == "wrk"
+                        else run_python(url, args.connections, args.duration)
+                    )
                 finally:
                     proc.terminate()
                     proc.wait(timeout=30)
                 runs.append(r)
-                print(f"  run {run + 1} {name:28} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  "
-                      f"p99 {r['p99']:7.2f} ms  errors {r['errors']}", flush=True)
+                print(
+                    f"  run {run + 1} {name:28} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  "
+                    f"p99 {r['p99']:7.2f} ms  errors {r['errors']}",
+                    flush=True,
+                )
         print("\nmedian of runs:")
         summary = {}
         for name, rs in results.items():
             summary[name] = {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50", "p99")}
             summary[name]["errors"] = sum(r["errors"] for r in rs)
             s = summary[name]
-            print(f"  {name:28} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:7.2f} ms  "
-                  f"errors {s['errors']}")
+            print(
+                f"  {name:28} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:7.2f} ms  "
+                f"errors {s['errors']}"
+            )
         for name in ("mentorgraph serve", "mentorgraph serve, no cache"):
             ratio = summary[name]["rps"] / summary["oxigraph serve-read-only"]["rps"]
             print(f"  throughput ratio ({name}) / oxigraph: {ratio:.2f}")
         port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "mentorgraph.cli", "serve", "--out", str(out), "--port",
-                                 str(port), "--timeout", "3"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mentorgraph.cli",
+                "serve",
+                "--out",
+                str(out),
+                "--port",
+                str(port),
+                "--timeout",
+                "3",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_ready(f"http://127.0.0.1:{port}/health")
             print("\n" + long_query_probe(port))

@@ -93,16 +93,19 @@ def test_compare_escapes_html(model, root):
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt; &amp; y" in html
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["compare", "formal"], "at least two types"),
-    (["compare", "formal", "socal"], "'Social media'"),
-    (["compare", "formal", "programs"], "ambiguous"),
-    (["recommend", "--want", "confidentialty"], "'Confidentiality and safe space'"),
-    (["recommend", "--avoid", "mentoring"], "ambiguous"),
-    (["recommend", "--population", "wimen"], "'Women'"),
-    (["recommend", "--career-stage", "women"], "not a career stage"),
-    (["recommend", "--specialty", "fellows"], "not a specialty"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["compare", "formal"], "at least two types"),
+        (["compare", "formal", "socal"], "'Social media'"),
+        (["compare", "formal", "programs"], "ambiguous"),
+        (["recommend", "--want", "confidentialty"], "'Confidentiality and safe space'"),
+        (["recommend", "--avoid", "mentoring"], "ambiguous"),
+        (["recommend", "--population", "wimen"], "'Women'"),
+        (["recommend", "--career-stage", "women"], "not a career stage"),
+        (["recommend", "--specialty", "fellows"], "not a specialty"),
+    ],
+)
 def test_usage_errors_exit_2_with_closest(argv, message, built, capsys):
     from mentorgraph.cli import main
 
@@ -158,8 +161,10 @@ def test_matrix_svg_marks_strengths_and_weaknesses(model, root):
 
     svg = matrix_svg(model, load_themes(root), want=["visibility-and-reputation"])
     # Programs within professional organizations: four strengths in Visibility (data/themes.yaml).
-    assert ("<title>Programs within professional organizations: + Meet leaders in the field; + Gain a national "
-            "reputation; + National representation; + Well positioned at national meeting</title>") in svg
+    assert (
+        "<title>Programs within professional organizations: + Meet leaders in the field; + Gain a national "
+        "reputation; + National representation; + Well positioned at national meeting</title>"
+    ) in svg
     assert svg.count("(wanted)") == 1 and "(avoided)" not in svg
     assert "<script" not in svg and "href=" not in svg
 
@@ -182,8 +187,9 @@ def test_find_page_without_parameters_shows_form_and_matrix(mg, root):
     assert "<svg" in body
 
 
-@pytest.mark.parametrize("value", ["early-career-faculty", "Early-career faculty", "junior faculty",
-                                   "mg:early-career-faculty"])
+@pytest.mark.parametrize(
+    "value", ["early-career-faculty", "Early-career faculty", "junior faculty", "mg:early-career-faculty"]
+)
 def test_populations_accept_id_label_alt_label_and_curie(mg, root, value):
     """data/populations.yaml: early-career-faculty, labelled Early-career faculty, also called Junior faculty."""
     from mentorgraph.advise.recommend import Person, recommend

@@ -24,8 +24,7 @@ GRANT = "Grant based"
 SOCIAL = "Social media"
 ADHOC = "Ad hoc peer mentoring relationships"
 COMMITTED = "Committed purposeful academic peer mentoring"
-CCHANGE = ("Brandeis C-Change Mentoring Leadership Institute, Early Career Women Faculty Leadership "
-           "Development Seminar")
+CCHANGE = "Brandeis C-Change Mentoring Leadership Institute, Early Career Women Faculty Leadership Development Seminar"
 
 
 @dataclass
@@ -45,78 +44,106 @@ PERSONAS = [
     # confidentiality: committed "Confidentiality ground rules..." +1; proforg "May be difficult to approach
     # more personal topics" -1; social "Potential negative comments" -1. travel: formal "Travel and time
     # commitment" -1.
-    Persona("woman early-career, no travel, confidentiality",
-            {"population": ["women"], "career-stage": ["early-career faculty"], "want": ["confidentiality"],
-             "avoid": ["travel"]},
-            {FORMAL: -1, PROFORG: -1, TRAINEE: 0, GRANT: 0, SOCIAL: -1, ADHOC: 0, COMMITTED: 1},
-            [COMMITTED],
-            fits=[(COMMITTED, "SWIMS: Supporting Women in the Medical Sciences"),
-                  (FORMAL, CCHANGE)],
-            excluded=[(COMMITTED, "IMeRGE: Internal Medicine Research Group at Emory"),
-                      (FORMAL, "Mid-Career Women Faculty Leadership Development Seminar")]),
+    Persona(
+        "woman early-career, no travel, confidentiality",
+        {
+            "population": ["women"],
+            "career-stage": ["early-career faculty"],
+            "want": ["confidentiality"],
+            "avoid": ["travel"],
+        },
+        {FORMAL: -1, PROFORG: -1, TRAINEE: 0, GRANT: 0, SOCIAL: -1, ADHOC: 0, COMMITTED: 1},
+        [COMMITTED],
+        fits=[(COMMITTED, "SWIMS: Supporting Women in the Medical Sciences"), (FORMAL, CCHANGE)],
+        excluded=[
+            (COMMITTED, "IMeRGE: Internal Medicine Research Group at Emory"),
+            (FORMAL, "Mid-Career Women Faculty Leadership Development Seminar"),
+        ],
+    ),
     # A fellow who wants national visibility: proforg "Meet leaders in the field", "Gain a national
     # reputation", "National representation", "Well positioned at national meeting" = +4; no other type
     # has a bullet in that theme.
-    Persona("fellow, national visibility",
-            {"career-stage": ["fellows"], "want": ["visibility"]},
-            {FORMAL: 0, PROFORG: 4, TRAINEE: 0, GRANT: 0, SOCIAL: 0, ADHOC: 0, COMMITTED: 0},
-            [PROFORG],
-            fits=[(PROFORG, "Emerging Leaders"), (TRAINEE, "American Diabetes Association Focus on Fellow")],
-            excluded=[(PROFORG, "New Faculty Boot Camp"), (PROFORG, "Women in Endocrinology")]),
+    Persona(
+        "fellow, national visibility",
+        {"career-stage": ["fellows"], "want": ["visibility"]},
+        {FORMAL: 0, PROFORG: 4, TRAINEE: 0, GRANT: 0, SOCIAL: 0, ADHOC: 0, COMMITTED: 0},
+        [PROFORG],
+        fits=[(PROFORG, "Emerging Leaders"), (TRAINEE, "American Diabetes Association Focus on Fellow")],
+        excluded=[(PROFORG, "New Faculty Boot Camp"), (PROFORG, "Women in Endocrinology")],
+    ),
     # A researcher with no time to commit who wants advice fast. advice (networking): formal +1, proforg
     # "Meet leaders" +1, trainee "Limited time with more senior members" -1, grant +1, social "Learn from
     # others" +1 and "Easily solicit advice" +1. time: formal "Travel and time commitment" -1, committed
     # "Time commitment" -1.
-    Persona("no time, advice fast",
-            {"avoid": ["time"], "want": ["advice"]},
-            {FORMAL: 0, PROFORG: 1, TRAINEE: -1, GRANT: 1, SOCIAL: 2, ADHOC: 0, COMMITTED: -1},
-            [SOCIAL],
-            fits=[(SOCIAL, "Twitter"), (SOCIAL, "Professional listservs")],
-            excluded=[(SOCIAL, "Physician Mom’s Group")]),
+    Persona(
+        "no time, advice fast",
+        {"avoid": ["time"], "want": ["advice"]},
+        {FORMAL: 0, PROFORG: 1, TRAINEE: -1, GRANT: 1, SOCIAL: 2, ADHOC: 0, COMMITTED: -1},
+        [SOCIAL],
+        fits=[(SOCIAL, "Twitter"), (SOCIAL, "Professional listservs")],
+        excluded=[(SOCIAL, "Physician Mom’s Group")],
+    ),
     # A mid-career faculty member from a racial or ethnic minority who wants sponsorship: proforg "Well
     # placed for sponsorship" +1 and "Resources for awards" +1.
-    Persona("minority mid-career, sponsorship",
-            {"population": ["racial and ethnic minorities"], "career-stage": ["mid-career faculty"],
-             "want": ["sponsorship"]},
-            {FORMAL: 0, PROFORG: 2, TRAINEE: 0, GRANT: 0, SOCIAL: 0, ADHOC: 0, COMMITTED: 0},
-            [PROFORG],
-            fits=[(PROFORG, "FORWARD minority program"), (PROFORG, "Diversity Leadership"),
-                  (FORMAL, "Mid-Career Minority Faculty Leadership Seminar"),
-                  (FORMAL, "Minority Faculty Leadership Development Seminar")],
-            excluded=[(FORMAL, CCHANGE),
-                      (PROFORG, "Women Leading Neurology")]),
+    Persona(
+        "minority mid-career, sponsorship",
+        {
+            "population": ["racial and ethnic minorities"],
+            "career-stage": ["mid-career faculty"],
+            "want": ["sponsorship"],
+        },
+        {FORMAL: 0, PROFORG: 2, TRAINEE: 0, GRANT: 0, SOCIAL: 0, ADHOC: 0, COMMITTED: 0},
+        [PROFORG],
+        fits=[
+            (PROFORG, "FORWARD minority program"),
+            (PROFORG, "Diversity Leadership"),
+            (FORMAL, "Mid-Career Minority Faculty Leadership Seminar"),
+            (FORMAL, "Minority Faculty Leadership Development Seminar"),
+        ],
+        excluded=[(FORMAL, CCHANGE), (PROFORG, "Women Leading Neurology")],
+    ),
     # A pediatrics resident who can take part in hybrid programs and wants visibility (proforg +4).
     # AMIGO targets pediatric rheumatology, narrower than pediatrics, so it serves pediatrics.
-    Persona("pediatrics resident, hybrid, visibility",
-            {"career-stage": ["residents"], "specialty": ["pediatrics"], "want": ["visibility"]},
-            {FORMAL: 0, PROFORG: 4, TRAINEE: 0, GRANT: 0, SOCIAL: 0, ADHOC: 0, COMMITTED: 0},
-            [PROFORG],
-            fits=[(TRAINEE, "American Academy of Pediatrics Section on Trainees"),
-                  (PROFORG, "AMIGO—The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists")],
-            excluded=[(TRAINEE, "American College of Rheumatology"),
-                      (TRAINEE, "Society of General Internal Medicine Student-Resident-Fellow Forum"),
-                      (TRAINEE, "Endocrine Society Early Career Forum")],
-            mode="hybrid"),
+    Persona(
+        "pediatrics resident, hybrid, visibility",
+        {"career-stage": ["residents"], "specialty": ["pediatrics"], "want": ["visibility"]},
+        {FORMAL: 0, PROFORG: 4, TRAINEE: 0, GRANT: 0, SOCIAL: 0, ADHOC: 0, COMMITTED: 0},
+        [PROFORG],
+        fits=[
+            (TRAINEE, "American Academy of Pediatrics Section on Trainees"),
+            (PROFORG, "AMIGO—The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists"),
+        ],
+        excluded=[
+            (TRAINEE, "American College of Rheumatology"),
+            (TRAINEE, "Society of General Internal Medicine Student-Resident-Fellow Forum"),
+            (TRAINEE, "Endocrine Society Early Career Forum"),
+        ],
+        mode="hybrid",
+    ),
     # A research fellow who wants personal attention. formal "Can include small groups..." +1, "May not be
     # very individualized" -1; proforg "Large, less individualized" -1; trainee "Large group" -1, "Limited
     # time with more senior members" -1; grant "More personalized" +1; social "Often less personal" -1;
     # committed "Small group" +1, "Customizable to group needs" +1, "No formal 1:1 mentoring" -1.
-    Persona("fellow, personal attention",
-            {"career-stage": ["fellows"], "want": ["personal"]},
-            {FORMAL: 0, PROFORG: -1, TRAINEE: -2, GRANT: 1, SOCIAL: -1, ADHOC: 0, COMMITTED: 1},
-            [GRANT, COMMITTED],
-            fits=[(GRANT, "KL2 and K12 training grants"), (GRANT, "NIDDK K trainee program")],
-            excluded=[(FORMAL, CCHANGE)]),
+    Persona(
+        "fellow, personal attention",
+        {"career-stage": ["fellows"], "want": ["personal"]},
+        {FORMAL: 0, PROFORG: -1, TRAINEE: -2, GRANT: 1, SOCIAL: -1, ADHOC: 0, COMMITTED: 1},
+        [GRANT, COMMITTED],
+        fits=[(GRANT, "KL2 and K12 training grants"), (GRANT, "NIDDK K trainee program")],
+        excluded=[(FORMAL, CCHANGE)],
+    ),
     # A mother who wants free peer support with shared experience, online. cost: social "Free" +1. shared
     # experience: social "Shared experiences" +1, adhoc "Something in common..." +1, trainee "Multiple
     # points of alignment..." +1.
-    Persona("mother, free and shared experience, online",
-            {"population": ["mothers"], "want": ["cost", "shared experience"]},
-            {FORMAL: 0, PROFORG: 0, TRAINEE: 1, GRANT: 0, SOCIAL: 2, ADHOC: 1, COMMITTED: 0},
-            [SOCIAL],
-            fits=[(SOCIAL, "Physician Mom’s Group"), (SOCIAL, "Academic Research Moms")],
-            excluded=[(TRAINEE, "Endocrine Society Early Career Forum")],
-            mode="online"),
+    Persona(
+        "mother, free and shared experience, online",
+        {"population": ["mothers"], "want": ["cost", "shared experience"]},
+        {FORMAL: 0, PROFORG: 0, TRAINEE: 1, GRANT: 0, SOCIAL: 2, ADHOC: 1, COMMITTED: 0},
+        [SOCIAL],
+        fits=[(SOCIAL, "Physician Mom’s Group"), (SOCIAL, "Academic Research Moms")],
+        excluded=[(TRAINEE, "Endocrine Society Early Career Forum")],
+        mode="online",
+    ),
 ]
 
 
@@ -124,9 +151,14 @@ def _person(p: Persona):
     from mentorgraph.advise.recommend import Person
 
     a = p.args
-    return Person(career_stage=a.get("career-stage", []), population=a.get("population", []),
-                  specialty=a.get("specialty", []), want=a.get("want", []), avoid=a.get("avoid", []),
-                  mode=p.mode)
+    return Person(
+        career_stage=a.get("career-stage", []),
+        population=a.get("population", []),
+        specialty=a.get("specialty", []),
+        want=a.get("want", []),
+        avoid=a.get("avoid", []),
+        mode=p.mode,
+    )
 
 
 def _argv(p: Persona, built) -> list[str]:
@@ -141,7 +173,6 @@ def _argv(p: Persona, built) -> list[str]:
 def _base(label: str) -> str:
     """An initiative's label without the umbrella or heading appended for display."""
     return re.sub(r" \((?:[^()]|\([^()]*\))*\)$", "", label) if label.endswith(")") else label
-
 
 
 class RankedTypes(HTMLParser):
@@ -183,6 +214,7 @@ class RankedTypes(HTMLParser):
             key = "programs" if self.where.startswith("mg-fit") else "excluded"
             self.types[-1][key][-1]["label"] += data
 
+
 def _check(p: Persona, types: list[dict]) -> None:
     """The same assertions for every interface: types as JSON-shaped dicts, best first."""
     assert {t["type"]: t["score"] for t in types} == p.scores
@@ -216,8 +248,10 @@ def test_persona_cli(persona, built, capsys):
     assert set(out) >= {"types"}
     for t in out["types"]:
         assert set(t) >= {"type", "score", "reasons", "programs", "excluded"}
-        assert all(set(prog) >= {"item", "label"} and prog["item"].startswith("https://w3id.org/mentorgraph/id/")
-                   for prog in t["programs"])
+        assert all(
+            set(prog) >= {"item", "label"} and prog["item"].startswith("https://w3id.org/mentorgraph/id/")
+            for prog in t["programs"]
+        )
     _check(persona, out["types"])
 
 

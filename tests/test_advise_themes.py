@@ -37,8 +37,12 @@ def scheme(root):
 def table_attributes(root) -> dict[str, tuple[str, str, str]]:
     """Attribute id -> (type label, column, bullet text), read from data/table1.yaml."""
     doc = yaml.safe_load((root / "data" / "table1.yaml").read_text(encoding="utf-8"))
-    return {a["id"]: (row["label"], col, a["label"]) for row in doc["types"]
-            for col in ("strengths", "weaknesses") for a in row[col]}
+    return {
+        a["id"]: (row["label"], col, a["label"])
+        for row in doc["types"]
+        for col in ("strengths", "weaknesses")
+        for a in row[col]
+    }
 
 
 def test_table_attributes_are_the_published_bullets(table_attributes, table1):
@@ -55,14 +59,20 @@ def test_every_strength_and_weakness_belongs_to_a_theme(scheme, table_attributes
 
 def test_memberships_name_table_bullets_and_themes(scheme, table_attributes):
     themes = {t.id for t in scheme.themes}
-    bad = [f"line {m.line}: {m.attribute} -> {m.theme}" for m in scheme.memberships
-           if m.attribute not in table_attributes or m.theme not in themes]
+    bad = [
+        f"line {m.line}: {m.attribute} -> {m.theme}"
+        for m in scheme.memberships
+        if m.attribute not in table_attributes or m.theme not in themes
+    ]
     assert not bad, "memberships must name a Table 1 bullet id and a theme id: " + "; ".join(bad)
 
 
 def test_every_rationale_is_one_line(scheme):
-    bad = [f"line {m.line}" for m in scheme.memberships
-           if not m.rationale.strip() or "\n" in m.rationale or len(m.rationale) > 120]
+    bad = [
+        f"line {m.line}"
+        for m in scheme.memberships
+        if not m.rationale.strip() or "\n" in m.rationale or len(m.rationale) > 120
+    ]
     assert not bad, "each membership needs a one-line rationale (at most 120 characters): " + ", ".join(bad)
 
 
@@ -146,15 +156,13 @@ def _broken_root(tmp_path: Path, root: Path, edit) -> Path:
 
 
 def test_unknown_attribute_is_reported_with_line_and_suggestion(tmp_path, root):
-    broken = _broken_root(tmp_path, root, lambda s: s.replace("attribute: social-free\n",
-                                                              "attribute: social-fre\n"))
+    broken = _broken_root(tmp_path, root, lambda s: s.replace("attribute: social-free\n", "attribute: social-fre\n"))
     with pytest.raises(InputError) as exc:
         load_themes(broken)
     text = str(exc.value)
     assert "unknown attribute 'social-fre'" in text and "did you mean 'social-free'" in text
     assert "'social-free' belongs to no theme" in text
-    line = next(i for i, x in enumerate((broken / "data/themes.yaml").read_text().splitlines(), 1)
-                if "social-fre" in x)
+    line = next(i for i, x in enumerate((broken / "data/themes.yaml").read_text().splitlines(), 1) if "social-fre" in x)
     assert f"data/themes.yaml:{line}:" in text
 
 

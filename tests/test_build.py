@@ -32,6 +32,7 @@ def snapshot(path: Path) -> dict[str, bytes]:
 
 def ntriple_set(quads, with_graph: bool) -> set[str]:
     """Normalized N-Triples/N-Quads lines from pyoxigraph terms (xsd:string literals as plain)."""
+
     def term(t):
         if isinstance(t, ox.Literal) and t.datatype and t.datatype.value.endswith("#string") and not t.language:
             return ox.Literal(t.value).__str__()
@@ -57,11 +58,14 @@ def test_every_export_is_written(built):
     assert (built / "store").is_dir()
 
 
-@pytest.mark.parametrize("name,fmt", [
-    ("mentorgraph.ttl", ox.RdfFormat.TURTLE),
-    ("mentorgraph.nt", ox.RdfFormat.N_TRIPLES),
-    ("mentorgraph.jsonld", ox.RdfFormat.JSON_LD),
-])
+@pytest.mark.parametrize(
+    "name,fmt",
+    [
+        ("mentorgraph.ttl", ox.RdfFormat.TURTLE),
+        ("mentorgraph.nt", ox.RdfFormat.N_TRIPLES),
+        ("mentorgraph.jsonld", ox.RdfFormat.JSON_LD),
+    ],
+)
 def test_triple_exports_parse_independently_and_match(built, name, fmt):
     """pyoxigraph (not rdflib) reads each export; all three hold the same triples as the N-Triples file."""
     ours = ntriple_set(ox.parse(path=str(built / name), format=fmt), with_graph=False)
@@ -77,13 +81,15 @@ def test_triple_exports_parse_independently_and_match(built, name, fmt):
     assert reference == rdflib_set(union)
 
 
-@pytest.mark.parametrize("name,fmt", [("mentorgraph.trig", ox.RdfFormat.TRIG),
-                                      ("mentorgraph.nq", ox.RdfFormat.N_QUADS)])
+@pytest.mark.parametrize(
+    "name,fmt", [("mentorgraph.trig", ox.RdfFormat.TRIG), ("mentorgraph.nq", ox.RdfFormat.N_QUADS)]
+)
 def test_dataset_exports_keep_named_graphs(built, name, fmt):
     quads = list(ox.parse(path=str(built / name), format=fmt))
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    assert graphs == {f"https://w3id.org/mentorgraph/graph/{g}" for g in
-                      ("ontology", "article", "curation", "evidence", "inferred")}
+    assert graphs == {
+        f"https://w3id.org/mentorgraph/graph/{g}" for g in ("ontology", "article", "curation", "evidence", "inferred")
+    }
     manifest = json.loads((built / "manifest.json").read_text())
     for g, info in manifest["graphs"].items():
         assert sum(1 for q in quads if q.graph_name.value == g) == info["triples"], g
@@ -125,8 +131,11 @@ def test_rebuild_is_byte_identical_across_processes(tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / f"dist{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "mentorgraph.cli", "build", "--quiet", "--root", str(ROOT),
-                        "--out", str(out)], check=True, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "mentorgraph.cli", "build", "--quiet", "--root", str(ROOT), "--out", str(out)],
+            check=True,
+            env=env,
+        )
         outs.append(out)
     for name in EXPORT_FILES:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
@@ -135,9 +144,14 @@ def test_rebuild_is_byte_identical_across_processes(tmp_path):
 def test_shacl_violation_fails_the_build_and_writes_nothing(tmp_path, capsys):
     project = copy_project(tmp_path / "project")
     cur = project / "data" / "curation.yaml"
-    cur.write_text(cur.read_text(encoding="utf-8") + (
-        "- subject: swims\n  predicate: modelType\n  object: social-media\n  evidence: curator\n"
-        "  note: a second type, which the shapes forbid\n"), encoding="utf-8")
+    cur.write_text(
+        cur.read_text(encoding="utf-8")
+        + (
+            "- subject: swims\n  predicate: modelType\n  object: social-media\n  evidence: curator\n"
+            "  note: a second type, which the shapes forbid\n"
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "dist"
     out.mkdir()
     (out / "mentorgraph.ttl").write_text("previous build\n")
@@ -156,9 +170,14 @@ def test_owl_inconsistency_fails_the_build(tmp_path, capsys):
     """owlrl reports inconsistency as triples; the build turns them into a failure."""
     project = copy_project(tmp_path / "project")
     cur = project / "data" / "curation.yaml"
-    cur.write_text(cur.read_text(encoding="utf-8") + (
-        "- subject: women\n  predicate: partOf\n  object: swims\n  evidence: curator\n"
-        "  note: makes a population an initiative, which the ontology declares disjoint\n"), encoding="utf-8")
+    cur.write_text(
+        cur.read_text(encoding="utf-8")
+        + (
+            "- subject: women\n  predicate: partOf\n  object: swims\n  evidence: curator\n"
+            "  note: makes a population an initiative, which the ontology declares disjoint\n"
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "dist"
     assert main(["build", "--root", str(project), "--out", str(out)]) == 1
     assert "inconsistent" in capsys.readouterr().err
@@ -169,8 +188,9 @@ def test_bad_reference_reports_file_line_and_suggestion(tmp_path, capsys):
     project = copy_project(tmp_path / "project")
     cur = project / "data" / "curation.yaml"
     text = cur.read_text(encoding="utf-8")
-    cur.write_text(text.replace("object: racial-and-ethnic-minorities", "object: racial-and-ethnic-minority", 1),
-                   encoding="utf-8")
+    cur.write_text(
+        text.replace("object: racial-and-ethnic-minorities", "object: racial-and-ethnic-minority", 1), encoding="utf-8"
+    )
     line = text[: text.index("object: racial-and-ethnic-minorities")].count("\n") + 1
     assert main(["build", "--root", str(project), "--out", str(tmp_path / "dist")]) == 1
     err = capsys.readouterr().err
@@ -230,8 +250,11 @@ def test_table_text_bullets_in_order(built, root, capsys):
     """The issue's check, bullet by bullet: every bullet of table1.txt, in order, byte for byte."""
     main(["table", "--format", "text", "--out", str(built)])
     ours = [line for line in capsys.readouterr().out.splitlines() if "\u2022" in line]
-    ref = [line for line in (root / "data" / "source" / "table1.txt").read_text(encoding="utf-8").splitlines()
-           if "\u2022" in line]
+    ref = [
+        line
+        for line in (root / "data" / "source" / "table1.txt").read_text(encoding="utf-8").splitlines()
+        if "\u2022" in line
+    ]
     assert len(ref) == 113  # 112 bullets and the footnote
     assert ours == ref
 

@@ -46,8 +46,17 @@ EXPECTED_IDS = {
 
 def contribution_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
-    fields = ["name", "mentoring type", "kind", "sponsor organization", "target populations", "delivery mode",
-              "evidence/source", "notes", "alternative names"]
+    fields = [
+        "name",
+        "mentoring type",
+        "kind",
+        "sponsor organization",
+        "target populations",
+        "delivery mode",
+        "evidence/source",
+        "notes",
+        "alternative names",
+    ]
     w = csv.DictWriter(buf, fields, lineterminator="\r\n")
     w.writeheader()
     for r in rows:
@@ -57,11 +66,24 @@ def contribution_csv(rows: list[dict]) -> str:
 
 ROWS = [
     # Values matched by label, acronym and alternative label, in other cases and accents.
-    {"name": ACCENTS, "mentoring type": "formal MENTORING programs", "kind": "peer group",
-     "sponsor organization": "ACR", "target populations": "women; Residency", "delivery mode": "IN-PERSON",
-     "evidence/source": SOURCE, "alternative names": "Réseau Ñandú"},
-    {"name": DASHES, "mentoring type": "Social media", "kind": "Online group", "delivery mode": "Online",
-     "evidence/source": "Doe J. A citation, 2021 — p. 3", "notes": "Quotes ‘single’ and “double”."},
+    {
+        "name": ACCENTS,
+        "mentoring type": "formal MENTORING programs",
+        "kind": "peer group",
+        "sponsor organization": "ACR",
+        "target populations": "women; Residency",
+        "delivery mode": "IN-PERSON",
+        "evidence/source": SOURCE,
+        "alternative names": "Réseau Ñandú",
+    },
+    {
+        "name": DASHES,
+        "mentoring type": "Social media",
+        "kind": "Online group",
+        "delivery mode": "Online",
+        "evidence/source": "Doe J. A citation, 2021 — p. 3",
+        "notes": "Quotes ‘single’ and “double”.",
+    },
     {"name": CJK, "mentoring type": "Grant based", "notes": "A curator’s note: known from the program office."},
     *({"name": f, "mentoring type": "Programs for trainees", "evidence/source": SOURCE, "notes": f} for f in FORMULAS),
 ]
@@ -89,9 +111,19 @@ def test_import_writes_curated_records_with_derived_ids_and_evidence(imported):
     records = stored(root)
     assert {label: r["id"] for label, r in records.items()} == EXPECTED_IDS
     first = records[ACCENTS]
-    assert (first["class"], first["modelType"], first["offeredBy"], first["targetPopulation"], first["deliveryMode"]) \
-        == ("PeerGroup", "formal-mentoring-programs", ["american-college-of-rheumatology"], ["women", "residents"],
-            "in-person")
+    assert (
+        first["class"],
+        first["modelType"],
+        first["offeredBy"],
+        first["targetPopulation"],
+        first["deliveryMode"],
+    ) == (
+        "PeerGroup",
+        "formal-mentoring-programs",
+        ["american-college-of-rheumatology"],
+        ["women", "residents"],
+        "in-person",
+    )
     assert first["altLabels"] == ["Réseau Ñandú"]
     assert (first["evidence"], first["source"]) == ("cited-source", SOURCE)
     assert (records[CJK]["evidence"], records[CJK]["note"]) == ("curator", ROWS[2]["notes"])
@@ -151,13 +183,17 @@ def test_changed_row_updates_the_record_and_keeps_its_id(tmp_path):
     # Reasoning and SHACL are skipped here (they are the same stages as in the other tests): this is about ids.
     first = import_files(root, [path], root / "dist", rebuild=False, reason_and_shapes=False)
     assert first.ok and [e["action"] for e in first.entries()] == ["add"]
-    path.write_text(contribution_csv([{**row, "name": DASHES.upper(), "target populations": "Women"}]),
-                    encoding="utf-8")
+    path.write_text(
+        contribution_csv([{**row, "name": DASHES.upper(), "target populations": "Women"}]), encoding="utf-8"
+    )
     second = import_files(root, [path], root / "dist", rebuild=False, reason_and_shapes=False)
     assert second.ok and [e["action"] for e in second.entries()] == ["update"]
     [record] = stored(root).values()
-    assert (record["id"], record["label"], record["targetPopulation"]) == (EXPECTED_IDS[DASHES], DASHES.upper(),
-                                                                          ["women"])
+    assert (record["id"], record["label"], record["targetPopulation"]) == (
+        EXPECTED_IDS[DASHES],
+        DASHES.upper(),
+        ["women"],
+    )
 
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
@@ -172,8 +208,12 @@ def test_a_failed_or_interrupted_rebuild_writes_nothing(tmp_path, monkeypatch, f
 
     monkeypatch.setattr(mentorgraph.build, "build", broken)
     path = tmp_path / "one.csv"
-    path.write_text(contribution_csv([{"name": "A brand-new peer group", "mentoring type": "Social media",
-                                       "evidence/source": SOURCE}]), encoding="utf-8")
+    path.write_text(
+        contribution_csv(
+            [{"name": "A brand-new peer group", "mentoring type": "Social media", "evidence/source": SOURCE}]
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(type(failure)):
         import_files(root, [path], root / "dist", reason_and_shapes=False)
     assert snapshot(root) == before
@@ -183,7 +223,8 @@ YAML_WITH_ORGANIZATION = (
     "organizations:\n- label: Société d’exemple de mentorat\n  class: ProfessionalSociety\n  acronyms: [SEM]\n"
     f"  source: {SOURCE}\n"
     "initiatives:\n- label: Cercle SEM\n  modelType: Programs within professional organizations\n"
-    "  offeredBy: sem\n  targetPopulation: [Women, Residents]\n  note: Known to the curator from the program.\n")
+    "  offeredBy: sem\n  targetPopulation: [Women, Residents]\n  note: Known to the curator from the program.\n"
+)
 
 
 def test_a_failed_second_write_restores_the_first(tmp_path, monkeypatch):
@@ -215,42 +256,73 @@ def test_yaml_may_add_an_organization_that_its_programs_name(tmp_path):
     assert outcome.ok, outcome.text()
     orgs_after = (root / "data" / "organizations.yaml").read_bytes()
     assert orgs_after.startswith(orgs_before)
-    added = yaml.safe_load(orgs_after[len(orgs_before):].decode("utf-8"))
-    assert added == [{"id": "societe-dexemple-de-mentorat", "class": "ProfessionalSociety",
-                      "label": "Société d’exemple de mentorat", "acronyms": ["SEM"], "evidence": "cited-source",
-                      "source": SOURCE}]
+    added = yaml.safe_load(orgs_after[len(orgs_before) :].decode("utf-8"))
+    assert added == [
+        {
+            "id": "societe-dexemple-de-mentorat",
+            "class": "ProfessionalSociety",
+            "label": "Société d’exemple de mentorat",
+            "acronyms": ["SEM"],
+            "evidence": "cited-source",
+            "source": SOURCE,
+        }
+    ]
     assert stored(root)["Cercle SEM"]["offeredBy"] == ["societe-dexemple-de-mentorat"]
 
 
 def test_turtle_and_jsonld_contributions_validate(tmp_path, capsys):
     ttl = tmp_path / "c.ttl"
-    ttl.write_text(f'mg:groupe-ttl a mgo:PeerGroup ;\n  rdfs:label "{ACCENTS}" ;\n'
-                   '  mgo:modelType "Committed purposeful academic peer mentoring" ;\n'
-                   '  mgo:targetPopulation mg:women , "Residents" ;\n  dcterms:source <https://example.org/s> .\n'
-                   '[] a mgo:Program ; rdfs:label "Blank node program" ; mgo:modelType mg:grant-based ;\n'
-                   '  mgo:curationNote "Known to the curator." .\n', encoding="utf-8")
+    ttl.write_text(
+        f'mg:groupe-ttl a mgo:PeerGroup ;\n  rdfs:label "{ACCENTS}" ;\n'
+        '  mgo:modelType "Committed purposeful academic peer mentoring" ;\n'
+        '  mgo:targetPopulation mg:women , "Residents" ;\n  dcterms:source <https://example.org/s> .\n'
+        '[] a mgo:Program ; rdfs:label "Blank node program" ; mgo:modelType mg:grant-based ;\n'
+        '  mgo:curationNote "Known to the curator." .\n',
+        encoding="utf-8",
+    )
     jsonld = tmp_path / "c.jsonld"
-    jsonld.write_text(json.dumps({"@graph": [{"id": "mg:json-program", "type": "mgo:Program", "label": CJK,
-                                              "modelType": "Social media", "source": "https://example.org/j",
-                                              "targetPopulation": ["Women", "mg:residents"]}]}, ensure_ascii=False),
-                      encoding="utf-8")
+    jsonld.write_text(
+        json.dumps(
+            {
+                "@graph": [
+                    {
+                        "id": "mg:json-program",
+                        "type": "mgo:Program",
+                        "label": CJK,
+                        "modelType": "Social media",
+                        "source": "https://example.org/j",
+                        "targetPopulation": ["Women", "mg:residents"],
+                    }
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     rc = main(["validate", str(ttl), str(jsonld), "--root", str(ROOT), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert rc == 0, report
     got = {(e["id"], e["label"], e["action"]) for e in report["entries"]}
-    assert got == {("groupe-ttl", ACCENTS, "add"), ("blank-node-program", "Blank node program", "add"),
-                   ("json-program", CJK, "add")}
+    assert got == {
+        ("groupe-ttl", ACCENTS, "add"),
+        ("blank-node-program", "Blank node program", "add"),
+        ("json-program", CJK, "add"),
+    }
 
 
 def test_shacl_violations_name_the_contributed_row(tmp_path, capsys):
     root = copy_project(tmp_path / "p")
     with (root / "ontology" / "shapes.ttl").open("a", encoding="utf-8") as fh:
-        fh.write('\nmgsh:ContributorTestShape a sh:NodeShape ; sh:targetSubjectsOf dcterms:contributor ;\n'
-                 '    sh:property [ sh:path dcterms:contributor ; sh:pattern "^[A-Z]" ;\n'
-                 '        sh:message "A contributor name starts with a capital letter." ] .\n')
+        fh.write(
+            "\nmgsh:ContributorTestShape a sh:NodeShape ; sh:targetSubjectsOf dcterms:contributor ;\n"
+            '    sh:property [ sh:path dcterms:contributor ; sh:pattern "^[A-Z]" ;\n'
+            '        sh:message "A contributor name starts with a capital letter." ] .\n'
+        )
     path = tmp_path / "c.csv"
-    path.write_text("name,mentoring type,evidence/source,contributor\nA new circle,Social media,"
-                    f"{SOURCE},lowercase name\n", encoding="utf-8")
+    path.write_text(
+        f"name,mentoring type,evidence/source,contributor\nA new circle,Social media,{SOURCE},lowercase name\n",
+        encoding="utf-8",
+    )
     before = snapshot(root)
     rc = main(["import", str(path), "--root", str(root), "--no-build"])
     err = capsys.readouterr().err
@@ -262,8 +334,11 @@ def test_shacl_violations_name_the_contributed_row(tmp_path, capsys):
 
 def test_probable_duplicates_may_be_accepted_as_notes(capsys, tmp_path):
     path = tmp_path / "c.csv"
-    path.write_text("name,mentoring type,evidence/source\nExecutive Leadership in Academic Medicine,"
-                    f"Formal mentoring programs,{SOURCE}\n", encoding="utf-8")
+    path.write_text(
+        "name,mentoring type,evidence/source\nExecutive Leadership in Academic Medicine,"
+        f"Formal mentoring programs,{SOURCE}\n",
+        encoding="utf-8",
+    )
     assert main(["validate", str(path), "--root", str(ROOT)]) == 1
     assert "already in the graph under another spelling" in capsys.readouterr().err
     assert main(["validate", str(path), "--root", str(ROOT), "--accept-duplicates"]) == 0
@@ -277,8 +352,17 @@ def test_template_sample_and_docs_agree(capsys):
     header = next(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert header == [c.header for c in COLUMNS]
     # The issue's columns, in words a non-RDF user understands.
-    for words in ("name", "mentoring type", "sponsor organization", "parent program", "target populations",
-                  "delivery mode", "website", "evidence/source", "notes"):
+    for words in (
+        "name",
+        "mentoring type",
+        "sponsor organization",
+        "parent program",
+        "target populations",
+        "delivery mode",
+        "website",
+        "evidence/source",
+        "notes",
+    ):
         assert words in header
     docs = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
     assert all(f"`{h}`" in docs for h in header)
@@ -295,7 +379,7 @@ def test_the_examples_in_the_docs_validate(tmp_path):
     blocks = re.findall(r"```(yaml|turtle|json)\n(.*?)```", docs, flags=re.S)
     assert [lang for lang, _ in blocks] == ["yaml", "turtle", "json"]
     for i, (lang, text) in enumerate(blocks):
-        path = tmp_path / f"example{i}.{ {'yaml': 'yaml', 'turtle': 'ttl', 'json': 'jsonld'}[lang]}"
+        path = tmp_path / f"example{i}.{ {'yaml': 'yaml', 'turtle': 'ttl', 'json': 'jsonld'}[lang] }"
         path.write_text(text, encoding="utf-8")
         outcome, _ = validate_files(ROOT, [path], reason_and_shapes=False)
         assert outcome.ok, outcome.text()

@@ -31,16 +31,20 @@ wild = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=3
 formula = st.builds(lambda p, t: p + t, st.sampled_from(["=", "+", "-", "@", " ", "“", "Ü"]), printable)
 # Mostly plausible input, so that both outcomes are common (hypothesis reports the share of each).
 names = st.one_of(printable, printable, formula, wild)
-types = st.one_of(st.sampled_from(TYPES), st.sampled_from(TYPES).map(str.upper), st.sampled_from(TYPES),
-                  st.text(max_size=12))
-rows = st.fixed_dictionaries({
-    "name": names,
-    "mentoring type": types,
-    "target populations": st.lists(st.one_of(st.sampled_from(POPULATIONS), st.text(max_size=8)), max_size=2)
-                            .map("; ".join),
-    "evidence/source": st.sampled_from(["https://example.org/s", "A citation (2020) — p. 3", "", "https://a b/"]),
-    "notes": st.one_of(st.just(""), printable),
-})
+types = st.one_of(
+    st.sampled_from(TYPES), st.sampled_from(TYPES).map(str.upper), st.sampled_from(TYPES), st.text(max_size=12)
+)
+rows = st.fixed_dictionaries(
+    {
+        "name": names,
+        "mentoring type": types,
+        "target populations": st.lists(st.one_of(st.sampled_from(POPULATIONS), st.text(max_size=8)), max_size=2).map(
+            "; ".join
+        ),
+        "evidence/source": st.sampled_from(["https://example.org/s", "A citation (2020) — p. 3", "", "https://a b/"]),
+        "notes": st.one_of(st.just(""), printable),
+    }
+)
 
 
 def fresh_root(base: Path) -> Path:
@@ -54,8 +58,11 @@ def fresh_root(base: Path) -> Path:
 
 
 # CONTRIB_EXAMPLES=200 tries more files (a few minutes); the suite's default keeps it to seconds.
-@settings(max_examples=int(os.environ.get("CONTRIB_EXAMPLES", "12")), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("CONTRIB_EXAMPLES", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(rows, min_size=1, max_size=4))
 def test_random_rows_import_exactly_or_are_rejected_with_a_report(tmp_path, data_rows):
     from rdflib import Literal

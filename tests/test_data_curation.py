@@ -86,8 +86,9 @@ def test_ids_are_kebab_case_slugs_and_unique():
                 slug = node["id"]
                 if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", str(slug)):
                     bad.append(f"{where}: {slug!r}")
-                if slug in seen and not (where.endswith("vocabularies.yaml") and "definition" in node
-                                         and set(node) == {"id", "definition"}):
+                if slug in seen and not (
+                    where.endswith("vocabularies.yaml") and "definition" in node and set(node) == {"id", "definition"}
+                ):
                     dupes.append(f"{slug!r} in {where} and {seen[slug]}")
                 seen.setdefault(slug, where)
             for v in node.values():
@@ -143,13 +144,16 @@ def test_organizations_are_one_node_each():
     assert not clashes, "; ".join(clashes)
 
 
-@pytest.mark.parametrize("table_spelling,canonical", [
-    ("American Gastroenterology Association", "American Gastroenterological Association"),
-    ("American Association Study of Liver Disease", "American Association for the Study of Liver Diseases"),
-    ("Endocrine Fellow Foundation", "Endocrine Fellows Foundation"),
-    ("The American Society of Bone and Mineral Research", "American Society for Bone and Mineral Research"),
-    ("Androgen Excess\u2013Polycystic Ovary Syndrome", "Androgen Excess and PCOS Society"),
-])
+@pytest.mark.parametrize(
+    "table_spelling,canonical",
+    [
+        ("American Gastroenterology Association", "American Gastroenterological Association"),
+        ("American Association Study of Liver Disease", "American Association for the Study of Liver Diseases"),
+        ("Endocrine Fellow Foundation", "Endocrine Fellows Foundation"),
+        ("The American Society of Bone and Mineral Research", "American Society for Bone and Mineral Research"),
+        ("Androgen Excess\u2013Polycystic Ovary Syndrome", "Androgen Excess and PCOS Society"),
+    ],
+)
 def test_table_spelling_kept_as_alternative_label(table_spelling, canonical):
     """Rule (issue 2): canonical names, with the table's spelling kept as an alternative label."""
     orgs = {o["label"]: o for o in load("organizations.yaml")["organizations"]}

@@ -129,9 +129,7 @@ def test_organizations_without_a_verified_identifier_are_exactly_the_known_gaps(
     unlinked = {
         rec["label"]
         for rec in load("organizations.yaml")["organizations"]
-        if not any(
-            scheme_and_id(m["iri"]) and scheme_and_id(m["iri"])[0] == "ror" for m in rec.get("mappings", [])
-        )
+        if not any(scheme_and_id(m["iri"]) and scheme_and_id(m["iri"])[0] == "ror" for m in rec.get("mappings", []))
     }
     assert unlinked == GAPS, (
         f"without a ROR link now: {sorted(unlinked)}; "

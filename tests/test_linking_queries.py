@@ -99,12 +99,9 @@ def test_sponsor_locations_list_every_sponsor_with_its_ror_city(with_ror, mg):
 
 
 def test_programs_by_country_follow_their_sponsors_location(with_ror, mg):
-    got = {
-        (i, s) for i, s in rows(with_ror.query("ror-programs-by-country", country="ca"), "item", "sponsor")
-    }
+    got = {(i, s) for i, s in rows(with_ror.query("ror-programs-by-country", country="ca"), "item", "sponsor")}
     expected = {
-        (r["i"].value, MG + FOREIGN)
-        for r in mg.sparql(f"SELECT ?i WHERE {{ ?i mgo:sponsor mg:{FOREIGN} }}").rows
+        (r["i"].value, MG + FOREIGN) for r in mg.sparql(f"SELECT ?i WHERE {{ ?i mgo:sponsor mg:{FOREIGN} }}").rows
     }
     assert expected and got == expected
 
@@ -129,9 +126,7 @@ def test_ror_graph_is_its_own_named_graph_and_withdrawn_records_point_to_success
     new = fixture_records()[0]
     load_ror(out, [parse_record(old), parse_record(new)])
     g = open_graph(out, engine="oxigraph", root=ROOT)
-    res = g.sparql(
-        f"""SELECT ?p ?o WHERE {{ GRAPH <{ROR_GRAPH}> {{ <https://ror.org/0fxold000> ?p ?o }} }}"""
-    )
+    res = g.sparql(f"""SELECT ?p ?o WHERE {{ GRAPH <{ROR_GRAPH}> {{ <https://ror.org/0fxold000> ?p ?o }} }}""")
     assert {(r["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], r["o"].value) for r in res.rows} == {
         ("type", "https://schema.org/Organization"),
         ("name", "Old Name"),
@@ -168,11 +163,7 @@ def test_real_ror_records_give_each_linked_sponsor_its_city(built, tmp_path):
     expected = {}
     for f in files:
         raw = json.loads(f.read_text(encoding="utf-8"))
-        city = (
-            raw["locations"][0]["geonames_details"]["name"]
-            if "locations" in raw
-            else raw["addresses"][0]["city"]
-        )
+        city = raw["locations"][0]["geonames_details"]["name"] if "locations" in raw else raw["addresses"][0]["city"]
         expected[raw["id"]] = city
     got = rows(open_graph(out, root=ROOT).query("ror-sponsor-locations"), "ror", "city")
     linked = [(rid, city) for rid, city in got if rid is not None]
@@ -201,24 +192,19 @@ def test_a_schema_org_consumer_finds_every_program(mg, root):
             yield from walk(e.get("children", []))
 
     doc = yaml.safe_load((root / "data" / "table1.yaml").read_text(encoding="utf-8"))
-    expected = {
-        MG + e["id"] for t in doc["types"] for e in walk(t["examples"]) if e["class"] in program_classes
-    }
+    expected = {MG + e["id"] for t in doc["types"] for e in walk(t["examples"]) if e["class"] in program_classes}
     contrib = root / "data" / "contributions.yaml"
     if contrib.exists():
         cdoc = yaml.safe_load(contrib.read_text(encoding="utf-8")) or {}
         expected |= {MG + r["id"] for r in cdoc.get("initiatives") or [] if r["class"] in program_classes}
-    got = {
-        r["p"].value for r in mg.sparql("SELECT ?p WHERE { ?p a schema:EducationalOccupationalProgram }").rows
-    }
+    got = {r["p"].value for r in mg.sparql("SELECT ?p WHERE { ?p a schema:EducationalOccupationalProgram }").rows}
     assert expected and got >= expected
     assert {g for g in got if g.startswith(MG)} == expected
 
 
 def test_a_schema_org_consumer_finds_every_sponsor_of_every_program(mg):
     ours = {
-        (r["p"].value, r["o"].value)
-        for r in mg.sparql("SELECT ?p ?o WHERE { ?p a mgo:Program ; mgo:sponsor ?o }").rows
+        (r["p"].value, r["o"].value) for r in mg.sparql("SELECT ?p ?o WHERE { ?p a mgo:Program ; mgo:sponsor ?o }").rows
     }
     theirs = {
         (r["p"].value, r["o"].value)
@@ -230,10 +216,7 @@ def test_a_schema_org_consumer_finds_every_sponsor_of_every_program(mg):
 
 
 def test_a_schema_org_consumer_finds_every_target_audience(mg):
-    ours = {
-        (r["i"].value, r["a"].value)
-        for r in mg.sparql("SELECT ?i ?a WHERE { ?i mgo:targetPopulation ?a }").rows
-    }
+    ours = {(r["i"].value, r["a"].value) for r in mg.sparql("SELECT ?i ?a WHERE { ?i mgo:targetPopulation ?a }").rows}
     theirs = {
         (r["i"].value, r["a"].value)
         for r in mg.sparql("SELECT ?i ?a WHERE { ?i schema:audience ?a . ?a a schema:Audience }").rows

@@ -123,9 +123,7 @@ def test_soft_hyphen_in_the_record_name_still_matches_exactly():
         "Childhood Arthritis and Rheumatology Research Alliance",
         acronyms=["CARRA"],
     )
-    rec = v1(
-        "0fxcarra0", "Childhood Arthritis and Rheumatol\u00adogy Research Alliance", ("Facility",), ["CARRA"]
-    )
+    rec = v1("0fxcarra0", "Childhood Arthritis and Rheumatol\u00adogy Research Alliance", ("Facility",), ["CARRA"])
     assert confident(run([carra], [rec])) == {("carra", ROR + "0fxcarra0")}
 
 
@@ -138,9 +136,7 @@ def test_soft_hyphen_in_the_record_name_still_matches_exactly():
             v1("0fxgreece", "The American College of Greece", ("Education",), ["ACG"], country="GR"),
         ),
         (
-            Subject(
-                "aga", "ProfessionalSociety", "American Gastroenterological Association", acronyms=["AGA"]
-            ),
+            Subject("aga", "ProfessionalSociety", "American Gastroenterological Association", acronyms=["AGA"]),
             v2("0fxgenet0", "American Genetic Association", ("nonprofit",), ["AGA"]),
         ),
         (
@@ -207,9 +203,7 @@ def test_a_near_name_is_only_ever_for_review():
 
 
 def test_an_alternative_label_matches():
-    eff = Subject(
-        "eff", "ProfessionalSociety", "Endocrine Fellows Foundation", ["Endocrine Fellow Foundation"]
-    )
+    eff = Subject("eff", "ProfessionalSociety", "Endocrine Fellows Foundation", ["Endocrine Fellow Foundation"])
     rec = v1("0fxeff000", "Endocrine Fellow Foundation")
     assert confident(run([eff], [rec])) == {("eff", ROR + "0fxeff000")}
 

@@ -133,9 +133,7 @@ def test_a_large_array_is_read_across_chunk_boundaries(tmp_path):
 
 def test_broken_json_names_file_and_line(tmp_path):
     path = tmp_path / "bad.jsonl"
-    path.write_text(
-        json.dumps(V1) + "\n" + json.dumps(V2) + "\n" + '{"id": "https://ror.org/0x", \n', encoding="utf-8"
-    )
+    path.write_text(json.dumps(V1) + "\n" + json.dumps(V2) + "\n" + '{"id": "https://ror.org/0x", \n', encoding="utf-8")
     with pytest.raises(InputError) as exc:
         list(iter_records([path]))
     problem = exc.value.problems[0]

@@ -28,7 +28,7 @@ def defined_terms(g: Graph) -> set[URIRef]:
 
 def test_closed_namespace_matches_the_ontology(onto):
     """namespaces.ONTOLOGY_TERMS must list exactly the terms the ontology defines."""
-    assert {str(t)[len(iris.MGO):] for t in defined_terms(onto)} == set(ONTOLOGY_TERMS)
+    assert {str(t)[len(iris.MGO) :] for t in defined_terms(onto)} == set(ONTOLOGY_TERMS)
 
 
 def test_closed_namespace_rejects_typos():
@@ -49,7 +49,7 @@ def test_every_term_is_documented(onto):
 def test_terms_follow_naming_conventions(onto):
     """Classes PascalCase, properties camelCase."""
     for term in defined_terms(onto):
-        local = str(term)[len(iris.MGO):]
+        local = str(term)[len(iris.MGO) :]
         if (term, RDF.type, OWL.Class) in onto:
             assert local[0].isupper(), local
         else:

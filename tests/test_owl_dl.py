@@ -78,9 +78,7 @@ def test_hermit_reports_an_unsatisfiable_class():
 
 @needs_java
 def test_hermit_reports_an_inconsistent_ontology():
-    g = small(
-        ":A a owl:Class . :B a owl:Class . :A owl:disjointWith :B . :x a owl:NamedIndividual , :A , :B ."
-    )
+    g = small(":A a owl:Class . :B a owl:Class . :A owl:disjointWith :B . :x a owl:NamedIndividual , :A , :B .")
     assert not hermit(g).consistent
 
 
@@ -243,15 +241,10 @@ def test_dl_typing_rules_fire():
         ":both a owl:ObjectProperty , owl:DatatypeProperty ."
     )
     found = messages(check_dl(g))
+    assert any(m.startswith("<http://example.org/t#Undeclared>: used as a class but not declared") for m in found)
+    assert any(m.startswith("<http://example.org/t#d>: a data property cannot be a sub-property") for m in found)
     assert any(
-        m.startswith("<http://example.org/t#Undeclared>: used as a class but not declared") for m in found
-    )
-    assert any(
-        m.startswith("<http://example.org/t#d>: a data property cannot be a sub-property") for m in found
-    )
-    assert any(
-        m.startswith("<http://example.org/t#both>: declared as data property and object property")
-        for m in found
+        m.startswith("<http://example.org/t#both>: declared as data property and object property") for m in found
     )
 
 

@@ -12,9 +12,23 @@ import pytest
 from mentorgraph.api import AmbiguousValue, ParameterError, UnknownValue
 from mentorgraph.cli import main
 
-REQUIRED = ["types", "type-profile", "programs-by-type", "underserved-programs", "programs-by-population",
-            "programs-by-sponsor", "sponsors", "multi-type-sponsors", "programs-by-mode", "shared-attributes",
-            "compare-types", "search", "grants-and-funders", "platforms", "provenance"]
+REQUIRED = [
+    "types",
+    "type-profile",
+    "programs-by-type",
+    "underserved-programs",
+    "programs-by-population",
+    "programs-by-sponsor",
+    "sponsors",
+    "multi-type-sponsors",
+    "programs-by-mode",
+    "shared-attributes",
+    "compare-types",
+    "search",
+    "grants-and-funders",
+    "platforms",
+    "provenance",
+]
 
 
 def labels(res, col="label"):
@@ -29,12 +43,18 @@ def normalized(res):
     """Rows as a sorted multiset; GROUP_CONCAT lists (no fixed order) split and sorted."""
     rows = []
     for r in res.plain():
-        rows.append(tuple(sorted((k, tuple(sorted(v.split("; "))) if isinstance(v, str) and "; " in v else v)
-                                 for k, v in r.items())))
+        rows.append(
+            tuple(
+                sorted(
+                    (k, tuple(sorted(v.split("; "))) if isinstance(v, str) and "; " in v else v) for k, v in r.items()
+                )
+            )
+        )
     return sorted(rows, key=repr)
 
 
 # -- the catalogue itself ---------------------------------------------------------------------------
+
 
 def test_required_questions_are_in_the_catalogue(mg):
     assert set(REQUIRED) <= set(mg.catalogue)
@@ -62,8 +82,9 @@ def test_entity_lists_return_item_and_label(mg):
             assert "label" in cols, name
 
 
-@pytest.mark.parametrize("name", sorted(REQUIRED + ["table1-bullets", "table1-caption", "populations",
-                                                    "curation-gaps"]))
+@pytest.mark.parametrize(
+    "name", sorted(REQUIRED + ["table1-bullets", "table1-caption", "populations", "curation-gaps"])
+)
 def test_same_answers_on_rdflib_and_pyoxigraph(mg, mg_rdflib, name):
     q = mg.catalogue[name]
     a = mg.query(name, **example_params(q))
@@ -73,6 +94,7 @@ def test_same_answers_on_rdflib_and_pyoxigraph(mg, mg_rdflib, name):
 
 
 # -- answers from the table ---------------------------------------------------------------------------
+
 
 def count_examples(examples):
     return sum(1 + len(children) for _, children in examples)
@@ -84,16 +106,21 @@ def test_types(mg, table1):
     assert [r["position"] for r in rows] == list(range(1, 8))
     for r, t in zip(rows, table1, strict=True):
         assert (r["examples"], r["strengths"], r["weaknesses"]) == (
-            count_examples(t["examples"]), len(t["strengths"]), len(t["weaknesses"])), t["type"]
+            count_examples(t["examples"]),
+            len(t["strengths"]),
+            len(t["weaknesses"]),
+        ), t["type"]
 
 
-@pytest.mark.parametrize("type_", ["Social media", "social MEDIA", "mg:social-media",
-                                   "https://w3id.org/mentorgraph/id/social-media"])
+@pytest.mark.parametrize(
+    "type_", ["Social media", "social MEDIA", "mg:social-media", "https://w3id.org/mentorgraph/id/social-media"]
+)
 def test_type_profile(mg, table1, type_):
     rows = mg.query("type-profile", type=type_).plain()
     social = table1[4]
     assert [(r["kind"], r["label"]) for r in rows] == (
-        [("strength", s) for s in social["strengths"]] + [("weakness", w) for w in social["weaknesses"]])
+        [("strength", s) for s in social["strengths"]] + [("weakness", w) for w in social["weaknesses"]]
+    )
 
 
 def test_programs_by_type_lists_every_bullet_with_its_parent(mg, table1):
@@ -118,8 +145,9 @@ UNDERSERVED = {  # by hand: the entries whose names name women, minorities, dive
     "Minority Faculty Leadership Development Seminar": "Racial and ethnic minorities",
     "Mid-Career Minority Faculty Leadership Seminar": "Racial and ethnic minorities",
     "Mid-Career Women Faculty Leadership Development Seminar": "Women",
-    "Brandeis C-Change Mentoring Leadership Institute, Early Career Women Faculty Leadership Development Seminar":
-        "Women",
+    "Brandeis C-Change Mentoring Leadership Institute, Early Career Women Faculty Leadership Development Seminar": (
+        "Women"
+    ),
     "Women in Endocrinology": "Women",
     "American Diabetes Association Women\u2019s Interprofessional Network": "Women",
     "American Heart Association Women\u2019s Leadership Council": "Women",
@@ -145,32 +173,55 @@ def test_programs_by_population_includes_narrower_populations(mg):
     assert set(women) == {k for k, v in UNDERSERVED.items() if v in ("Women", "Mothers")}
     trainees = labels(mg.query("programs-by-population", population="Trainees"))
     expected = {  # every entry under "Programs for trainees", and the grants whose names say training
-        "Endocrine Society Early Career Forum", "American Diabetes Association Focus on Fellow",
-        "Endocrine Fellow Foundation Research Forum", "American Gastroenterology Association",
-        "American College of Rheumatology", "American Association Study of Liver Disease",
+        "Endocrine Society Early Career Forum",
+        "American Diabetes Association Focus on Fellow",
+        "Endocrine Fellow Foundation Research Forum",
+        "American Gastroenterology Association",
+        "American College of Rheumatology",
+        "American Association Study of Liver Disease",
         "American Academy of Pediatrics Section on Trainees",
         "Society of General Internal Medicine Student-Resident-Fellow Forum",
-        "Androgen Excess\u2013Polycystic Ovary Syndrome", "KL2 and K12 training grants", "NIDDK K trainee program"}
+        "Androgen Excess\u2013Polycystic Ovary Syndrome",
+        "KL2 and K12 training grants",
+        "NIDDK K trainee program",
+    }
     assert set(trainees) == expected
 
 
-@pytest.mark.parametrize("sponsor,expected", [
-    ("American College of Rheumatology", ["American College of Rheumatology"] * 2 + [
-        "CARMA\u2014Creating Adult Rheumatology Mentorship in Academia",
-        "AMIGO\u2014The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists"]),
-    ("ACR", None),
-    ("american college of rheumatology", None),
-    ("American Gastroenterology Association", ["American Gastroenterology Association"] * 2 + [
-        "Future Leaders Program", "FORWARD minority program", "Women\u2019s Leadership conference"]),
-    ("CARRA", ["AMIGO\u2014The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists"]),
-    ("NIH", ["KL2 and K12 training grants", "NIDDK K trainee program"]),
-    ("Association of American Medical Colleges", ["Association of American Medical Colleges",
-        "Leadership and Management Foundations for Academic Medicine and Science",
-        "Minority Faculty Leadership Development Seminar", "Mid-Career Minority Faculty Leadership Seminar",
-        "Mid-Career Women Faculty Leadership Development Seminar",
-        "Graduate Medical Education Leadership Development Certificate Program",
-        "Leading Information Technology in Academic Medicine Program"]),
-])
+@pytest.mark.parametrize(
+    "sponsor,expected",
+    [
+        (
+            "American College of Rheumatology",
+            ["American College of Rheumatology"] * 2
+            + [
+                "CARMA\u2014Creating Adult Rheumatology Mentorship in Academia",
+                "AMIGO\u2014The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists",
+            ],
+        ),
+        ("ACR", None),
+        ("american college of rheumatology", None),
+        (
+            "American Gastroenterology Association",
+            ["American Gastroenterology Association"] * 2
+            + ["Future Leaders Program", "FORWARD minority program", "Women\u2019s Leadership conference"],
+        ),
+        ("CARRA", ["AMIGO\u2014The ACR/CARRA Mentoring Interest Group for Pediatric Rheumatologists"]),
+        ("NIH", ["KL2 and K12 training grants", "NIDDK K trainee program"]),
+        (
+            "Association of American Medical Colleges",
+            [
+                "Association of American Medical Colleges",
+                "Leadership and Management Foundations for Academic Medicine and Science",
+                "Minority Faculty Leadership Development Seminar",
+                "Mid-Career Minority Faculty Leadership Seminar",
+                "Mid-Career Women Faculty Leadership Development Seminar",
+                "Graduate Medical Education Leadership Development Certificate Program",
+                "Leading Information Technology in Academic Medicine Program",
+            ],
+        ),
+    ],
+)
 def test_programs_by_sponsor(mg, sponsor, expected):
     if expected is None:  # same answer as the canonical name
         expected = list(labels(mg.query("programs-by-sponsor", sponsor="American College of Rheumatology")).elements())
@@ -182,16 +233,21 @@ def test_sponsors(mg):
     assert rows["American College of Rheumatology"]["initiatives"] == 4
     assert rows["Association of American Medical Colleges"]["initiatives"] == 7
     assert set(rows["Endocrine Society"]["types"].split("; ")) == {
-        "Programs within professional organizations", "Programs for trainees"}
+        "Programs within professional organizations",
+        "Programs for trainees",
+    }
     assert "Meta (United States)" not in rows  # operating a platform is not sponsoring a program
 
 
 def test_multi_type_sponsors(mg):
     """Issue 2: the Endocrine Society, the ADA, the ACR and the gastroenterology association appear under two types."""
     rows = mg.query("multi-type-sponsors").plain()
-    assert {r["label"] for r in rows} == {"Endocrine Society", "American Diabetes Association",
-                                           "American College of Rheumatology",
-                                           "American Gastroenterological Association"}
+    assert {r["label"] for r in rows} == {
+        "Endocrine Society",
+        "American Diabetes Association",
+        "American College of Rheumatology",
+        "American Gastroenterological Association",
+    }
     assert all(r["typeCount"] == 2 for r in rows)
 
 
@@ -222,14 +278,18 @@ def test_compare_types(mg, table1):
     expected = []
     for kind, col in (("strength", "strengths"), ("weakness", "weaknesses")):
         for i in range(max(len(a[col]), len(b[col]))):
-            expected.append((kind, i + 1, a[col][i] if i < len(a[col]) else None,
-                             b[col][i] if i < len(b[col]) else None))
+            expected.append(
+                (kind, i + 1, a[col][i] if i < len(a[col]) else None, b[col][i] if i < len(b[col]) else None)
+            )
     assert [(r["kind"], r["position"], r["aLabel"], r["bLabel"]) for r in rows] == expected
 
 
 def test_search_is_case_and_accent_insensitive(mg):
-    womens = {"American Diabetes Association Women\u2019s Interprofessional Network",
-              "American Heart Association Women\u2019s Leadership Council", "Women\u2019s Leadership conference"}
+    womens = {
+        "American Diabetes Association Women\u2019s Interprofessional Network",
+        "American Heart Association Women\u2019s Leadership Council",
+        "Women\u2019s Leadership conference",
+    }
     for text in ("Women\u2019s", "women's", "W\u00d3MEN\u2019S", "w\u00f3men's"):
         assert set(labels(mg.query("search", text=text))) == womens, text
 
@@ -250,11 +310,12 @@ def test_search_text_is_bound_safely(mg):
 def test_grants_and_funders(mg):
     rows = mg.query("grants-and-funders").plain()
     got = {(r["label"], r["mechanismLabel"], r["funderLabel"]) for r in rows}
-    assert got == {("KL2 and K12 training grants", "KL2", "National Institutes of Health"),
-                   ("KL2 and K12 training grants", "K12", "National Institutes of Health"),
-                   ("NIDDK K trainee program", None,
-                    "National Institute of Diabetes and Digestive and Kidney Diseases"),
-                   ("Doris Duke Clinical Scientist Development Award", None, "Doris Duke Charitable Foundation")}
+    assert got == {
+        ("KL2 and K12 training grants", "KL2", "National Institutes of Health"),
+        ("KL2 and K12 training grants", "K12", "National Institutes of Health"),
+        ("NIDDK K trainee program", None, "National Institute of Diabetes and Digestive and Kidney Diseases"),
+        ("Doris Duke Clinical Scientist Development Award", None, "Doris Duke Charitable Foundation"),
+    }
 
 
 def test_platforms(mg, table1):
@@ -275,11 +336,14 @@ def test_provenance_tells_article_curation_and_inference_apart(mg):
     assert (women["source"], women["evidenceKind"], women["quote"]) == ("curation", "Entry name", "Women")
     cu = by[("affiliatedWith", "https://w3id.org/mentorgraph/id/university-of-colorado-anschutz-medical-campus")]
     assert cu["cited"] == "https://doi.org/10.1136/jim-2020-001391"
-    assert by[("servesPopulation", "https://w3id.org/mentorgraph/id/underrepresented-in-academic-medicine")][
-        "source"] == "inference"
+    assert (
+        by[("servesPopulation", "https://w3id.org/mentorgraph/id/underrepresented-in-academic-medicine")]["source"]
+        == "inference"
+    )
 
 
 # -- parameters ----------------------------------------------------------------------------------------
+
 
 def test_unknown_value_lists_the_closest(mg):
     with pytest.raises(UnknownValue) as exc:
@@ -306,6 +370,7 @@ def test_missing_and_unexpected_parameters(mg):
 
 # -- CLI -----------------------------------------------------------------------------------------------
 
+
 def run(capsys, *argv):
     code = main(list(argv))
     out = capsys.readouterr()
@@ -326,15 +391,15 @@ def test_cli_query_json_is_sparql_results_json(built, capsys):
     assert doc["head"]["vars"] == ["item", "label", "typeCount", "types"]
     b = doc["results"]["bindings"][0]
     assert b["item"]["type"] == "uri"
-    assert b["typeCount"] == {"type": "literal", "value": "2",
-                              "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+    assert b["typeCount"] == {"type": "literal", "value": "2", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
 
 
 def test_cli_query_csv_and_tsv_follow_the_spec(built, capsys):
     code, out, _ = run(capsys, "query", "shared-attributes", "--format", "csv", "--out", str(built))
     assert out.startswith("label,kind,typeCount,types\r\n")
-    code, out, _ = run(capsys, "query", "type-profile", "-p", "type=Grant based", "--format", "tsv",
-                       "--out", str(built))
+    code, out, _ = run(
+        capsys, "query", "type-profile", "-p", "type=Grant based", "--format", "tsv", "--out", str(built)
+    )
     lines = out.splitlines()
     assert lines[0] == "?kind\t?item\t?label\t?position"
     assert lines[1].split("\t")[1] == "<https://w3id.org/mentorgraph/id/grant-more-personalized>"
@@ -349,28 +414,39 @@ def test_cli_table_format_shows_labels_not_iris(built, capsys):
 
 
 def test_cli_unknown_value_exits_2_with_suggestions(built, capsys):
-    code, _, err = run(capsys, "query", "programs-by-sponsor", "-p", "sponsor=American Colege of Rheumatology",
-                       "--out", str(built))
+    code, _, err = run(
+        capsys, "query", "programs-by-sponsor", "-p", "sponsor=American Colege of Rheumatology", "--out", str(built)
+    )
     assert code == 2
     assert "unknown sponsor" in err and "American College of Rheumatology" in err
 
 
 def test_cli_ambiguous_value_exits_2(built, capsys):
-    code, _, err = run(capsys, "query", "provenance", "-p", "item=American College of Rheumatology",
-                       "--out", str(built))
+    code, _, err = run(
+        capsys, "query", "provenance", "-p", "item=American College of Rheumatology", "--out", str(built)
+    )
     assert code == 2 and "ambiguous" in err
 
 
-@pytest.mark.parametrize("update", ["INSERT DATA { mg:a mg:b mg:c }", "DELETE WHERE { ?s ?p ?o }",
-                                    "LOAD <http://127.0.0.1:9/x.ttl>", "DROP ALL", "CLEAR DEFAULT"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { mg:a mg:b mg:c }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://127.0.0.1:9/x.ttl>",
+        "DROP ALL",
+        "CLEAR DEFAULT",
+    ],
+)
 def test_cli_sparql_refuses_updates(built, capsys, update):
     code, _, err = run(capsys, "sparql", update, "--out", str(built))
     assert code == 2 and "SPARQL Update is not allowed" in err
 
 
 def test_cli_sparql_refuses_service(built, capsys):
-    code, _, err = run(capsys, "sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-                       "--out", str(built))
+    code, _, err = run(
+        capsys, "sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "--out", str(built)
+    )
     assert code == 2 and "SERVICE" in err
 
 
@@ -396,8 +472,9 @@ def test_cli_sparql_predeclares_prefixes_and_reads_stdin(built, capsys, monkeypa
 
 
 def test_cli_sparql_construct_gives_ntriples(built, capsys):
-    code, out, _ = run(capsys, "sparql", "CONSTRUCT { ?s a mgo:Council } WHERE { ?s a mgo:Council }",
-                       "--out", str(built))
+    code, out, _ = run(
+        capsys, "sparql", "CONSTRUCT { ?s a mgo:Council } WHERE { ?s a mgo:Council }", "--out", str(built)
+    )
     assert code == 0
     assert out.count(" .\n") == 2  # the AHA council and the ASBMR committee
 
@@ -416,13 +493,20 @@ def test_from_selects_one_of_the_dataset_graphs(request, built, engine):
     article = json.loads((built / "manifest.json").read_text())["graphs"]["https://w3id.org/mentorgraph/graph/article"]
     res = g.sparql("SELECT (COUNT(*) AS ?n) FROM mgg:article WHERE { ?s ?p ?o }").plain()
     assert res[0]["n"] == article["triples"]
-    res = g.sparql("SELECT (COUNT(*) AS ?n) FROM NAMED <https://w3id.org/mentorgraph/graph/article> "
-                   "WHERE { GRAPH ?g { ?s ?p ?o } }").plain()
+    res = g.sparql(
+        "SELECT (COUNT(*) AS ?n) FROM NAMED <https://w3id.org/mentorgraph/graph/article> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } }"
+    ).plain()
     assert res[0]["n"] == article["triples"]
 
 
-@pytest.mark.parametrize("query", ["SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-                                   "PREFIX x: <file:///etc/> SELECT * FROM NAMED x:passwd WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "PREFIX x: <file:///etc/> SELECT * FROM NAMED x:passwd WHERE { ?s ?p ?o }",
+    ],
+)
 def test_from_outside_the_dataset_is_refused(mg, mg_rdflib, query):
     from mentorgraph.safety import RefusedQuery
 

@@ -155,9 +155,7 @@ def test_failed_release_writes_nothing(tmp_path, monkeypatch):
             "ontology/mentorgraph.ttl",
         ),
         (
-            lambda root: _replace(
-                root / "ontology" / "mentorgraph.ttl", f"ontology/{VERSION}>", "ontology/9.9.9>"
-            ),
+            lambda root: _replace(root / "ontology" / "mentorgraph.ttl", f"ontology/{VERSION}>", "ontology/9.9.9>"),
             "ontology/mentorgraph.ttl",
         ),
     ],

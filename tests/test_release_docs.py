@@ -89,9 +89,7 @@ def test_domains_ranges_and_superclasses_link_to_their_sections(html, onto):
         text = section(html, str(p)[len(MGO) :])
         for rel in (RDFS.domain, RDFS.range):
             for target in onto.objects(p, rel):
-                expected = (
-                    f'href="#{str(target)[len(MGO) :]}"' if str(target).startswith(MGO) else str(target)
-                )
+                expected = f'href="#{str(target)[len(MGO) :]}"' if str(target).startswith(MGO) else str(target)
                 assert expected in text, (p, rel, target)
     for c in terms(onto, OWL.Class):
         for sup in onto.objects(c, RDFS.subClassOf):

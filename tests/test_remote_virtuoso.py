@@ -83,9 +83,7 @@ def virtuoso(tmp_path_factory):
     deadline = time.monotonic() + 90  # a new database takes ~15 s on 2 busy cores
     while True:
         try:
-            with urllib.request.urlopen(
-                endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"}), timeout=2
-            ):
+            with urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"}), timeout=2):
                 break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:

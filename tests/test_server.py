@@ -27,8 +27,10 @@ from w3c.serverproc import ServerProcess, request
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
-TYPES_QUERY = ("SELECT ?label WHERE { ?t a <https://w3id.org/mentorgraph/ontology#MentoringModelType> ; "
-               "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+TYPES_QUERY = (
+    "SELECT ?label WHERE { ?t a <https://w3id.org/mentorgraph/ontology#MentoringModelType> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +49,12 @@ def slug_of(label: str, built) -> str:
     """The IRI of the Table 1 row labelled `label`, looked up in the build's N-Quads export."""
     text = (built / "mentorgraph.nq").read_text(encoding="utf-8")
     lit = json.dumps(label, ensure_ascii=False)
-    m = re.search(rf"^<{re.escape(iris.MG)}([^>]+)> <{re.escape(str(RDFS.label))}> {re.escape(lit)} "
-                  rf"<{re.escape(iris.GRAPH)}article> \.$", text, re.MULTILINE)
+    m = re.search(
+        rf"^<{re.escape(iris.MG)}([^>]+)> <{re.escape(str(RDFS.label))}> {re.escape(lit)} "
+        rf"<{re.escape(iris.GRAPH)}article> \.$",
+        text,
+        re.MULTILINE,
+    )
     assert m, f"no article-graph label {label!r} in the build"
     return m.group(1)
 
@@ -75,26 +81,35 @@ def test_get_select_json_lists_the_seven_types(server, table1):
 
 
 def test_post_direct_and_form_give_the_same_answer(server, table1):
-    s1, _, direct = request(f"{server.url}/sparql", data=TYPES_QUERY.encode(), headers={
-        "Content-Type": "application/sparql-query", "Accept": "text/csv"})
-    s2, _, form = request(f"{server.url}/sparql", data=urllib.parse.urlencode({"query": TYPES_QUERY}).encode(),
-                          headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+    s1, _, direct = request(
+        f"{server.url}/sparql",
+        data=TYPES_QUERY.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    )
+    s2, _, form = request(
+        f"{server.url}/sparql",
+        data=urllib.parse.urlencode({"query": TYPES_QUERY}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"},
+    )
     assert s1 == s2 == 200
     rows = list(csv.reader(io.StringIO(direct.decode())))
     assert rows[0] == ["label"] and sorted(r[0] for r in rows[1:]) == sorted(r["type"] for r in table1)
     assert sorted(direct.decode().splitlines()) == sorted(form.decode().splitlines())
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    # RFC 9110 12.5.1: the highest q wins, whatever the order.
-    ("application/sparql-results+xml;q=0.5, text/csv;q=0.9", "text/csv"),
-    ("text/html;q=0.1, application/sparql-results+json", "application/sparql-results+json"),
-    # A more specific range overrides a wildcard: text/* at q=0 refuses CSV/TSV/HTML, */* allows JSON.
-    ("text/*;q=0, */*;q=0.5", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        # RFC 9110 12.5.1: the highest q wins, whatever the order.
+        ("application/sparql-results+xml;q=0.5, text/csv;q=0.9", "text/csv"),
+        ("text/html;q=0.1, application/sparql-results+json", "application/sparql-results+json"),
+        # A more specific range overrides a wildcard: text/* at q=0 refuses CSV/TSV/HTML, */* allows JSON.
+        ("text/*;q=0, */*;q=0.5", "application/sparql-results+json"),
+    ],
+)
 def test_accept_header_with_q_values_chooses_the_results_format(server, accept, expected):
     status, headers, _ = sparql_get(server, TYPES_QUERY, accept)
     assert status == 200
@@ -120,13 +135,21 @@ def test_ask_in_json_and_xml(server):
     assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "false"
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml"),
-    ("application/ld+json", "json-ld")])
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
 def test_construct_in_each_rdf_format(server, accept, rdflib_format, table1):
-    q = ("CONSTRUCT { ?t <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
-         "?t a <https://w3id.org/mentorgraph/ontology#MentoringModelType> ; "
-         "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    q = (
+        "CONSTRUCT { ?t <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+        "?t a <https://w3id.org/mentorgraph/ontology#MentoringModelType> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
     status, headers, body = sparql_get(server, q, accept)
     assert status == 200 and headers["content-type"].split(";")[0] == accept
     g = Graph().parse(data=body, format=rdflib_format)
@@ -144,11 +167,13 @@ def test_malformed_query_is_400_with_the_parse_message(server):
 def test_protocol_dataset_limits_the_default_graph(server):
     # default-graph-uri = the ontology graph only: the article graph's types are not in it.
     q = "ASK { ?t a <https://w3id.org/mentorgraph/ontology#MentoringModelType> }"
-    status, _, body = sparql_get(server, q, "application/sparql-results+json",
-                                 **{"default-graph-uri": iris.GRAPH + "ontology"})
+    status, _, body = sparql_get(
+        server, q, "application/sparql-results+json", **{"default-graph-uri": iris.GRAPH + "ontology"}
+    )
     assert status == 200 and json.loads(body)["boolean"] is False
-    status, _, body = sparql_get(server, q, "application/sparql-results+json",
-                                 **{"default-graph-uri": iris.GRAPH + "article"})
+    status, _, body = sparql_get(
+        server, q, "application/sparql-results+json", **{"default-graph-uri": iris.GRAPH + "article"}
+    )
     assert json.loads(body)["boolean"] is True
 
 
@@ -186,8 +211,10 @@ def test_type_iri_resolves_to_rdf_and_html(server, built, table1):
         assert html.escape(strength).encode() in body
 
 
-@pytest.mark.parametrize(("accept", "fmt"), [("application/ld+json", "json-ld"), ("application/n-triples", "nt"),
-                                             ("application/rdf+xml", "xml")])
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [("application/ld+json", "json-ld"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml")],
+)
 def test_entity_rdf_formats_carry_the_same_triples(server, built, table1, accept, fmt):
     slug = slug_of(table1[1]["type"], built)
     _, _, ttl = request(f"{server.url}/id/{slug}", headers={"Accept": "text/turtle"})
@@ -200,11 +227,15 @@ def test_entity_rdf_formats_carry_the_same_triples(server, built, table1, accept
 
 def test_statement_iri_resolves_to_its_evidence(server, built):
     # A reified statement of the evidence graph, taken from the build's N-Quads export.
-    line = next(li for li in (built / "mentorgraph.nq").read_text().splitlines()
-                if li.startswith(f"<{iris.STATEMENT}") and f" <{RDF.subject}> " in li)
+    line = next(
+        li
+        for li in (built / "mentorgraph.nq").read_text().splitlines()
+        if li.startswith(f"<{iris.STATEMENT}") and f" <{RDF.subject}> " in li
+    )
     statement, subject = line.split(" ")[0][1:-1], line.split(" ")[2][1:-1]
-    status, _, body = request(f"{server.url}/statement/{statement[len(iris.STATEMENT):]}",
-                              headers={"Accept": "text/turtle"})
+    status, _, body = request(
+        f"{server.url}/statement/{statement[len(iris.STATEMENT) :]}", headers={"Accept": "text/turtle"}
+    )
     assert status == 200
     g = Graph().parse(data=body, format="turtle")
     assert (URIRef(statement), RDF.subject, URIRef(subject)) in g
@@ -227,8 +258,11 @@ def test_ontology_iri_serves_the_ontology(server):
 def test_graph_iri_serves_the_named_graph(server, built):
     # Expected: the article graph's quads in the build's N-Quads export.
     suffix = f" <{iris.GRAPH}article> .\n"
-    expected = {line[: -len(suffix)] + " ." for line in (built / "mentorgraph.nq").read_text().splitlines(True)
-                if line.endswith(suffix)}
+    expected = {
+        line[: -len(suffix)] + " ."
+        for line in (built / "mentorgraph.nq").read_text().splitlines(True)
+        if line.endswith(suffix)
+    }
     status, _, body = request(f"{server.url}/graph/article", headers={"Accept": "application/n-triples"})
     assert status == 200
     from rdflib.compare import isomorphic
@@ -258,7 +292,7 @@ def test_home_page_is_table_1(server, table1, footnote):
     status, headers, body = request(f"{server.url}/", headers={"Accept": "text/html"})
     assert status == 200 and "default-src 'self'" in headers["content-security-policy"]
     page = body.decode()
-    assert page.count("<tr><th scope=\"row\">") == len(table1) == 7
+    assert page.count('<tr><th scope="row">') == len(table1) == 7
     positions = [page.index(html.escape(r["type"])) for r in table1]
     assert positions == sorted(positions)  # in table order
     for r in table1:
@@ -266,7 +300,7 @@ def test_home_page_is_table_1(server, table1, footnote):
             assert html.escape(text) in page, text
     assert html.escape(footnote) in page
     assert re.search(r'<link rel="stylesheet" href="/static/style.css">', page)
-    assert "https://cdn" not in page and "<script src=\"http" not in page
+    assert "https://cdn" not in page and '<script src="http' not in page
 
 
 def test_program_page_shows_provenance_and_evidence(server, root):
@@ -287,8 +321,11 @@ def test_external_identifiers_are_listed(server, root):
 
     orgs = yaml.safe_load((root / "data" / "organizations.yaml").read_text())
     records = orgs if isinstance(orgs, list) else next(v for v in orgs.values() if isinstance(v, list))
-    mapped = [o for o in records if isinstance(o, dict) and any(m.get("predicate") == "exactMatch"
-                                                                 for m in o.get("mappings", []))]
+    mapped = [
+        o
+        for o in records
+        if isinstance(o, dict) and any(m.get("predicate") == "exactMatch" for m in o.get("mappings", []))
+    ]
     if not mapped:
         pytest.skip("no organization in data/organizations.yaml has an exactMatch mapping yet")
     org = mapped[0]
@@ -314,8 +351,11 @@ def test_questions_page_has_a_form_per_canned_query(server, root):
 
 
 def test_canned_question_downloads_match_the_api(server, mg):
-    q = mg.catalogue["programs-by-sponsor"] if "programs-by-sponsor" in mg.catalogue else next(
-        q for q in mg.catalogue.values() if q.params)
+    q = (
+        mg.catalogue["programs-by-sponsor"]
+        if "programs-by-sponsor" in mg.catalogue
+        else next(q for q in mg.catalogue.values() if q.params)
+    )
     params = {p.name: p.example for p in q.params}
     expected = mg.query(q.name, **params)
     qs = urllib.parse.urlencode({**params, "format": "csv"})
@@ -328,8 +368,7 @@ def test_canned_question_downloads_match_the_api(server, mg):
 
 
 def test_unknown_parameter_value_is_400_with_suggestions(server):
-    status, _, body = request(f"{server.url}/questions/type-profile?type=Socail+media",
-                              headers={"Accept": "text/html"})
+    status, _, body = request(f"{server.url}/questions/type-profile?type=Socail+media", headers={"Accept": "text/html"})
     assert status == 400
     assert "Social media" in body.decode()
 
@@ -337,9 +376,16 @@ def test_unknown_parameter_value_is_400_with_suggestions(server):
 def test_static_files_only_by_exact_name(server):
     status, headers, body = request(f"{server.url}/static/style.css")
     assert status == 200 and headers["content-type"].startswith("text/css") and b"@media" in body
-    for path in ("/static/../pyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml", "/static//etc/passwd",
-                 "/static/..%2fapp.py", "/static/%2Fetc%2Fpasswd", "/download/../pyproject.toml",
-                 "/download/store", "/static/"):
+    for path in (
+        "/static/../pyproject.toml",
+        "/static/%2e%2e/%2e%2e/pyproject.toml",
+        "/static//etc/passwd",
+        "/static/..%2fapp.py",
+        "/static/%2Fetc%2Fpasswd",
+        "/download/../pyproject.toml",
+        "/download/store",
+        "/static/",
+    ):
         answer = raw_request(server, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
         status_line = answer.split(b"\r\n", 1)[0]
         assert b" 404 " in status_line, (path, status_line)
@@ -364,8 +410,24 @@ def test_access_log_is_json_lines(server):
 
 def test_port_taken_gives_a_clear_message(server, built, root):
     port = urllib.parse.urlsplit(server.url).port
-    proc = subprocess.run([sys.executable, "-m", "mentorgraph.cli", "serve", "--port", str(port), "--out", str(built),
-                           "--root", str(root)], check=False, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mentorgraph.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--out",
+            str(built),
+            "--root",
+            str(root),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 3
     assert "already in use" in proc.stderr and "--port" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -380,5 +442,6 @@ def test_graceful_shutdown(built, root, tmp_path, sig):
     assert [e["event"] for e in events[-2:]] == ["stopping", "stopped"]
     assert events[-2]["signal"] == sig.name
     with pytest.raises(OSError):
-        socket.create_connection((urllib.parse.urlsplit(proc.url).hostname, urllib.parse.urlsplit(proc.url).port),
-                                 timeout=2)
+        socket.create_connection(
+            (urllib.parse.urlsplit(proc.url).hostname, urllib.parse.urlsplit(proc.url).port), timeout=2
+        )

@@ -22,11 +22,21 @@ import pytest
 from w3c.serverproc import ServerProcess
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); "
-                                                         ".ci/run installs it")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--remote-debugging-pipe"]
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); .ci/run installs it"
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--remote-debugging-pipe",
+]
 
 
 TRAMPOLINE = """
@@ -50,9 +60,21 @@ class Browser:
         # Chromium reads commands from fd 3 and writes replies to fd 4; a small trampoline puts the pipe
         # ends there and execs it (a shell would do, but dash cannot redirect descriptors above 9).
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", TRAMPOLINE, str(to_chrome_r), str(from_chrome_w), CHROMIUM, *FLAGS,
-             f"--user-data-dir={profile}", "about:blank"],
-            pass_fds=(to_chrome_r, from_chrome_w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-c",
+                TRAMPOLINE,
+                str(to_chrome_r),
+                str(from_chrome_w),
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            pass_fds=(to_chrome_r, from_chrome_w),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self._buf = b""
@@ -110,8 +132,9 @@ class Browser:
         self.wait_for(f"document.readyState === 'complete' && location.href === {json.dumps(url)}")
 
     def screenshot(self, path: Path, width: int, height: int) -> None:
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                  mobile=width < 600)
+        self.call(
+            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 600
+        )
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
@@ -155,8 +178,9 @@ def test_browse_home_program_and_questions(server, browser, table1, mg, tmp_path
 
     # A program page, reached by its link on the home page (the first example of the first row).
     example = table1[0]["examples"][0][0]
-    href = browser.eval(f"[...document.querySelectorAll('table.table1 a')].find(a => a.textContent === "
-                        f"{json.dumps(example)}).href")
+    href = browser.eval(
+        f"[...document.querySelectorAll('table.table1 a')].find(a => a.textContent === {json.dumps(example)}).href"
+    )
     browser.goto(href)
     assert browser.eval("document.querySelector('h1').textContent") == example
     assert browser.eval("document.querySelectorAll('.graph.g-article').length") > 0

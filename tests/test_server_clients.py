@@ -24,16 +24,20 @@ def canned_cases(mg) -> list[tuple[str, str, dict]]:
     cases = []
     for q in mg.catalogue.values():
         params = {p.name: p.example for p in q.params}
-        terms = {p.name: sparql_string(p.example) if p.kind == "text" else sparql_iri(mg.resolve(p.example, p.kind))
-                 for p in q.params}
+        terms = {
+            p.name: sparql_string(p.example) if p.kind == "text" else sparql_iri(mg.resolve(p.example, p.kind))
+            for p in q.params
+        }
         cases.append((q.name, bind(q, terms), params))
     return cases
 
 
 def api_rows(mg, name: str, params: dict) -> list[tuple]:
     res = mg.query(name, **params)
-    return sorted(tuple((t.kind, t.value) if t is not None else None for t in (row.get(v) for v in res.variables))
-                  for row in res.rows)
+    return sorted(
+        tuple((t.kind, t.value) if t is not None else None for t in (row.get(v) for v in res.variables))
+        for row in res.rows
+    )
 
 
 def test_sparqlwrapper_gets_the_api_answers(server, mg):
@@ -47,8 +51,12 @@ def test_sparqlwrapper_gets_the_api_answers(server, mg):
         client.setReturnFormat(JSON)
         data = client.query().convert()
         variables = data["head"]["vars"]
-        got = sorted(tuple((b[v]["type"].replace("typed-literal", "literal"), b[v]["value"]) if v in b else None
-                           for v in variables) for b in data["results"]["bindings"])
+        got = sorted(
+            tuple(
+                (b[v]["type"].replace("typed-literal", "literal"), b[v]["value"]) if v in b else None for v in variables
+            )
+            for b in data["results"]["bindings"]
+        )
         assert got == api_rows(mg, name, params), name
 
 
@@ -78,9 +86,11 @@ def test_sparqlwrapper_construct_as_turtle(server, table1):
     from SPARQLWrapper import TURTLE, SPARQLWrapper
 
     client = SPARQLWrapper(f"{server.url}/sparql")
-    client.setQuery("CONSTRUCT { ?t <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
-                    "?t a <https://w3id.org/mentorgraph/ontology#MentoringModelType> ; "
-                    "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    client.setQuery(
+        "CONSTRUCT { ?t <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+        "?t a <https://w3id.org/mentorgraph/ontology#MentoringModelType> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
     client.setReturnFormat(TURTLE)
     g = Graph().parse(data=client.query().convert(), format="turtle")
     assert sorted(str(o) for o in g.objects(None, RDFS.label)) == sorted(r["type"] for r in table1)

@@ -59,8 +59,17 @@ class Listener:
 def server(built, tmp_path_factory):
     from mentorgraph.api import find_root
 
-    proc = ServerProcess(built, find_root(), tmp_path_factory.mktemp("serve"), "--timeout", TIMEOUT,
-                         "--workers", "2", "--max-body", str(1024 * 1024))
+    proc = ServerProcess(
+        built,
+        find_root(),
+        tmp_path_factory.mktemp("serve"),
+        "--timeout",
+        TIMEOUT,
+        "--workers",
+        "2",
+        "--max-body",
+        str(1024 * 1024),
+    )
     yield proc
     assert proc.stop() == 0
 
@@ -80,13 +89,20 @@ def store_snapshot(built):
 
 def sparql(server, query: str, how: str = "get", accept: str = "application/sparql-results+json", **extra):
     if how == "get":
-        return request(f"{server.url}/sparql?{urllib.parse.urlencode({'query': query, **extra})}",
-                       headers={"Accept": accept})
+        return request(
+            f"{server.url}/sparql?{urllib.parse.urlencode({'query': query, **extra})}", headers={"Accept": accept}
+        )
     if how == "direct":
-        return request(f"{server.url}/sparql", data=query.encode(),
-                       headers={"Content-Type": "application/sparql-query", "Accept": accept})
-    return request(f"{server.url}/sparql", data=urllib.parse.urlencode({"query": query, **extra}).encode(),
-                   headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        return request(
+            f"{server.url}/sparql",
+            data=query.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
+    return request(
+        f"{server.url}/sparql",
+        data=urllib.parse.urlencode({"query": query, **extra}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+    )
 
 
 PROBES = iter(range(1_000_000))
@@ -94,8 +110,9 @@ PROBES = iter(range(1_000_000))
 
 def still_answers(server) -> bool:
     # A new query text each time (the comment differs), so a worker answers it, not the server's result cache.
-    status, _, body = sparql(server, "ASK { ?s a <https://w3id.org/mentorgraph/ontology#MentoringModelType> } "
-                                     f"# probe {next(PROBES)}")
+    status, _, body = sparql(
+        server, f"ASK {{ ?s a <https://w3id.org/mentorgraph/ontology#MentoringModelType> }} # probe {next(PROBES)}"
+    )
     return status == 200 and json.loads(body)["boolean"] is True
 
 
@@ -141,8 +158,10 @@ def test_cartesian_product_is_stopped_with_503_while_others_get_answers(server):
 
 
 def test_catastrophic_regex_cannot_hang_the_server(server):
-    q = ('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 . '
-         'FILTER (REGEX(CONCAT(STR(?o), STR(?o2), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"), "^(a+)+$")) }')
+    q = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 . "
+        'FILTER (REGEX(CONCAT(STR(?o), STR(?o2), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"), "^(a+)+$")) }'
+    )
     status, _, body = sparql(server, q)
     assert status in (200, 503)
     if status == 200:  # nothing ending in "!" matches ^(a+)+$
@@ -180,9 +199,10 @@ def test_service_is_refused_and_nothing_is_contacted(server, listener, variant, 
 
 
 def test_load_and_service_via_update_contact_nothing(server, listener):
-    for body, ctype in ((f"LOAD <{listener.url}>".encode(), "application/sparql-update"),
-                        (urllib.parse.urlencode({"update": f"LOAD <{listener.url}>"}).encode(),
-                         "application/x-www-form-urlencoded")):
+    for body, ctype in (
+        (f"LOAD <{listener.url}>".encode(), "application/sparql-update"),
+        (urllib.parse.urlencode({"update": f"LOAD <{listener.url}>"}).encode(), "application/x-www-form-urlencoded"),
+    ):
         status, _, _ = request(f"{server.url}/sparql", data=body, headers={"Content-Type": ctype})
         assert status == 403
     status, _, _ = sparql(server, f"LOAD <{listener.url}>")
@@ -195,7 +215,7 @@ def test_load_and_service_via_update_contact_nothing(server, listener):
 def marker_file(tmp_path_factory) -> Path:
     """A local N-Triples file whose one triple would show if the server ever read it."""
     path = tmp_path_factory.mktemp("marker") / "marker.nt"
-    path.write_text("<urn:mentorgraph-test:marker> <urn:mentorgraph-test:read> \"yes\" .\n")
+    path.write_text('<urn:mentorgraph-test:marker> <urn:mentorgraph-test:read> "yes" .\n')
     return path
 
 
@@ -211,14 +231,15 @@ def test_from_a_foreign_graph_is_refused(server, clause, target, marker_file):
 def test_protocol_dataset_naming_a_file_reads_nothing(server, marker_file):
     # A graph IRI given as default-graph-uri is a name, never a location: the file's triple is not seen.
     for key in ("default-graph-uri", "named-graph-uri"):
-        status, _, body = sparql(server, "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", **{
-            key: marker_file.as_uri()})
+        status, _, body = sparql(
+            server, "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", **{key: marker_file.as_uri()}
+        )
         assert status == 200 and json.loads(body)["boolean"] is False
 
 
 # -- writes -------------------------------------------------------------------------------------------------------
 WRITES = {
-    "insert-data": "INSERT DATA { <urn:mentorgraph-test:s> <urn:mentorgraph-test:p> \"written\" }",
+    "insert-data": 'INSERT DATA { <urn:mentorgraph-test:s> <urn:mentorgraph-test:p> "written" }',
     "drop-all": "DROP ALL",
     "drop-graph": f"DROP GRAPH <{iris.GRAPH}article>",
     "clear": "CLEAR DEFAULT",
@@ -234,11 +255,15 @@ def test_writes_are_refused(server, name, how):
     if how.startswith("query-"):
         status, _, body = sparql(server, text, how.split("-")[1])
     elif how == "update-form":
-        status, _, body = request(f"{server.url}/sparql", data=urllib.parse.urlencode({"update": text}).encode(),
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+        status, _, body = request(
+            f"{server.url}/sparql",
+            data=urllib.parse.urlencode({"update": text}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
     else:
-        status, _, body = request(f"{server.url}/sparql", data=text.encode(),
-                                  headers={"Content-Type": "application/sparql-update"})
+        status, _, body = request(
+            f"{server.url}/sparql", data=text.encode(), headers={"Content-Type": "application/sparql-update"}
+        )
     assert status == 403, body
     assert b"read-only" in body
 
@@ -285,22 +310,32 @@ def hostile_server(built, root, tmp_path_factory):
     for name in ("manifest.json", "context.jsonld"):
         shutil.copy(built / name, out / name)
     node, graph = f"<{iris.MG}hostile-label-test>", f"<{iris.GRAPH}curation>"
-    extra = (f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{iris.MGO}Program> {graph} .\n"
-             f"{node} <http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(HOSTILE_LABEL)} {graph} .\n"
-             f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{iris.MGO}Initiative> "
-             f"<{iris.GRAPH}inferred> .\n"
-             f"{node} <{iris.MGO}modelType> <{iris.MG}formal-mentoring-programs> {graph} .\n")
+    extra = (
+        f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{iris.MGO}Program> {graph} .\n"
+        f"{node} <http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(HOSTILE_LABEL)} {graph} .\n"
+        f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{iris.MGO}Initiative> "
+        f"<{iris.GRAPH}inferred> .\n"
+        f"{node} <{iris.MGO}modelType> <{iris.MG}formal-mentoring-programs> {graph} .\n"
+    )
     build_store((built / "mentorgraph.nq").read_bytes() + extra.encode(), out)
     proc = ServerProcess(out, root, tmp_path_factory.mktemp("hostile-serve"), "--workers", "1")
     yield proc
     assert proc.stop() == 0
 
 
-@pytest.mark.parametrize("path", ["/id/hostile-label-test", "/browse", "/id/formal-mentoring-programs",
-                                  "/questions/search?text=Bold",
-                                  "/sparql?query=" + urllib.parse.quote(
-                                      'SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l '
-                                      'FILTER CONTAINS(?l, "Bold") }')])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/hostile-label-test",
+        "/browse",
+        "/id/formal-mentoring-programs",
+        "/questions/search?text=Bold",
+        "/sparql?query="
+        + urllib.parse.quote(
+            'SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER CONTAINS(?l, "Bold") }'
+        ),
+    ],
+)
 def test_label_with_html_renders_as_text(hostile_server, path):
     status, headers, body = request(f"{hostile_server.url}{path}", headers={"Accept": "text/html"})
     assert status == 200, body[:300]

@@ -99,8 +99,7 @@ def test_unknown_values_are_400_escaped_with_the_closest_ones(server, root):
     from mentorgraph.advise.themes import load_themes
 
     visibility = next(t.label for t in load_themes(root).themes if "visibility" in t.label.lower())
-    status, headers, body = request(find_url(server, {"want": ["visibilty<script>alert(1)</script>"]}),
-                                    headers=HTML)
+    status, headers, body = request(find_url(server, {"want": ["visibilty<script>alert(1)</script>"]}), headers=HTML)
     page = body.decode("utf-8")
     assert status == 400 and headers["content-type"].startswith("text/html")
     assert "<script" not in page.lower() and "&lt;script&gt;" in page
@@ -143,8 +142,9 @@ def test_ontology_iri_gives_browsers_the_release_docs(server, built, root):
         assert status == 200 and headers["content-type"].startswith("text/turtle"), url
         assert (URIRef(iris.ONTOLOGY), RDF.type, OWL.Ontology) in Graph().parse(data=body, format="turtle")
     status, headers, body = request(f"{server.url}/ontology", headers={"Accept": "application/ld+json"})
-    assert status == 200 and (URIRef(iris.ONTOLOGY), RDF.type, OWL.Ontology) in Graph().parse(data=body,
-                                                                                                 format="json-ld")
+    assert status == 200 and (URIRef(iris.ONTOLOGY), RDF.type, OWL.Ontology) in Graph().parse(
+        data=body, format="json-ld"
+    )
 
 
 def test_dataset_description_is_the_release_description(server, built, root):
@@ -172,8 +172,9 @@ def test_dataset_description_is_the_release_description(server, built, root):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); .ci/run "
-                                             "installs it")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); .ci/run installs it"
+)
 def test_find_page_fits_a_phone_and_prints(server, tmp_path):
     from test_server_browser import Browser
 

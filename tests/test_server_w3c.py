@@ -33,8 +33,10 @@ HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PROTOCOL = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest#"
 
-WRITES = ("is a SPARQL Update test: this endpoint is read-only, so the update is replayed expecting the "
-          "documented refusal (403) instead of success")
+WRITES = (
+    "is a SPARQL Update test: this endpoint is read-only, so the update is replayed expecting the "
+    "documented refusal (403) instead of success"
+)
 NOT_APPLICABLE = {
     "update_dataset_default_graph": WRITES,
     "update_dataset_default_graphs": WRITES,
@@ -44,16 +46,22 @@ NOT_APPLICABLE = {
     "update_post_direct": WRITES,
     "update_base_uri": WRITES,
 }
-TABULAR = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-           "text/tab-separated-values"}
+TABULAR = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"}
 BOOLEAN = {"application/sparql-results+json", "application/sparql-results+xml"}
-RDF_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-               "application/ld+json": "json-ld"}
+RDF_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
 
 
 def load_protocol_tests() -> list[dict]:
-    g = Graph().parse(W3C / "protocol" / "manifest.ttl", format="turtle",
-                      publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest")
+    g = Graph().parse(
+        W3C / "protocol" / "manifest.ttl",
+        format="turtle",
+        publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest",
+    )
     manifest = next(g.subjects(RDF.type, MF.Manifest))
     tests = []
     for entry in Collection(g, g.value(manifest, MF.entries)):
@@ -66,20 +74,28 @@ def load_protocol_tests() -> list[dict]:
                 headers[str(g.value(h, HT.fieldName))] = str(g.value(h, HT.fieldValue))
             body = g.value(req, HT.body)
             resp = g.value(req, HT.resp)
-            requests.append({
-                "method": str(g.value(req, HT.methodName)),
-                "path": str(g.value(req, HT.absolutePath)),
-                "headers": headers,
-                "body": str(g.value(body, CNT.chars)) if body else None,
-                "encoding": str(g.value(body, CNT.characterEncoding) or "UTF-8") if body else None,
-                "status": {str(s)[len(str(HTS)):] for s in g.objects(resp, MF.expectedStatus)},
-                "boolean": g.value(resp, MF.expectedBoolean),
-                "format": str(g.value(resp, MF.expectedFormat) or "") or None,
-            })
-        tests.append({"name": str(entry)[len(PROTOCOL):], "title": str(g.value(entry, MF.name)),
-                      "graph_data": {str(g.value(d, RDFS.label)): str(g.value(d, UT.graph))
-                                     for d in g.objects(entry, UT.graphData)},
-                      "requests": requests})
+            requests.append(
+                {
+                    "method": str(g.value(req, HT.methodName)),
+                    "path": str(g.value(req, HT.absolutePath)),
+                    "headers": headers,
+                    "body": str(g.value(body, CNT.chars)) if body else None,
+                    "encoding": str(g.value(body, CNT.characterEncoding) or "UTF-8") if body else None,
+                    "status": {str(s)[len(str(HTS)) :] for s in g.objects(resp, MF.expectedStatus)},
+                    "boolean": g.value(resp, MF.expectedBoolean),
+                    "format": str(g.value(resp, MF.expectedFormat) or "") or None,
+                }
+            )
+        tests.append(
+            {
+                "name": str(entry)[len(PROTOCOL) :],
+                "title": str(g.value(entry, MF.name)),
+                "graph_data": {
+                    str(g.value(d, RDFS.label)): str(g.value(d, UT.graph)) for d in g.objects(entry, UT.graphData)
+                },
+                "requests": requests,
+            }
+        )
     return tests
 
 
@@ -94,7 +110,7 @@ def server(built, root, tmp_path_factory):
 
 
 def send(server, req: dict) -> tuple[int, dict, bytes]:
-    path = server.url + "/sparql/" + req["path"][len("/sparql/"):]
+    path = server.url + "/sparql/" + req["path"][len("/sparql/") :]
     data = req["body"].encode(req["encoding"]) if req["body"] is not None else None
     headers = dict(req["headers"])
     if data is not None and not any(k.lower() == "content-type" for k in headers):

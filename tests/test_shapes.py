@@ -39,8 +39,14 @@ def with_evidence(g: Graph, s, p, o) -> None:
     """Add (s, p, o) with valid curator evidence, so only the constraint under test can fire."""
     g.add((s, p, o))
     st = statement_iri(s, p, o)
-    for t in ((st, RDF.type, RDF.Statement), (st, RDF.subject, s), (st, RDF.predicate, p), (st, RDF.object, o),
-              (st, MGO.evidenceKind, MG["curator"]), (st, MGO.curationNote, Literal("test"))):
+    for t in (
+        (st, RDF.type, RDF.Statement),
+        (st, RDF.subject, s),
+        (st, RDF.predicate, p),
+        (st, RDF.object, o),
+        (st, MGO.evidenceKind, MG["curator"]),
+        (st, MGO.curationNote, Literal("test")),
+    ):
         g.add(t)
 
 
@@ -56,56 +62,92 @@ def quote_of(g: Graph, s, p, o, new: str) -> None:
 
 
 BREAKS: dict[str, tuple[Callable[[Graph], None], str]] = {
-    "InitiativeShape": (lambda g: g.add((MG["swims"], MGO.modelType, MG["social-media"])),
-                        "exactly one mentoring model type"),
-    "MentoringModelTypeShape": (lambda g: set_position(g, MG["social-free"], 1),
-                                "Two strengths or two weaknesses of this type share table position"),
-    "AttributeShape": (lambda g: g.add((MG["social-free"], RDFS.label, Literal("Gratis"))),
-                       "exactly one label, verbatim from Table 1"),
-    "StrengthShape": (lambda g: g.remove((MG["social-free"], SKOS.inScheme, MG["strengths"])),
-                      "belongs to the strengths concept scheme"),
-    "WeaknessShape": (lambda g: g.add((MG["grant-based"], MGO.hasWeakness, MG["social-potential-negative-comments"])),
-                      "A weakness bullet belongs to exactly one type"),
-    "TableEntryShape": (lambda g: g.remove((MG["kevinmd"], MGO.tablePosition, None)),
-                        "exactly one position within its parent"),
-    "TableParentShape": (lambda g: set_position(g, MG["reddit"], 1),
-                         "Two entries nested under this parent share table position"),
-    "TableShape": (lambda g: set_position(g, MG["grant-based"], 1),
-                   "Two rows (mentoring model types) of this table share position"),
-    "OrganizationShape": (lambda g: g.add((MG["aamc"], RDFS.label, Literal("AAMC"))),
-                          "exactly one label, its canonical name"),
-    "PopulationShape": (lambda g: g.add((MG["mothers"], MGO.broaderPopulation, MG["social-media"])),
-                        "A broader population is a population"),
-    "ThemeShape": (lambda g: g.add((MG["grant-based"], MGO.theme, next(g.subjects(RDF.type, MGO.Theme)))),
-                   "groups at least one strength or weakness of Table 1, and only those"),
-    "PlatformShape": (lambda g: with_evidence(g, MG["reddit"], MGO.operatedBy, MG["aamc"]),
-                      "operated by a company"),
-    "StatementShape": (lambda g: g.remove((statement_of(g, MG["swims"], MGO.targetPopulation, MG["women"]),
-                                           MGO.evidenceKind, None)),
-                       "exactly one evidence kind"),
-    "EntryNameEvidenceShape": (lambda g: quote_of(g, MG["swims"], MGO.targetPopulation, MG["women"], "Men"),
-                               "quotes words of the entry's own name"),
-    "TableParentEvidenceShape": (lambda g: quote_of(g, MG["acg-young-physician-leadership-scholars"],
-                                                    MGO.targetPopulation, MG["gastroenterology"], "Neurology"),
-                                 "quotes words of the bullet the entry is nested under"),
-    "TableRowEvidenceShape": (lambda g: quote_of(g, MG["aga-trainee-programs"], MGO.targetPopulation,
-                                                 MG["trainees"], "residents"),
-                              "quotes words of the name of the type"),
-    "SourcedEvidenceShape": (lambda g: g.remove((statement_of(g, MG["swims"], MGO.affiliatedWith,
-                                                              MG["university-of-colorado-anschutz-medical-campus"]),
-                                                 DCTERMS.source, None)),
-                             "names its source"),
-    "CuratorEvidenceShape": (lambda g: g.remove((statement_of(g, MG["elam"], MGO.offeredBy, MG["drexel-university"]),
-                                                 MGO.curationNote, None)),
-                             "says why in a note"),
-    "CuratedStatementShape": (lambda g: g.add((MG["swims"], MGO.targetPopulation, MG["fellows"])),
-                              "carries evidence"),
+    "InitiativeShape": (
+        lambda g: g.add((MG["swims"], MGO.modelType, MG["social-media"])),
+        "exactly one mentoring model type",
+    ),
+    "MentoringModelTypeShape": (
+        lambda g: set_position(g, MG["social-free"], 1),
+        "Two strengths or two weaknesses of this type share table position",
+    ),
+    "AttributeShape": (
+        lambda g: g.add((MG["social-free"], RDFS.label, Literal("Gratis"))),
+        "exactly one label, verbatim from Table 1",
+    ),
+    "StrengthShape": (
+        lambda g: g.remove((MG["social-free"], SKOS.inScheme, MG["strengths"])),
+        "belongs to the strengths concept scheme",
+    ),
+    "WeaknessShape": (
+        lambda g: g.add((MG["grant-based"], MGO.hasWeakness, MG["social-potential-negative-comments"])),
+        "A weakness bullet belongs to exactly one type",
+    ),
+    "TableEntryShape": (
+        lambda g: g.remove((MG["kevinmd"], MGO.tablePosition, None)),
+        "exactly one position within its parent",
+    ),
+    "TableParentShape": (
+        lambda g: set_position(g, MG["reddit"], 1),
+        "Two entries nested under this parent share table position",
+    ),
+    "TableShape": (
+        lambda g: set_position(g, MG["grant-based"], 1),
+        "Two rows (mentoring model types) of this table share position",
+    ),
+    "OrganizationShape": (
+        lambda g: g.add((MG["aamc"], RDFS.label, Literal("AAMC"))),
+        "exactly one label, its canonical name",
+    ),
+    "PopulationShape": (
+        lambda g: g.add((MG["mothers"], MGO.broaderPopulation, MG["social-media"])),
+        "A broader population is a population",
+    ),
+    "ThemeShape": (
+        lambda g: g.add((MG["grant-based"], MGO.theme, next(g.subjects(RDF.type, MGO.Theme)))),
+        "groups at least one strength or weakness of Table 1, and only those",
+    ),
+    "PlatformShape": (lambda g: with_evidence(g, MG["reddit"], MGO.operatedBy, MG["aamc"]), "operated by a company"),
+    "StatementShape": (
+        lambda g: g.remove((statement_of(g, MG["swims"], MGO.targetPopulation, MG["women"]), MGO.evidenceKind, None)),
+        "exactly one evidence kind",
+    ),
+    "EntryNameEvidenceShape": (
+        lambda g: quote_of(g, MG["swims"], MGO.targetPopulation, MG["women"], "Men"),
+        "quotes words of the entry's own name",
+    ),
+    "TableParentEvidenceShape": (
+        lambda g: quote_of(
+            g, MG["acg-young-physician-leadership-scholars"], MGO.targetPopulation, MG["gastroenterology"], "Neurology"
+        ),
+        "quotes words of the bullet the entry is nested under",
+    ),
+    "TableRowEvidenceShape": (
+        lambda g: quote_of(g, MG["aga-trainee-programs"], MGO.targetPopulation, MG["trainees"], "residents"),
+        "quotes words of the name of the type",
+    ),
+    "SourcedEvidenceShape": (
+        lambda g: g.remove(
+            (
+                statement_of(g, MG["swims"], MGO.affiliatedWith, MG["university-of-colorado-anschutz-medical-campus"]),
+                DCTERMS.source,
+                None,
+            )
+        ),
+        "names its source",
+    ),
+    "CuratorEvidenceShape": (
+        lambda g: g.remove(
+            (statement_of(g, MG["elam"], MGO.offeredBy, MG["drexel-university"]), MGO.curationNote, None)
+        ),
+        "says why in a note",
+    ),
+    "CuratedStatementShape": (lambda g: g.add((MG["swims"], MGO.targetPopulation, MG["fellows"])), "carries evidence"),
 }
 
 
 def test_every_shape_has_a_breaking_case(shapes):
     node_shape = URIRef("http://www.w3.org/ns/shacl#NodeShape")
-    declared = {str(s)[len(SHAPES):] for s in shapes.subjects(RDF.type, node_shape)}
+    declared = {str(s)[len(SHAPES) :] for s in shapes.subjects(RDF.type, node_shape)}
     assert declared == set(BREAKS)
 
 

@@ -41,15 +41,29 @@ def find_root(start: Path | None = None) -> Path:
     pkg_root = Path(__file__).resolve().parents[2]
     if (pkg_root / "ontology" / "mentorgraph.ttl").is_file():
         return pkg_root
-    raise FileNotFoundError("cannot find the mentorgraph project (ontology/, data/, queries/); "
-                            "run from its directory or set MENTORGRAPH_HOME")
+    raise FileNotFoundError(
+        "cannot find the mentorgraph project (ontology/, data/, queries/); "
+        "run from its directory or set MENTORGRAPH_HOME"
+    )
 
 
 def normalize(text: str) -> str:
     """Fold case, accents, curly quotes, dashes, soft hyphens and spacing for matching names."""
     text = text.replace("\u00ad", "")
-    text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                                         "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"}))
+    text = text.translate(
+        str.maketrans(
+            {
+                "\u2018": "'",
+                "\u2019": "'",
+                "\u201c": '"',
+                "\u201d": '"',
+                "\u2013": "-",
+                "\u2014": "-",
+                "\u2010": "-",
+                "\u2011": "-",
+            }
+        )
+    )
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
@@ -94,11 +108,10 @@ def locate_syntax_error(message: str, text: str, offset_lines: int = 0) -> str:
     if not 1 <= line <= len(lines):
         return message
     src = lines[line - 1]
-    token = re.match(r"\S+", src[col - 1:]) if col - 1 < len(src) else None
+    token = re.match(r"\S+", src[col - 1 :]) if col - 1 < len(src) else None
     detail = re.sub(r"^.*?at \d+:\d+:?\s*", "", message)
     found = f"at {token.group(0)!r}" if token else "at the end of the line"
-    return (f"syntax error at line {line}, column {col}, {found}: {detail}\n"
-            f"  {src}\n  {' ' * (col - 1)}^")
+    return f"syntax error at line {line}, column {col}, {found}: {detail}\n  {src}\n  {' ' * (col - 1)}^"
 
 
 @dataclass
@@ -133,12 +146,15 @@ class MentorGraph:
         missing = [p.name for p in q.params if p.name not in params]
         unknown = sorted(set(params) - {p.name for p in q.params})
         if unknown:
-            raise ParameterError(f"query {name!r} has no parameter {unknown[0]!r}; "
-                                 f"its parameters: {', '.join(p.name for p in q.params) or 'none'}")
+            raise ParameterError(
+                f"query {name!r} has no parameter {unknown[0]!r}; "
+                f"its parameters: {', '.join(p.name for p in q.params) or 'none'}"
+            )
         if missing:
             p = next(p for p in q.params if p.name == missing[0])
-            raise ParameterError(f"query {name!r} needs parameter {p.name!r} ({p.meaning}), "
-                                 f"e.g. --param {p.name}={p.example!r}")
+            raise ParameterError(
+                f"query {name!r} needs parameter {p.name!r} ({p.meaning}), e.g. --param {p.name}={p.example!r}"
+            )
         terms = {}
         for p in q.params:
             value = str(params[p.name])
@@ -151,9 +167,11 @@ class MentorGraph:
     def get(self, name: str) -> CannedQuery:
         if name not in self.catalogue:
             hint = closest(name, self.catalogue, n=3)
-            raise ParameterError(f"no canned query named {name!r}" +
-                                 (f"; did you mean {', '.join(hint)}?" if hint else "") +
-                                 " (`mentorgraph queries` lists them)")
+            raise ParameterError(
+                f"no canned query named {name!r}"
+                + (f"; did you mean {', '.join(hint)}?" if hint else "")
+                + " (`mentorgraph queries` lists them)"
+            )
         return self.catalogue[name]
 
     # -- resolving parameter values ---------------------------------------------------------------
@@ -162,7 +180,9 @@ class MentorGraph:
             cls = "" if kind == "any" else f"?item a {kind} ."
             # Names come from mentorgraph's own graphs only: a linked dataset loaded beside them (a ROR
             # dump of millions of triples) must not be scanned to resolve a parameter.
-            res = self.engine.query(iris.sparql_prologue() + f"""
+            res = self.engine.query(
+                iris.sparql_prologue()
+                + f"""
                 SELECT ?item ?label ?name WHERE {{
                   VALUES ?g {{ mgg:article mgg:curation }}
                   GRAPH ?g {{ ?item rdfs:label ?label }}
@@ -173,7 +193,8 @@ class MentorGraph:
                     {{ ?item rdfs:label ?name }} UNION {{ ?item skos:altLabel ?name }}
                     UNION {{ ?item mgo:acronym ?name }} UNION {{ ?item skos:prefLabel ?name }}
                   }}
-                }}""")
+                }}"""
+            )
             by_iri: dict[str, Candidate] = {}
             for row in res.rows:
                 iri = row["item"].value
@@ -215,8 +236,9 @@ class MentorGraph:
         raise UnknownValue(param, value, near, kind)
 
 
-def open_graph(out: str | Path = "dist", engine: str = "oxigraph", endpoint: str | None = None,
-               root: str | Path | None = None) -> MentorGraph:
+def open_graph(
+    out: str | Path = "dist", engine: str = "oxigraph", endpoint: str | None = None, root: str | Path | None = None
+) -> MentorGraph:
     """Open the built graph in `out` with the named engine ('oxigraph', 'rdflib' or 'remote')."""
     root = Path(root) if root else find_root()
     out = Path(out)
@@ -235,5 +257,13 @@ def open_graph(out: str | Path = "dist", engine: str = "oxigraph", endpoint: str
     return MentorGraph(eng, root / "queries")
 
 
-__all__ = ["MentorGraph", "open_graph", "find_root", "ParameterError", "UnknownValue", "AmbiguousValue",
-           "EngineError", "Result"]
+__all__ = [
+    "MentorGraph",
+    "open_graph",
+    "find_root",
+    "ParameterError",
+    "UnknownValue",
+    "AmbiguousValue",
+    "EngineError",
+    "Result",
+]

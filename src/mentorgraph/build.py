@@ -55,8 +55,7 @@ def check(root: Path, sources: Sources | None = None) -> tuple[Sources, Graph, R
     return sources, reasoned.inferred, report
 
 
-def build(root: Path, out: Path, progress: Callable[[str], None] | None = None,
-          store: bool = True) -> BuildResult:
+def build(root: Path, out: Path, progress: Callable[[str], None] | None = None, store: bool = True) -> BuildResult:
     """Build the knowledge graph from `root` (ontology/ and data/) into `out`."""
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -69,8 +68,7 @@ def build(root: Path, out: Path, progress: Callable[[str], None] | None = None,
         return value
 
     sources = stage("load", load_sources, root)
-    reasoned = stage("reason", reason, sources.graph("ontology"), sources.graph("article"),
-                     sources.graph("curation"))
+    reasoned = stage("reason", reason, sources.graph("ontology"), sources.graph("article"), sources.graph("curation"))
     report = stage("validate", validate, asserted_graph(sources), load_shapes(root), sources.origins)
     if not report.conforms:
         raise ValidationError(report)
@@ -85,6 +83,5 @@ def build(root: Path, out: Path, progress: Callable[[str], None] | None = None,
 
         stage("store", build_store, files["mentorgraph.nq"], out)
     written = stage("write", export.write_all, files, out)
-    counts = {name: len(sources.graph(name)) for name in ("ontology", "article", "curation", "evidence",
-                                                         "inferred")}
+    counts = {name: len(sources.graph(name)) for name in ("ontology", "article", "curation", "evidence", "inferred")}
     return BuildResult(out, written, counts, timings)

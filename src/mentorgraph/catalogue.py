@@ -107,8 +107,15 @@ def sparql_iri(iri: str) -> str:
 
 def sparql_string(text: str) -> str:
     """A SPARQL string literal for `text`, every special character escaped (SPARQL 1.1, 19.7)."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-               .replace("\t", "\\t").replace("\b", "\\b").replace("\f", "\\f"))
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+        .replace("\b", "\\b")
+        .replace("\f", "\\f")
+    )
     return f'"{escaped}"'
 
 

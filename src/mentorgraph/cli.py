@@ -15,12 +15,12 @@ from pathlib import Path
 
 # Modules that add their own sub-commands: each has register(subparsers) -> None.
 COMMAND_MODULES: list[str] = [
-    "mentorgraph.contrib.commands",   # validate, import, template (contributed data)
-    "mentorgraph.linking.commands",   # link ror (reconciliation with ROR)
-    "mentorgraph.server.commands",    # serve (SPARQL endpoint and web view)
-    "mentorgraph.remote.commands",    # push (SPARQL 1.1 Graph Store Protocol)
-    "mentorgraph.advise.commands",    # themes, compare, recommend
-    "mentorgraph.release.commands",   # docs, release, diff
+    "mentorgraph.contrib.commands",  # validate, import, template (contributed data)
+    "mentorgraph.linking.commands",  # link ror (reconciliation with ROR)
+    "mentorgraph.server.commands",  # serve (SPARQL endpoint and web view)
+    "mentorgraph.remote.commands",  # push (SPARQL 1.1 Graph Store Protocol)
+    "mentorgraph.advise.commands",  # themes, compare, recommend
+    "mentorgraph.release.commands",  # docs, release, diff
 ]
 
 EPILOG = """\
@@ -135,10 +135,21 @@ def cmd_queries(args) -> int:
     if args.format == "json":
         import json
 
-        print(json.dumps([{"name": q.name, "question": q.question,
-                           "params": [p.__dict__ for p in q.params],
-                           "columns": [c.__dict__ for c in q.columns]} for q in cat.values()],
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": q.name,
+                        "question": q.question,
+                        "params": [p.__dict__ for p in q.params],
+                        "columns": [c.__dict__ for c in q.columns],
+                    }
+                    for q in cat.values()
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for q in cat.values():
         print(q.name)
@@ -216,8 +227,12 @@ def cmd_sparql(args) -> int:
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="dist", help="the build directory holding the graph (default: dist)")
-    p.add_argument("--engine", choices=["oxigraph", "rdflib"], default="oxigraph",
-                   help="query engine: the embedded pyoxigraph store (default) or rdflib")
+    p.add_argument(
+        "--engine",
+        choices=["oxigraph", "rdflib"],
+        default="oxigraph",
+        help="query engine: the embedded pyoxigraph store (default) or rdflib",
+    )
     p.add_argument("--endpoint", metavar="URL", help="run against a remote SPARQL 1.1 Protocol endpoint instead")
 
 
@@ -228,65 +243,93 @@ def make_parser(extensions: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentorgraph",
         description="The open knowledge graph of peer-mentoring models in academic medicine "
-                    "(Table 1 of Cree-Green et al., J Investig Med 2020).",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "(Table 1 of Cree-Green et al., J Investig Med 2020).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"mentorgraph {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("build", help="load, reason, validate and export the graph",
-                       description="Load ontology/ and data/, run OWL RL reasoning, validate with SHACL and "
-                                   "write every export to the build directory. A problem writes nothing.",
-                       epilog="examples:\n  mentorgraph build --out dist\n"
-                              "  mentorgraph build --with ror ror-data.jsonl\n"
-                              "  mentorgraph query ror-sponsor-locations      # needs the ROR data loaded",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "build",
+        help="load, reason, validate and export the graph",
+        description="Load ontology/ and data/, run OWL RL reasoning, validate with SHACL and "
+        "write every export to the build directory. A problem writes nothing.",
+        epilog="examples:\n  mentorgraph build --out dist\n"
+        "  mentorgraph build --with ror ror-data.jsonl\n"
+        "  mentorgraph query ror-sponsor-locations      # needs the ROR data loaded",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--out", default="dist", help="output directory (default: dist)")
     p.add_argument("--root", help="project directory (default: found from the current directory)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
-    p.add_argument("--with", dest="with_", nargs=2, action="append", metavar=("DATASET", "FILE"),
-                   help="load a linked dataset beside the graph in its own named graph, never reasoned over; "
-                        "DATASET is ror and FILE a ROR dump (JSON or JSON Lines, schema v1 or v2)")
+    p.add_argument(
+        "--with",
+        dest="with_",
+        nargs=2,
+        action="append",
+        metavar=("DATASET", "FILE"),
+        help="load a linked dataset beside the graph in its own named graph, never reasoned over; "
+        "DATASET is ror and FILE a ROR dump (JSON or JSON Lines, schema v1 or v2)",
+    )
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("table", help="regenerate Table 1 from the built graph",
-                       description="Regenerate Table 1 from the built graph alone, by SPARQL.",
-                       epilog="examples:\n  mentorgraph table\n  mentorgraph table --format json",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "table",
+        help="regenerate Table 1 from the built graph",
+        description="Regenerate Table 1 from the built graph alone, by SPARQL.",
+        epilog="examples:\n  mentorgraph table\n  mentorgraph table --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     p.add_argument("--out", default="dist", help="the build directory (default: dist)")
     p.add_argument("--engine", choices=["oxigraph", "rdflib"], default="oxigraph")
     p.set_defaults(func=cmd_table)
 
-    p = sub.add_parser("queries", help="list the canned questions and their parameters",
-                       description="List the catalogue of canned competency questions (queries/*.rq).",
-                       epilog="examples:\n  mentorgraph queries\n  mentorgraph queries --format json",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "queries",
+        help="list the canned questions and their parameters",
+        description="List the catalogue of canned competency questions (queries/*.rq).",
+        epilog="examples:\n  mentorgraph queries\n  mentorgraph queries --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_queries)
 
-    p = sub.add_parser("query", help="run a canned question by name",
-                       description="Run a canned question. Parameters accept a label, alternative label, "
-                                   "acronym, CURIE or IRI, case- and accent-insensitively.",
-                       epilog="examples:\n  mentorgraph query types\n"
-                              "  mentorgraph query type-profile --param type='Social media'\n"
-                              "  mentorgraph query programs-by-sponsor --param sponsor=ACR --format csv",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "query",
+        help="run a canned question by name",
+        description="Run a canned question. Parameters accept a label, alternative label, "
+        "acronym, CURIE or IRI, case- and accent-insensitively.",
+        epilog="examples:\n  mentorgraph query types\n"
+        "  mentorgraph query type-profile --param type='Social media'\n"
+        "  mentorgraph query programs-by-sponsor --param sponsor=ACR --format csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("name", help="the question's name (see `mentorgraph queries`)")
     p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", help="a parameter (repeatable)")
-    p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json", "markdown", "xml"], default="table",
-                   help="table (default, for terminals), csv/tsv/json/xml (SPARQL 1.1 results formats), markdown")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=["table", "csv", "tsv", "json", "markdown", "xml"],
+        default="table",
+        help="table (default, for terminals), csv/tsv/json/xml (SPARQL 1.1 results formats), markdown",
+    )
     _engine_options(p)
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("sparql", help="run an ad-hoc read-only SPARQL query",
-                       description="Run a SELECT, ASK, CONSTRUCT or DESCRIBE query with the project's prefixes "
-                                   "predeclared (mg:, mgo:, rdfs:, skos:, schema:, ...). Updates are refused.",
-                       epilog="examples:\n  mentorgraph sparql 'SELECT ?s WHERE { ?s a mgo:Seminar }'\n"
-                              "  mentorgraph sparql my-question.rq\n  echo 'ASK { ?s a mgo:Forum }' | "
-                              "mentorgraph sparql -",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "sparql",
+        help="run an ad-hoc read-only SPARQL query",
+        description="Run a SELECT, ASK, CONSTRUCT or DESCRIBE query with the project's prefixes "
+        "predeclared (mg:, mgo:, rdfs:, skos:, schema:, ...). Updates are refused.",
+        epilog="examples:\n  mentorgraph sparql 'SELECT ?s WHERE { ?s a mgo:Seminar }'\n"
+        "  mentorgraph sparql my-question.rq\n  echo 'ASK { ?s a mgo:Forum }' | "
+        "mentorgraph sparql -",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("query", help="the query text, a file holding it, or - for standard input")
     p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json", "markdown", "xml"], default="table")
     _engine_options(p)

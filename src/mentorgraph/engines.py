@@ -29,7 +29,7 @@ class Term(NamedTuple):
         """The term as a Python value: IRIs and strings as str, numbers as int/float, booleans as bool."""
         if self.kind != "literal" or not self.datatype:
             return self.value
-        local = self.datatype[len(XSD):] if self.datatype.startswith(XSD) else ""
+        local = self.datatype[len(XSD) :] if self.datatype.startswith(XSD) else ""
         try:
             if local in {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"}:
                 return int(self.value)
@@ -67,8 +67,7 @@ class Result:
 
     def plain(self) -> list[dict[str, Any]]:
         """Rows as plain Python dicts (unbound variables are None)."""
-        return [{v: (row[v].python() if row.get(v) is not None else None) for v in self.variables}
-                for row in self.rows]
+        return [{v: (row[v].python() if row.get(v) is not None else None) for v in self.variables} for row in self.rows]
 
 
 def _literal(value: str, datatype: str | None, lang: str | None) -> Term:
@@ -206,10 +205,15 @@ class RemoteEngine:
         import urllib.parse
 
         req = urllib.request.Request(
-            self.endpoint, data=urllib.parse.urlencode({"query": text}).encode("ascii"), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-                     **self.headers})
+            self.endpoint,
+            data=urllib.parse.urlencode({"query": text}).encode("ascii"),
+            method="POST",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+                **self.headers,
+            },
+        )
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 - user's endpoint
                 ctype = resp.headers.get("Content-Type", "")
@@ -244,6 +248,5 @@ def _parse_ntriples(text: str) -> list[tuple[Term, Term, Term]]:
 
     out = []
     for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
-        out.append((OxigraphEngine._term(t.subject), OxigraphEngine._term(t.predicate),
-                    OxigraphEngine._term(t.object)))
+        out.append((OxigraphEngine._term(t.subject), OxigraphEngine._term(t.predicate), OxigraphEngine._term(t.object)))
     return out

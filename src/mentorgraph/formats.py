@@ -31,8 +31,14 @@ def to_json(res: Result) -> str:
         return json.dumps({"head": {}, "boolean": bool(res.boolean)}) + "\n"
     bindings = [{v: t.sparql_json() for v, t in row.items() if t is not None} for row in res.rows]
     # Compact separators keep json.dumps on its fast C encoder (indent forces the pure-Python one).
-    return json.dumps({"head": {"vars": res.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, separators=(",", ":")) + "\n"
+    return (
+        json.dumps(
+            {"head": {"vars": res.variables}, "results": {"bindings": bindings}},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        + "\n"
+    )
 
 
 def to_xml(res: Result) -> str:
@@ -76,8 +82,12 @@ def to_csv(res: Result) -> str:
         return buf.getvalue()
     w.writerow(res.variables)
     for row in res.rows:
-        w.writerow([("_:" + t.value if t.kind == "bnode" else t.value) if t is not None else ""
-                    for t in (row.get(v) for v in res.variables)])
+        w.writerow(
+            [
+                ("_:" + t.value if t.kind == "bnode" else t.value) if t is not None else ""
+                for t in (row.get(v) for v in res.variables)
+            ]
+        )
     return buf.getvalue()
 
 
@@ -86,8 +96,7 @@ def ntriples_term(t: Term) -> str:
         return f"<{t.value}>"
     if t.kind == "bnode":
         return f"_:{t.value}"
-    v = (t.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-         .replace("\t", "\\t"))
+    v = t.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     if t.lang:
         return f'"{v}"@{t.lang}'
     if t.datatype:
@@ -110,7 +119,7 @@ def curie(iri: str) -> str:
     for prefix, ns in iris.PREFIXES.items():
         if iri.startswith(ns) and (best is None or len(ns) > len(iris.PREFIXES[best])):
             best = prefix
-    return f"{best}:{iri[len(iris.PREFIXES[best]):]}" if best else iri
+    return f"{best}:{iri[len(iris.PREFIXES[best]) :]}" if best else iri
 
 
 def _display(t: Term | None) -> str:
@@ -126,8 +135,7 @@ def readable_columns(res: Result) -> list[str]:
     cols = []
     for v in res.variables:
         label_col = "label" if v == "item" else f"{v}Label"
-        if label_col in res.variables and all(
-                (row.get(v) is None or row[v].kind != "literal") for row in res.rows):
+        if label_col in res.variables and all((row.get(v) is None or row[v].kind != "literal") for row in res.rows):
             continue
         cols.append(v)
     return cols
@@ -173,5 +181,11 @@ def graph_to_ntriples(res: Result) -> str:
     return "".join(" ".join(ntriples_term(x) for x in t) + " .\n" for t in sorted(res.triples or []))
 
 
-RESULT_FORMATS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "markdown": to_markdown,
-                  "xml": to_xml}
+RESULT_FORMATS = {
+    "table": to_table,
+    "csv": to_csv,
+    "tsv": to_tsv,
+    "json": to_json,
+    "markdown": to_markdown,
+    "xml": to_xml,
+}

@@ -22,9 +22,20 @@ from . import iris
 _NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class}
 _NOISE_PREDICATES = {OWL.sameAs, OWL.differentFrom}
 # Annotations no axiom of the ontology reasons with; leaving them out of the closure halves its cost.
-_ANNOTATIONS = {RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso, SKOS.prefLabel, SKOS.definition,
-                DCTERMS.title, DCTERMS.description, DCTERMS.bibliographicCitation, DCTERMS.license,
-                DCTERMS.creator, OWL.versionInfo}
+_ANNOTATIONS = {
+    RDFS.label,
+    RDFS.comment,
+    RDFS.isDefinedBy,
+    RDFS.seeAlso,
+    SKOS.prefLabel,
+    SKOS.definition,
+    DCTERMS.title,
+    DCTERMS.description,
+    DCTERMS.bibliographicCitation,
+    DCTERMS.license,
+    DCTERMS.creator,
+    OWL.versionInfo,
+}
 
 
 class InconsistencyError(Exception):

@@ -30,7 +30,7 @@ def _blank(text: str) -> tuple[str, list[str]]:
     out, i = [], 0
     pattern = re.compile(f"{_STRING.pattern}|{_IRI.pattern}|{_COMMENT.pattern}", re.S)
     for m in pattern.finditer(text):
-        out.append(text[i:m.start()])
+        out.append(text[i : m.start()])
         token = m.group(0)
         if token.startswith("<"):
             iris.append(token[1:-1])
@@ -58,8 +58,10 @@ def check_query(text: str, allowed_graphs: set[str] | None = None, allowed_servi
     words = [w.upper() for w in _WORD.findall(blanked)]
     writes = sorted(set(words) & UPDATE_KEYWORDS)
     if writes:
-        raise RefusedQuery(f"SPARQL Update is not allowed: mentorgraph is read-only (found {', '.join(writes)}). "
-                           "Change data by editing data/*.yaml or with `mentorgraph import`.")
+        raise RefusedQuery(
+            f"SPARQL Update is not allowed: mentorgraph is read-only (found {', '.join(writes)}). "
+            "Change data by editing data/*.yaml or with `mentorgraph import`."
+        )
     # Walk the original text once more to see which IRI follows SERVICE / FROM / FROM NAMED.
     tokens = re.findall(rf"{_STRING.pattern}|{_IRI.pattern}|{_COMMENT.pattern}|[A-Za-z_][\w:-]*|\S", text, re.S)
     tokens = [t for t in tokens if not t.startswith("#")]
@@ -72,13 +74,17 @@ def check_query(text: str, allowed_graphs: set[str] | None = None, allowed_servi
         if up == "SERVICE":
             shown, iri = _target(tokens, i, "SILENT", prefixes)
             if iri not in (allowed_services or set()):
-                raise RefusedQuery(f"SERVICE (federated query) to {shown or '?'} is not allowed: this service never "
-                                   "makes outbound requests on a user's behalf.")
+                raise RefusedQuery(
+                    f"SERVICE (federated query) to {shown or '?'} is not allowed: this service never "
+                    "makes outbound requests on a user's behalf."
+                )
         elif up == "FROM":
             shown, iri = _target(tokens, i, "NAMED", prefixes)
             if allowed_graphs is None or iri not in allowed_graphs:
-                raise RefusedQuery(f"FROM {shown} is not allowed: queries may only name the dataset's own "
-                                   "graphs (see /sparql service description); nothing is loaded from elsewhere.")
+                raise RefusedQuery(
+                    f"FROM {shown} is not allowed: queries may only name the dataset's own "
+                    "graphs (see /sparql service description); nothing is loaded from elsewhere."
+                )
 
 
 def _target(tokens: list[str], i: int, optional_word: str, prefixes: dict[str, str]) -> tuple[str, str]:

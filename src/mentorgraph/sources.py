@@ -59,13 +59,35 @@ EVIDENCE_KEYS = {"evidence", "quote", "source", "note"}
 OPTIONAL_FILES = {"contributions.yaml"}
 
 # Keys of a contributed initiative (data/contributions.yaml, written by `mentorgraph import`).
-INITIATIVE_KEYS = {"id", "class", "label", "altLabels", "acronyms", "modelType", "partOf", "offeredBy",
-                   "fundedBy", "affiliatedWith", "targetPopulation", "deliveryMode", "hostedOn", "website",
-                   "contributor", "mappings"} | EVIDENCE_KEYS
+INITIATIVE_KEYS = {
+    "id",
+    "class",
+    "label",
+    "altLabels",
+    "acronyms",
+    "modelType",
+    "partOf",
+    "offeredBy",
+    "fundedBy",
+    "affiliatedWith",
+    "targetPopulation",
+    "deliveryMode",
+    "hostedOn",
+    "website",
+    "contributor",
+    "mappings",
+} | EVIDENCE_KEYS
 # Which of those name other entities, and the ontology property each stands for.
-INITIATIVE_LINKS = {"modelType": "modelType", "partOf": "partOf", "offeredBy": "offeredBy",
-                    "fundedBy": "fundedBy", "affiliatedWith": "affiliatedWith",
-                    "targetPopulation": "targetPopulation", "deliveryMode": "deliveryMode", "hostedOn": "hostedOn"}
+INITIATIVE_LINKS = {
+    "modelType": "modelType",
+    "partOf": "partOf",
+    "offeredBy": "offeredBy",
+    "fundedBy": "fundedBy",
+    "affiliatedWith": "affiliatedWith",
+    "targetPopulation": "targetPopulation",
+    "deliveryMode": "deliveryMode",
+    "hostedOn": "hostedOn",
+}
 
 CLASSES = sorted(t for t in ONTOLOGY_TERMS if t[0].isupper())
 PROPERTIES = sorted(t for t in ONTOLOGY_TERMS if t[0].islower())
@@ -100,16 +122,24 @@ def read_yaml(path: Path, display: str | None = None) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                  expected="a UTF-8 encoded YAML file")]) from None
+        raise InputError(
+            [Problem(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})", expected="a UTF-8 encoded YAML file")]
+        ) from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise InputError([Problem(name, f"YAML syntax error: {exc.problem}",
-                                  line=mark.line + 1 if mark else None,
-                                  column=mark.column + 1 if mark else None,
-                                  expected="valid YAML")]) from None
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"YAML syntax error: {exc.problem}",
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                    expected="valid YAML",
+                )
+            ]
+        ) from None
 
 
 @dataclass
@@ -150,13 +180,25 @@ class _Builder:
 
     def define(self, file: str, rec: Any, slug: Any) -> URIRef | None:
         if not isinstance(slug, str) or not slug or slug != slug.strip() or not _is_slug(slug):
-            self.problem(file, rec, f"invalid id {slug!r}", "id", value=str(slug),
-                         expected="a kebab-case slug of lowercase letters, digits and hyphens")
+            self.problem(
+                file,
+                rec,
+                f"invalid id {slug!r}",
+                "id",
+                value=str(slug),
+                expected="a kebab-case slug of lowercase letters, digits and hyphens",
+            )
             return None
         where = f"{file}:{getattr(rec, 'line', '?')}"
         if slug in self.ids:
-            self.problem(file, rec, f"duplicate id {slug!r}, already defined at {self.ids[slug]}", "id",
-                         value=slug, expected="an id used once across data/")
+            self.problem(
+                file,
+                rec,
+                f"duplicate id {slug!r}, already defined at {self.ids[slug]}",
+                "id",
+                value=slug,
+                expected="an id used once across data/",
+            )
             return None
         self.ids[slug] = where
         iri = MG[slug]
@@ -167,8 +209,15 @@ class _Builder:
         allowed = allowed or CLASSES
         if name not in allowed:
             hint = closest(str(name), allowed)
-            self.problem(file, rec, f"unknown class {name!r}", "class", value=str(name),
-                         expected="one of " + ", ".join(allowed), suggestion=hint[0] if hint else None)
+            self.problem(
+                file,
+                rec,
+                f"unknown class {name!r}",
+                "class",
+                value=str(name),
+                expected="one of " + ", ".join(allowed),
+                suggestion=hint[0] if hint else None,
+            )
             return None
         return MGO[name]
 
@@ -180,9 +229,15 @@ class _Builder:
         for k in rec:
             if k not in allowed:
                 hint = closest(str(k), allowed)
-                self.problem(file, rec, f"unknown key {k!r}", k, value=str(k),
-                             expected="one of " + ", ".join(sorted(allowed)),
-                             suggestion=hint[0] if hint else None)
+                self.problem(
+                    file,
+                    rec,
+                    f"unknown key {k!r}",
+                    k,
+                    value=str(k),
+                    expected="one of " + ", ".join(sorted(allowed)),
+                    suggestion=hint[0] if hint else None,
+                )
                 ok = False
         for k in sorted(required - set(rec)):
             self.problem(file, rec, f"missing key {k!r}", expected=f"a value for {k!r}")
@@ -208,9 +263,15 @@ class _Builder:
         kind = rec.get("evidence")
         if kind not in self.evidence_kinds:
             hint = closest(str(kind), self.evidence_kinds)
-            self.problem(file, rec, f"unknown evidence kind {kind!r}", "evidence", value=str(kind),
-                         expected="one of " + ", ".join(sorted(self.evidence_kinds)),
-                         suggestion=hint[0] if hint else None)
+            self.problem(
+                file,
+                rec,
+                f"unknown evidence kind {kind!r}",
+                "evidence",
+                value=str(kind),
+                expected="one of " + ", ".join(sorted(self.evidence_kinds)),
+                suggestion=hint[0] if hint else None,
+            )
             return
         for s, p, o in triples:
             self.curation.add((s, p, o))
@@ -231,10 +292,20 @@ class _Builder:
 
     def iri(self, file: str, rec: Any, key: str) -> URIRef | None:
         value = rec.get(key)
-        if (not isinstance(value, str) or not value.startswith(("http://", "https://"))
-                or any(c in value for c in ' <>"{}|^`\\') or any(ord(c) < 0x21 for c in value)):
-            self.problem(file, rec, f"{key!r} must be an absolute http(s) IRI without spaces", key,
-                         value=repr(value), expected="an IRI such as https://ror.org/04q6cg820")
+        if (
+            not isinstance(value, str)
+            or not value.startswith(("http://", "https://"))
+            or any(c in value for c in ' <>"{}|^`\\')
+            or any(ord(c) < 0x21 for c in value)
+        ):
+            self.problem(
+                file,
+                rec,
+                f"{key!r} must be an absolute http(s) IRI without spaces",
+                key,
+                value=repr(value),
+                expected="an IRI such as https://ror.org/04q6cg820",
+            )
             return None
         return URIRef(value)
 
@@ -249,9 +320,15 @@ class _Builder:
             pred = MAPPING_PREDICATES.get(rec["predicate"])
             if pred is None:
                 hint = closest(str(rec["predicate"]), MAPPING_PREDICATES)
-                self.problem(file, rec, f"unknown mapping predicate {rec['predicate']!r}", "predicate",
-                             value=str(rec["predicate"]), expected="one of " + ", ".join(MAPPING_PREDICATES),
-                             suggestion=hint[0] if hint else None)
+                self.problem(
+                    file,
+                    rec,
+                    f"unknown mapping predicate {rec['predicate']!r}",
+                    "predicate",
+                    value=str(rec["predicate"]),
+                    expected="one of " + ", ".join(MAPPING_PREDICATES),
+                    suggestion=hint[0] if hint else None,
+                )
                 continue
             target = self.iri(file, rec, "iri")
             if target is not None:
@@ -274,8 +351,12 @@ class _Builder:
         a.add((table, MGO.footnote, Literal(t["footnote"])))
         a.add((table, DCTERMS.source, ARTICLE_DOI))
         for pos, row in enumerate(doc["types"] or [], 1):
-            if not self.keys(file, row, {"id", "label", "examples", "strengths", "weaknesses"},
-                             {"id", "label", "examples", "strengths", "weaknesses"}):
+            if not self.keys(
+                file,
+                row,
+                {"id", "label", "examples", "strengths", "weaknesses"},
+                {"id", "label", "examples", "strengths", "weaknesses"},
+            ):
                 continue
             ty = self.define(file, row, row["id"])
             label = self.text(file, row, "label")
@@ -287,8 +368,10 @@ class _Builder:
             a.add((ty, MGO.sourceTable, table))
             for i, entry in enumerate(row["examples"] or [], 1):
                 self.entry(file, entry, i, ty, ty, None)
-            for column, cls, prop in (("strengths", "Strength", MGO.hasStrength),
-                                      ("weaknesses", "Weakness", MGO.hasWeakness)):
+            for column, cls, prop in (
+                ("strengths", "Strength", MGO.hasStrength),
+                ("weaknesses", "Weakness", MGO.hasWeakness),
+            ):
                 for i, attr in enumerate(row[column] or [], 1):
                     if not self.keys(file, attr, {"id", "label"}, {"id", "label"}):
                         continue
@@ -301,8 +384,9 @@ class _Builder:
                     a.add((node, MGO.sourceTable, table))
                     a.add((ty, prop, node))
 
-    def entry(self, file: str, rec: Any, pos: int, model_type: URIRef, parent: URIRef,
-              parent_class: str | None) -> None:
+    def entry(
+        self, file: str, rec: Any, pos: int, model_type: URIRef, parent: URIRef, parent_class: str | None
+    ) -> None:
         """One bullet of the examples column, and the bullets nested under it."""
         if not self.keys(file, rec, {"id", "label", "class", "children"}, {"id", "label", "class"}):
             return
@@ -338,8 +422,12 @@ class _Builder:
         g.add((node, SKOS.inScheme, MG[SCHEME_OF_CLASS[cls]]))
 
     def vocabularies(self, file: str, doc: Any) -> None:
-        if not self.keys(file, doc, {"concept-schemes", "delivery-modes", "evidence-kinds"},
-                         {"concept-schemes", "delivery-modes", "evidence-kinds"}):
+        if not self.keys(
+            file,
+            doc,
+            {"concept-schemes", "delivery-modes", "evidence-kinds"},
+            {"concept-schemes", "delivery-modes", "evidence-kinds"},
+        ):
             return
         c = self.curation
         for rec in doc["concept-schemes"]:
@@ -368,8 +456,12 @@ class _Builder:
             return
         pending = []
         for rec in doc["populations"]:
-            if not self.keys(file, rec, {"id", "label", "altLabels", "broader", "definition", "mappings"},
-                             {"id", "label", "definition"}):
+            if not self.keys(
+                file,
+                rec,
+                {"id", "label", "altLabels", "broader", "definition", "mappings"},
+                {"id", "label", "definition"},
+            ):
                 continue
             node = self.define(file, rec, rec["id"])
             label = self.text(file, rec, "label")
@@ -394,9 +486,12 @@ class _Builder:
         orgs = ["Organization", "ProfessionalSociety", "AcademicInstitution", "Funder", "Company"]
         pending = []
         for rec in doc["organizations"]:
-            if not self.keys(file, rec, {"id", "class", "label", "altLabels", "acronyms", "parent", "mappings"}
-                             | EVIDENCE_KEYS,
-                             {"id", "class", "label", "evidence"}):
+            if not self.keys(
+                file,
+                rec,
+                {"id", "class", "label", "altLabels", "acronyms", "parent", "mappings"} | EVIDENCE_KEYS,
+                {"id", "class", "label", "evidence"},
+            ):
                 continue
             node = self.define(file, rec, rec["id"])
             cls = self.cls(file, rec, rec["class"], orgs)
@@ -420,8 +515,9 @@ class _Builder:
         if not self.keys(file, doc, {"platforms", "funding-mechanisms"}, set()):
             return
         for rec in doc.get("platforms", []):
-            if not self.keys(file, rec, {"id", "class", "label", "operatedBy"} | EVIDENCE_KEYS,
-                             {"id", "class", "label", "evidence"}):
+            if not self.keys(
+                file, rec, {"id", "class", "label", "operatedBy"} | EVIDENCE_KEYS, {"id", "class", "label", "evidence"}
+            ):
                 continue
             node = self.define(file, rec, rec["id"])
             cls = self.cls(file, rec, rec["class"], ["Platform"])
@@ -434,8 +530,12 @@ class _Builder:
                 triples.append((node, MGO.operatedBy, op))
             self.curate(file, rec, triples)
         for rec in doc.get("funding-mechanisms", []):
-            if not self.keys(file, rec, {"id", "label", "definition", "mechanismOf"} | EVIDENCE_KEYS,
-                             {"id", "label", "definition", "mechanismOf", "evidence"}):
+            if not self.keys(
+                file,
+                rec,
+                {"id", "label", "definition", "mechanismOf"} | EVIDENCE_KEYS,
+                {"id", "label", "definition", "mechanismOf", "evidence"},
+            ):
                 continue
             node = self.define(file, rec, rec["id"])
             label = self.text(file, rec, "label")
@@ -443,8 +543,11 @@ class _Builder:
             if node is None or label is None or funder is None:
                 continue
             self.curation.add((node, SKOS.definition, Literal(rec["definition"])))
-            self.curate(file, rec, [(node, RDF.type, MGO.FundingMechanism), (node, RDFS.label, label),
-                                    (node, MGO.mechanismOf, funder)])
+            self.curate(
+                file,
+                rec,
+                [(node, RDF.type, MGO.FundingMechanism), (node, RDFS.label, label), (node, MGO.mechanismOf, funder)],
+            )
 
     def statements(self, file: str, doc: Any) -> None:
         if not self.keys(file, doc, {"statements"}, {"statements"}):
@@ -461,13 +564,23 @@ class _Builder:
                 continue
             if pred not in PROPERTIES:
                 hint = closest(str(pred), PROPERTIES)
-                self.problem(file, rec, f"unknown property {pred!r}", "predicate", value=str(pred),
-                             expected="an ontology property such as targetPopulation or offeredBy",
-                             suggestion=hint[0] if hint else None)
+                self.problem(
+                    file,
+                    rec,
+                    f"unknown property {pred!r}",
+                    "predicate",
+                    value=str(pred),
+                    expected="an ontology property such as targetPopulation or offeredBy",
+                    suggestion=hint[0] if hint else None,
+                )
                 continue
             if ("object" in rec) == ("value" in rec):
-                self.problem(file, rec, "a statement needs exactly one of 'object' (an id) or 'value' (text)",
-                             expected="'object: some-id' or 'value: some text'")
+                self.problem(
+                    file,
+                    rec,
+                    "a statement needs exactly one of 'object' (an id) or 'value' (text)",
+                    expected="'object: some-id' or 'value: some text'",
+                )
                 continue
             obj = self.ref(file, rec, "object", rec["object"]) if "object" in rec else self.text(file, rec, "value")
             if subject is None or obj is None:
@@ -512,15 +625,34 @@ class _Builder:
         """Resolve a reference to an id defined anywhere in data/ (defined before or after)."""
         if not isinstance(slug, str) or slug not in self.ids:
             hint = closest(str(slug), self.ids)
-            self.problem(file, rec, f"unknown id {slug!r} in {key!r}", key, value=str(slug),
-                         expected="the id of an entity defined in data/", suggestion=hint[0] if hint else None)
+            self.problem(
+                file,
+                rec,
+                f"unknown id {slug!r} in {key!r}",
+                key,
+                value=str(slug),
+                expected="the id of an entity defined in data/",
+                suggestion=hint[0] if hint else None,
+            )
             return None
         return MG[slug]
 
 
-_INITIATIVE_CLASSES = {"Initiative", "Program", "ProgramUmbrella", "Seminar", "Conference", "Council", "Forum",
-                       "PeerGroup", "OnlineGroup", "GrantProgram", "Platform", "InformalArrangement",
-                       "InstitutionalPrograms"}
+_INITIATIVE_CLASSES = {
+    "Initiative",
+    "Program",
+    "ProgramUmbrella",
+    "Seminar",
+    "Conference",
+    "Council",
+    "Forum",
+    "PeerGroup",
+    "OnlineGroup",
+    "GrantProgram",
+    "Platform",
+    "InformalArrangement",
+    "InstitutionalPrograms",
+}
 
 
 def _is_slug(s: str) -> bool:
@@ -567,8 +699,15 @@ def load_sources(root: Path, extra: list[tuple[str, Any]] | None = None) -> Sour
             if path.name not in OPTIONAL_FILES:
                 b.problems.append(Problem(display, "file not found", expected="the curated data file"))
     # Define every id before resolving references, so files may refer to each other in any order.
-    order = {"table1.yaml": 0, "vocabularies.yaml": 1, "populations.yaml": 2, "organizations.yaml": 3,
-             "entities.yaml": 4, "contributions.yaml": 5, "curation.yaml": 6}
+    order = {
+        "table1.yaml": 0,
+        "vocabularies.yaml": 1,
+        "populations.yaml": 2,
+        "organizations.yaml": 3,
+        "entities.yaml": 4,
+        "contributions.yaml": 5,
+        "curation.yaml": 6,
+    }
     for display, handler, doc in sorted(docs, key=lambda d: order[d[0].rsplit("/", 1)[-1]]):
         handler(display, doc)
     # Themes grouping Table 1's strengths and weaknesses (data/themes.yaml, read by mentorgraph.advise).
@@ -586,8 +725,11 @@ def load_sources(root: Path, extra: list[tuple[str, Any]] | None = None) -> Sour
         for rec, triples in themes.curated:
             b.curate("data/themes.yaml", rec, triples)
     # Contributions under validation: organizations first, so initiatives may refer to them.
-    for key, handler in (("organizations", b.organizations), ("initiatives", b.contributions),
-                         ("statements", b.statements)):
+    for key, handler in (
+        ("organizations", b.organizations),
+        ("initiatives", b.contributions),
+        ("statements", b.statements),
+    ):
         for display, doc in extra or []:
             if key in doc:
                 handler(display, {key: doc[key]})

@@ -24,8 +24,10 @@ def table_data(mg: MentorGraph) -> dict[str, Any]:
     nodes: dict[str, dict] = {}
     children: dict[str, list[tuple[int, str]]] = {}
     for r in mg.query("table1-bullets").plain():
-        row = rows.setdefault(r["type"], {"position": r["typePosition"], "type": r["typeLabel"],
-                                          "examples": [], "strengths": [], "weaknesses": []})
+        row = rows.setdefault(
+            r["type"],
+            {"position": r["typePosition"], "type": r["typeLabel"], "examples": [], "strengths": [], "weaknesses": []},
+        )
         if r["column"] == "examples":
             nodes[r["item"]] = {"label": r["label"], "children": []}
             children.setdefault(r["parent"], []).append((r["position"], r["item"]))
@@ -41,14 +43,20 @@ def table_data(mg: MentorGraph) -> dict[str, Any]:
 
     result_rows = []
     for type_iri, row in sorted(rows.items(), key=lambda kv: kv[1]["position"]):
-        result_rows.append({
-            "type": row["type"],
-            "examples": nest(type_iri),
-            "strengths": [label for _, label in sorted(row["strengths"])],
-            "weaknesses": [label for _, label in sorted(row["weaknesses"])],
-        })
-    return {"title": caption[0]["title"], "rows": result_rows, "footnote": caption[0]["footnote"],
-            "_label": caption[0]["label"]}
+        result_rows.append(
+            {
+                "type": row["type"],
+                "examples": nest(type_iri),
+                "strengths": [label for _, label in sorted(row["strengths"])],
+                "weaknesses": [label for _, label in sorted(row["weaknesses"])],
+            }
+        )
+    return {
+        "title": caption[0]["title"],
+        "rows": result_rows,
+        "footnote": caption[0]["footnote"],
+        "_label": caption[0]["label"],
+    }
 
 
 def render_json(data: dict) -> str:

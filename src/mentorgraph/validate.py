@@ -49,8 +49,11 @@ class Report:
         return "\n".join(lines)
 
     def as_json(self) -> str:
-        return json.dumps({"conforms": self.conforms, "violations": [asdict(v) for v in self.violations]},
-                          ensure_ascii=False, indent=2)
+        return json.dumps(
+            {"conforms": self.conforms, "violations": [asdict(v) for v in self.violations]},
+            ensure_ascii=False,
+            indent=2,
+        )
 
 
 def load_shapes(root: Path) -> Graph:
@@ -85,8 +88,9 @@ def _node_shape(shapes: Graph, shape):
 
 def validate(data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = None) -> Report:
     """Validate `data` against `shapes`; never raises for invalid data, returns the report."""
-    conforms, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                          allow_warnings=False, meta_shacl=False)
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False, meta_shacl=False
+    )
     violations = []
     for r in results.subjects(predicate=SH.focusNode):
         focus = results.value(r, SH.focusNode)
@@ -94,15 +98,17 @@ def validate(data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = Non
         value = results.value(r, SH.value)
         messages = sorted(str(m) for m in results.objects(r, SH.resultMessage))
         label = data.value(focus, RDFS.label)
-        violations.append(Violation(
-            focus=str(focus),
-            label=str(label) if label is not None else str(focus).rsplit("/", 1)[-1],
-            path=_path(results, data, path),
-            message=" ".join(messages),
-            value=_short(data, value),
-            shape=_short(shapes, _node_shape(shapes, results.value(r, SH.sourceShape))),
-            severity=_short(results, results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
-            source=(origins or {}).get(focus, ""),
-        ))
+        violations.append(
+            Violation(
+                focus=str(focus),
+                label=str(label) if label is not None else str(focus).rsplit("/", 1)[-1],
+                path=_path(results, data, path),
+                message=" ".join(messages),
+                value=_short(data, value),
+                shape=_short(shapes, _node_shape(shapes, results.value(r, SH.sourceShape))),
+                severity=_short(results, results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+                source=(origins or {}).get(focus, ""),
+            )
+        )
     violations.sort(key=lambda v: (v.source, v.focus, v.path, v.message))
     return Report(bool(conforms), violations, results)

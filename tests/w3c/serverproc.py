@@ -20,8 +20,21 @@ class ServerProcess:
     def __init__(self, out: Path, root: Path, logdir: Path, *options: str):
         self.log_path = logdir / "serve.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - open for the life of the process
-        cmd = [sys.executable, "-m", "mentorgraph.cli", "serve", "--host", "127.0.0.1", "--port", "0",
-               "--out", str(out), "--root", str(root), *options]
+        cmd = [
+            sys.executable,
+            "-m",
+            "mentorgraph.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--out",
+            str(out),
+            "--root",
+            str(root),
+            *options,
+        ]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._log, cwd=root)
         self.url = self._await_listening()
 
@@ -58,8 +71,13 @@ class ServerProcess:
         return self.proc.returncode
 
 
-def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None,
-            timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
+def request(
+    url: str,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+    timeout: float = 30.0,
+) -> tuple[int, dict[str, str], bytes]:
     """(status, headers with lower-case names, body) for one HTTP request; HTTP errors are answers too."""
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:

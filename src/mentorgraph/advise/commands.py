@@ -28,8 +28,12 @@ def _err(msg: str) -> None:
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="dist", help="the build directory holding the graph (default: dist)")
-    p.add_argument("--engine", choices=["oxigraph", "rdflib"], default="oxigraph",
-                   help="query engine: the embedded pyoxigraph store (default) or rdflib")
+    p.add_argument(
+        "--engine",
+        choices=["oxigraph", "rdflib"],
+        default="oxigraph",
+        help="query engine: the embedded pyoxigraph store (default) or rdflib",
+    )
     p.add_argument("--endpoint", metavar="URL", help="run against a remote SPARQL 1.1 Protocol endpoint instead")
 
 
@@ -74,8 +78,16 @@ def cmd_themes(args) -> int:
     if args.format == "json":
         import json
 
-        out = [{"id": t.id, "label": t.label, "altLabels": list(t.alt_labels), "definition": t.definition,
-                "members": [m.attribute for m in scheme.memberships if m.theme == t.id]} for t in scheme.themes]
+        out = [
+            {
+                "id": t.id,
+                "label": t.label,
+                "altLabels": list(t.alt_labels),
+                "definition": t.definition,
+                "members": [m.attribute for m in scheme.memberships if m.theme == t.id],
+            }
+            for t in scheme.themes
+        ]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return 0
     for t in scheme.themes:
@@ -108,8 +120,14 @@ def cmd_compare(args) -> int:
 def cmd_recommend(args) -> int:
     from .recommend import Person, recommend, render_json, render_text
 
-    person = Person(career_stage=args.career_stage or [], population=args.population or [],
-                    specialty=args.specialty or [], want=args.want or [], avoid=args.avoid or [], mode=args.mode)
+    person = Person(
+        career_stage=args.career_stage or [],
+        population=args.population or [],
+        specialty=args.specialty or [],
+        want=args.want or [],
+        avoid=args.avoid or [],
+        mode=args.mode,
+    )
 
     def body(mg, root):
         rec = recommend(mg, person, root)
@@ -121,48 +139,96 @@ def cmd_recommend(args) -> int:
 def register(subparsers) -> None:
     """Add `themes`, `compare` and `recommend` to the mentorgraph command line."""
     raw = argparse.RawDescriptionHelpFormatter
-    p = subparsers.add_parser("themes", help="list the themes that group Table 1's strengths and weaknesses",
-                              description="List the themes of data/themes.yaml: the words --want and --avoid "
-                                          "accept, each with its alternative labels and definition.",
-                              epilog="examples:\n  mentorgraph themes\n  mentorgraph themes --format json",
-                              formatter_class=raw)
+    p = subparsers.add_parser(
+        "themes",
+        help="list the themes that group Table 1's strengths and weaknesses",
+        description="List the themes of data/themes.yaml: the words --want and --avoid "
+        "accept, each with its alternative labels and definition.",
+        epilog="examples:\n  mentorgraph themes\n  mentorgraph themes --format json",
+        formatter_class=raw,
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_themes)
 
-    p = subparsers.add_parser("compare", help="compare mentoring model types side by side, by theme",
-                              description="Compare two or more of Table 1's types: their examples, and their "
-                                          "strengths (+) and weaknesses (-) aligned by theme. A type is named "
-                                          "by its label, a word or phrase of it, a CURIE or an IRI.",
-                              epilog="examples:\n  mentorgraph compare formal committed\n"
-                                     "  mentorgraph compare 'Social media' 'Grant based' trainees --format markdown\n"
-                                     "  mentorgraph compare mg:grant-based mg:social-media --format csv",
-                              formatter_class=raw)
+    p = subparsers.add_parser(
+        "compare",
+        help="compare mentoring model types side by side, by theme",
+        description="Compare two or more of Table 1's types: their examples, and their "
+        "strengths (+) and weaknesses (-) aligned by theme. A type is named "
+        "by its label, a word or phrase of it, a CURIE or an IRI.",
+        epilog="examples:\n  mentorgraph compare formal committed\n"
+        "  mentorgraph compare 'Social media' 'Grant based' trainees --format markdown\n"
+        "  mentorgraph compare mg:grant-based mg:social-media --format csv",
+        formatter_class=raw,
+    )
     p.add_argument("types", nargs="+", metavar="TYPE", help="two or more mentoring model types")
-    p.add_argument("--format", "-f", choices=["table", "markdown", "csv", "html"], default="table",
-                   help="table (default, for terminals), markdown, csv or a standalone html page")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=["table", "markdown", "csv", "html"],
+        default="table",
+        help="table (default, for terminals), markdown, csv or a standalone html page",
+    )
     _engine_options(p)
     p.set_defaults(func=cmd_compare)
 
-    p = subparsers.add_parser("recommend", help="rank the seven types for a person and list initiatives that fit",
-                              description="Rank Table 1's seven types for a person's needs and constraints, "
-                                          "explain every rank, and list under each type the initiatives of "
-                                          "the graph that fit the person and those filtered out, with why. "
-                                          "Themes (--want/--avoid) accept a label, alternative label or a word "
-                                          "of it; populations accept a label, alternative label or CURIE.",
-                              epilog=RECOMMEND_EPILOG, formatter_class=raw)
-    p.add_argument("--career-stage", action="extend", nargs="+", metavar="STAGE",
-                   help="your career stage, e.g. fellows, 'early-career faculty', residents")
-    p.add_argument("--population", action="extend", nargs="+", metavar="POPULATION",
-                   help="a population you belong to, e.g. women, 'racial and ethnic minorities', mothers")
-    p.add_argument("--specialty", action="extend", nargs="+", metavar="SPECIALTY",
-                   help="your specialty, e.g. endocrinology, pediatrics")
-    p.add_argument("--want", action="extend", nargs="+", metavar="THEME",
-                   help="a theme you want (see `mentorgraph themes`), e.g. confidentiality, visibility")
-    p.add_argument("--avoid", action="extend", nargs="+", metavar="THEME",
-                   help="a theme whose drawbacks you want to avoid, e.g. travel, time")
-    p.add_argument("--mode", choices=["online", "in-person", "hybrid"],
-                   help="how you can take part; initiatives recorded with another mode are filtered out")
-    p.add_argument("--format", "-f", choices=["table", "json"], default="table",
-                   help="table (default, for terminals) or json for other tools")
+    p = subparsers.add_parser(
+        "recommend",
+        help="rank the seven types for a person and list initiatives that fit",
+        description="Rank Table 1's seven types for a person's needs and constraints, "
+        "explain every rank, and list under each type the initiatives of "
+        "the graph that fit the person and those filtered out, with why. "
+        "Themes (--want/--avoid) accept a label, alternative label or a word "
+        "of it; populations accept a label, alternative label or CURIE.",
+        epilog=RECOMMEND_EPILOG,
+        formatter_class=raw,
+    )
+    p.add_argument(
+        "--career-stage",
+        action="extend",
+        nargs="+",
+        metavar="STAGE",
+        help="your career stage, e.g. fellows, 'early-career faculty', residents",
+    )
+    p.add_argument(
+        "--population",
+        action="extend",
+        nargs="+",
+        metavar="POPULATION",
+        help="a population you belong to, e.g. women, 'racial and ethnic minorities', mothers",
+    )
+    p.add_argument(
+        "--specialty",
+        action="extend",
+        nargs="+",
+        metavar="SPECIALTY",
+        help="your specialty, e.g. endocrinology, pediatrics",
+    )
+    p.add_argument(
+        "--want",
+        action="extend",
+        nargs="+",
+        metavar="THEME",
+        help="a theme you want (see `mentorgraph themes`), e.g. confidentiality, visibility",
+    )
+    p.add_argument(
+        "--avoid",
+        action="extend",
+        nargs="+",
+        metavar="THEME",
+        help="a theme whose drawbacks you want to avoid, e.g. travel, time",
+    )
+    p.add_argument(
+        "--mode",
+        choices=["online", "in-person", "hybrid"],
+        help="how you can take part; initiatives recorded with another mode are filtered out",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=["table", "json"],
+        default="table",
+        help="table (default, for terminals) or json for other tools",
+    )
     _engine_options(p)
     p.set_defaults(func=cmd_recommend)

@@ -33,9 +33,13 @@ class Comparison:
     rows: list[dict[str, Any]]  # {"theme", "definition", "cells": [{"strengths": [...], "weaknesses": [...]}]}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"types": [{"type": t.label, "iri": t.iri, "examples": n, "mainExamples": m}
-                          for t, n, m in zip(self.types, self.example_counts, self.main_examples, strict=True)],
-                "themes": self.rows}
+        return {
+            "types": [
+                {"type": t.label, "iri": t.iri, "examples": n, "mainExamples": m}
+                for t, n, m in zip(self.types, self.example_counts, self.main_examples, strict=True)
+            ],
+            "themes": self.rows,
+        }
 
 
 def resolve_type(mg: MentorGraph, model: Model, value: str) -> ModelType:
@@ -49,13 +53,17 @@ def resolve_type(mg: MentorGraph, model: Model, value: str) -> ModelType:
         if len(hits) == 1:
             return hits[0]
         if hits:
-            raise ParameterError(f"type {value!r} is ambiguous; it names: "
-                                 + ", ".join(t.label for t in hits) + ". Use more of the label.") from None
+            raise ParameterError(
+                f"type {value!r} is ambiguous; it names: "
+                + ", ".join(t.label for t in hits)
+                + ". Use more of the label."
+            ) from None
         names = {n: t.label for t in model.types for n in (t.label, *normalize(t.label).split())}
         near = list(dict.fromkeys(names[n] for n in closest(value, names, n=5))) or [t.label for t in model.types]
-        raise ParameterError(f"unknown type {value!r} (expected a mentoring model type of Table 1, by label, "
-                             f"a word of it, CURIE or IRI); closest known: "
-                             + ", ".join(repr(n) for n in near)) from None
+        raise ParameterError(
+            f"unknown type {value!r} (expected a mentoring model type of Table 1, by label, "
+            f"a word of it, CURIE or IRI); closest known: " + ", ".join(repr(n) for n in near)
+        ) from None
 
 
 def compare(model: Model, scheme: ThemeScheme, types: list[ModelType]) -> Comparison:
@@ -72,8 +80,10 @@ def compare(model: Model, scheme: ThemeScheme, types: list[ModelType]) -> Compar
     for theme in scheme.themes:
         cells = []
         for t in types:
-            cell = {"strengths": [a.label for a in t.strengths if theme.id in scheme.themes_of(a.id)],
-                    "weaknesses": [a.label for a in t.weaknesses if theme.id in scheme.themes_of(a.id)]}
+            cell = {
+                "strengths": [a.label for a in t.strengths if theme.id in scheme.themes_of(a.id)],
+                "weaknesses": [a.label for a in t.weaknesses if theme.id in scheme.themes_of(a.id)],
+            }
             cells.append(cell)
         if any(c["strengths"] or c["weaknesses"] for c in cells):
             rows.append({"theme": theme.label, "definition": theme.definition, "cells": cells})
@@ -125,9 +135,11 @@ def render_markdown(c: Comparison) -> str:
     def cell(lines: list[str]) -> str:
         return "<br>".join(x.replace("|", "\\|") for x in lines)
 
-    out = ["| Theme | " + " | ".join(t.label for t in c.types) + " |",
-           "|---|" + "---|" * len(c.types),
-           "| Examples | " + " | ".join(cell(_examples_lines(c, k)) for k in range(len(c.types))) + " |"]
+    out = [
+        "| Theme | " + " | ".join(t.label for t in c.types) + " |",
+        "|---|" + "---|" * len(c.types),
+        "| Examples | " + " | ".join(cell(_examples_lines(c, k)) for k in range(len(c.types))) + " |",
+    ]
     out += ["| " + r["theme"] + " | " + " | ".join(cell(_cell_lines(x)) for x in r["cells"]) + " |" for r in c.rows]
     out.append("\n+ strength, - weakness (Table 1); themes from data/themes.yaml")
     return "\n".join(out) + "\n"
@@ -147,7 +159,7 @@ def render_csv(c: Comparison) -> str:
 
 def render_html_table(c: Comparison) -> str:
     """The comparison as an escaped HTML <table> (a fragment, for pages and the standalone document)."""
-    out = ['<table class="mg-compare">', "<thead><tr><th scope=\"col\">Theme</th>"]
+    out = ['<table class="mg-compare">', '<thead><tr><th scope="col">Theme</th>']
     out += [f'<th scope="col">{escape(t.label)}</th>' for t in c.types]
     out.append("</tr></thead><tbody>")
     out.append('<tr><th scope="row">Examples</th>')
@@ -170,17 +182,21 @@ def render_html_table(c: Comparison) -> str:
 def render_html(c: Comparison) -> str:
     """A standalone HTML document holding the comparison table."""
     title = "Compare: " + " / ".join(t.label for t in c.types)
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(title)}</title><style>{COMPARE_CSS}</style></head><body>"
-            f"<h1>{escape(title)}</h1>{render_html_table(c)}"
-            "<p>+ strength, \u2212 weakness, as Table 1 of Cree-Green et al. (2020) lists them; "
-            "themes group them (data/themes.yaml).</p></body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{COMPARE_CSS}</style></head><body>"
+        f"<h1>{escape(title)}</h1>{render_html_table(c)}"
+        "<p>+ strength, \u2212 weakness, as Table 1 of Cree-Green et al. (2020) lists them; "
+        "themes group them (data/themes.yaml).</p></body></html>\n"
+    )
 
 
-COMPARE_CSS = (".mg-compare{border-collapse:collapse;width:100%}"
-               ".mg-compare th,.mg-compare td{border:1px solid #999;padding:.3em;vertical-align:top;text-align:left}"
-               ".mg-compare ul{margin:0;padding-left:1em}.mg-compare .weakness{color:#8a1c1c}"
-               ".mg-compare .strength{color:#1c5e20}")
+COMPARE_CSS = (
+    ".mg-compare{border-collapse:collapse;width:100%}"
+    ".mg-compare th,.mg-compare td{border:1px solid #999;padding:.3em;vertical-align:top;text-align:left}"
+    ".mg-compare ul{margin:0;padding-left:1em}.mg-compare .weakness{color:#8a1c1c}"
+    ".mg-compare .strength{color:#1c5e20}"
+)
 
 RENDERERS = {"table": render_table, "markdown": render_markdown, "csv": render_csv, "html": render_html}

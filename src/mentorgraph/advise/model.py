@@ -125,9 +125,17 @@ def load_model(mg: MentorGraph) -> Model:
             order = (int(r["position"]), 0, "")
         else:
             order = (int(r["parentPosition"]), int(r["position"]), "")
-        initiatives[r["item"]] = Initiative(r["item"], r["label"], r["type"], order, r["umbrella"],
-                                            r["umbrellaLabel"], r["mode"], r["modeLabel"],
-                                            under_heading=r["parent"] not in (None, r["type"], r["umbrella"]))
+        initiatives[r["item"]] = Initiative(
+            r["item"],
+            r["label"],
+            r["type"],
+            order,
+            r["umbrella"],
+            r["umbrellaLabel"],
+            r["mode"],
+            r["modeLabel"],
+            under_heading=r["parent"] not in (None, r["type"], r["umbrella"]),
+        )
     for i in initiatives.values():
         if i.umbrella in initiatives:
             initiatives[i.umbrella].has_parts = True
@@ -139,5 +147,8 @@ def load_model(mg: MentorGraph) -> Model:
         p = populations.setdefault(r["population"], Population(r["population"], r["label"]))
         if r["broader"]:
             p.broader.add(r["broader"])
-    return Model(sorted(types.values(), key=lambda t: t.position),
-                 sorted(initiatives.values(), key=lambda i: (types[i.type].position, i.order)), populations)
+    return Model(
+        sorted(types.values(), key=lambda t: t.position),
+        sorted(initiatives.values(), key=lambda i: (types[i.type].position, i.order)),
+        populations,
+    )

@@ -26,8 +26,10 @@ from ..api import MentorGraph, ParameterError, find_root
 from .model import Initiative, Model, ModelType, cached_model
 from .themes import Facet, Theme, ThemeScheme, load_themes
 
-RULE = ("score = +1 for each strength in a theme you want, -1 for each weakness in a theme you want or avoid "
-        "(a bullet counts once); equal scores keep Table 1's order and share a rank")
+RULE = (
+    "score = +1 for each strength in a theme you want, -1 for each weakness in a theme you want or avoid "
+    "(a bullet counts once); equal scores keep Table 1's order and share a rank"
+)
 
 
 class AdviceError(ParameterError):
@@ -88,8 +90,9 @@ class Match:
         sign = "+1" if self.points > 0 else "-1"
         parts = []
         if self.wanted:
-            parts.append(("meets" if self.kind == "strength" else "goes against") + " wanted "
-                         + _themes_words(self.wanted))
+            parts.append(
+                ("meets" if self.kind == "strength" else "goes against") + " wanted " + _themes_words(self.wanted)
+            )
         if self.avoided:
             parts.append("hits avoided " + _themes_words(self.avoided))
         return f"{sign}: {self.kind} \u201c{self.label}\u201d {' and '.join(parts)}"
@@ -140,16 +143,24 @@ class TypeAdvice:
     def reasons(self) -> list[str]:
         plus = sum(1 for m in self.matches if m.points > 0)
         minus = sum(1 for m in self.matches if m.points < 0)
-        head = (f"rank {self.rank}: score {self.score:+d} = +{plus} (strengths in wanted themes) "
-                f"-{minus} (weaknesses in wanted or avoided themes)")
+        head = (
+            f"rank {self.rank}: score {self.score:+d} = +{plus} (strengths in wanted themes) "
+            f"-{minus} (weaknesses in wanted or avoided themes)"
+        )
         if self.tied_with:
             head += "; tied with " + ", ".join(self.tied_with) + ", kept in Table 1 order"
         return [head] + [m.reason() for m in self.matches]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"type": self.label, "iri": self.iri, "rank": self.rank, "score": self.score,
-                "reasons": self.reasons, "programs": [p.as_dict() for p in self.programs],
-                "excluded": [e.as_dict() for e in self.excluded]}
+        return {
+            "type": self.label,
+            "iri": self.iri,
+            "rank": self.rank,
+            "score": self.score,
+            "reasons": self.reasons,
+            "programs": [p.as_dict() for p in self.programs],
+            "excluded": [e.as_dict() for e in self.excluded],
+        }
 
 
 @dataclass
@@ -159,8 +170,7 @@ class Recommendation:
     notes: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"person": self.person, "rule": RULE, "notes": self.notes,
-                "types": [t.as_dict() for t in self.types]}
+        return {"person": self.person, "rule": RULE, "notes": self.notes, "types": [t.as_dict() for t in self.types]}
 
 
 # -- resolving what the person said -------------------------------------------------------------
@@ -181,8 +191,11 @@ def resolve_profile(mg: MentorGraph, model: Model, scheme: ThemeScheme, person: 
     named: dict[str, list[str]] = {}
     unfaceted: list[str] = []
     facets = {f.id: f for f in scheme.facets}
-    for values, required in ((person.career_stage, "career-stage"), (person.specialty, "specialty"),
-                             (person.population, None)):
+    for values, required in (
+        (person.career_stage, "career-stage"),
+        (person.specialty, "specialty"),
+        (person.population, None),
+    ):
         param = facets[required].option if required in facets else "--population"
         for value in values:
             # A population's id (early-career-faculty) is accepted too, as in data/populations.yaml.
@@ -191,10 +204,15 @@ def resolve_profile(mg: MentorGraph, model: Model, scheme: ThemeScheme, person: 
                 iri = mg.resolve(value, "mgo:Population", param)
             facet = facet_of(iri, model, scheme)
             if required and (facet is None or facet.id != required):
-                allowed = [p.label for p in model.populations.values()
-                           if (f := facet_of(p.iri, model, scheme)) is not None and f.id == required]
-                raise AdviceError(f"{param} {value!r} names {model.populations[iri].label}, which is not a "
-                                  f"{facets[required].label.lower()}; known: {', '.join(sorted(allowed))}")
+                allowed = [
+                    p.label
+                    for p in model.populations.values()
+                    if (f := facet_of(p.iri, model, scheme)) is not None and f.id == required
+                ]
+                raise AdviceError(
+                    f"{param} {value!r} names {model.populations[iri].label}, which is not a "
+                    f"{facets[required].label.lower()}; known: {', '.join(sorted(allowed))}"
+                )
             if facet is None:
                 unfaceted.append(iri)
             elif iri not in named.setdefault(facet.id, []):
@@ -284,22 +302,29 @@ def notes_for(model: Model, scheme: ThemeScheme, profile: Profile) -> list[str]:
     notes = []
     for th in profile.want:
         if "strength" not in kinds.get(th.id, set()):
-            notes.append(f"Table 1 lists no strength in the theme {th.label}, so wanting it only counts its "
-                         f"weaknesses against a type.")
+            notes.append(
+                f"Table 1 lists no strength in the theme {th.label}, so wanting it only counts its "
+                f"weaknesses against a type."
+            )
     for th in profile.avoid:
         if "weakness" not in kinds.get(th.id, set()):
-            notes.append(f"Table 1 lists no weakness in the theme {th.label}, so avoiding it changes no score; "
-                         f"use --want to favour its strengths.")
+            notes.append(
+                f"Table 1 lists no weakness in the theme {th.label}, so avoiding it changes no score; "
+                f"use --want to favour its strengths."
+            )
     for p in profile.unfaceted:
         notes.append(f"{model.populations[p].label} includes everyone the graph describes, so it filters nothing.")
     if not profile.want and not profile.avoid:
-        notes.append("No theme named: every type scores 0 and Table 1's order is kept. "
-                     "Name themes with --want and --avoid (`mentorgraph themes` lists them).")
+        notes.append(
+            "No theme named: every type scores 0 and Table 1's order is kept. "
+            "Name themes with --want and --avoid (`mentorgraph themes` lists them)."
+        )
     return notes
 
 
-def recommend(mg: MentorGraph, person: Person, root: str | Path | None = None,
-              model: Model | None = None) -> Recommendation:
+def recommend(
+    mg: MentorGraph, person: Person, root: str | Path | None = None, model: Model | None = None
+) -> Recommendation:
     """Rank the seven types for `person` over the graph behind `mg`, themes from `root`/data/themes.yaml.
 
     Raises ThemeError or a ParameterError (UnknownValue, AdviceError) for values it cannot use.
@@ -307,14 +332,14 @@ def recommend(mg: MentorGraph, person: Person, root: str | Path | None = None,
     scheme = load_themes(Path(root) if root else find_root())
     model = model or cached_model(mg)
     profile = resolve_profile(mg, model, scheme, person)
-    return Recommendation(profile.describe(model, scheme), rank(model, scheme, profile),
-                          notes_for(model, scheme, profile))
+    return Recommendation(
+        profile.describe(model, scheme), rank(model, scheme, profile), notes_for(model, scheme, profile)
+    )
 
 
 def render_text(rec: Recommendation) -> str:
     """The recommendation for a terminal: each type with its reasons, fitting and excluded initiatives."""
-    out = ["Recommendation for " + ("; ".join(rec.person) if rec.person else "anyone") + "\n",
-           f"Rule: {RULE}.\n"]
+    out = ["Recommendation for " + ("; ".join(rec.person) if rec.person else "anyone") + "\n", f"Rule: {RULE}.\n"]
     for n in rec.notes:
         out.append(f"Note: {n}\n")
     for t in rec.types:

@@ -118,8 +118,10 @@ class ThemeError(ValueError):
         if problem == "ambiguous":
             msg = f"{param} {value!r} is ambiguous; it names: {', '.join(candidates)}. Use the full label."
         else:
-            msg = (f"unknown {param} {value!r} (expected a theme's label, alternative label or a word of it; "
-                   f"`mentorgraph themes` lists them); closest known: {', '.join(repr(c) for c in candidates)}")
+            msg = (
+                f"unknown {param} {value!r} (expected a theme's label, alternative label or a word of it; "
+                f"`mentorgraph themes` lists them); closest known: {', '.join(repr(c) for c in candidates)}"
+            )
         super().__init__(msg)
 
 
@@ -171,8 +173,9 @@ def _parse(root: Path) -> ThemeScheme:
     problems: list[Problem] = []
 
     def problem(rec: Any, message: str, **kw) -> None:
-        problems.append(Problem(THEMES_FILE, message, line=getattr(rec, "line", None),
-                                column=getattr(rec, "column", None), **kw))
+        problems.append(
+            Problem(THEMES_FILE, message, line=getattr(rec, "line", None), column=getattr(rec, "column", None), **kw)
+        )
 
     def check_keys(rec: Any, allowed: set[str], required: set[str], texts: bool = True) -> bool:
         if not isinstance(rec, dict):
@@ -181,8 +184,13 @@ def _parse(root: Path) -> ThemeScheme:
         ok = True
         for k in sorted(set(rec) - allowed):
             hint = closest(str(k), allowed)
-            problem(rec, f"unknown key {k!r}", value=str(k), expected="one of " + ", ".join(sorted(allowed)),
-                    suggestion=hint[0] if hint else None)
+            problem(
+                rec,
+                f"unknown key {k!r}",
+                value=str(k),
+                expected="one of " + ", ".join(sorted(allowed)),
+                suggestion=hint[0] if hint else None,
+            )
             ok = False
         for k in sorted(required - set(rec)):
             problem(rec, f"missing key {k!r}", expected=f"a value for {k!r}")
@@ -193,8 +201,9 @@ def _parse(root: Path) -> ThemeScheme:
                 ok = False
         return ok
 
-    if not check_keys(doc, {"scheme", "themes", "memberships", "facets"}, {"scheme", "themes", "memberships"},
-                      texts=False):
+    if not check_keys(
+        doc, {"scheme", "themes", "memberships", "facets"}, {"scheme", "themes", "memberships"}, texts=False
+    ):
         raise InputError(problems)
     scheme = doc["scheme"]
     check_keys(scheme, {"id", "label", "definition"}, {"id", "label", "definition"})
@@ -215,9 +224,15 @@ def _parse(root: Path) -> ThemeScheme:
     for t in themes:
         for name in {normalize(n) for n in (t.id, t.label, *t.alt_labels)}:
             if seen.setdefault(name, t.id) != t.id:
-                problems.append(Problem(THEMES_FILE, f"theme {t.id!r} shares the name {name!r} with "
-                                        f"theme {seen[name]!r}", line=t.line, value=name,
-                                        expected="names that identify one theme"))
+                problems.append(
+                    Problem(
+                        THEMES_FILE,
+                        f"theme {t.id!r} shares the name {name!r} with theme {seen[name]!r}",
+                        line=t.line,
+                        value=name,
+                        expected="names that identify one theme",
+                    )
+                )
     attributes = _table_attributes(root)
     theme_ids = {t.id for t in themes}
     memberships: list[Membership] = []
@@ -227,28 +242,42 @@ def _parse(root: Path) -> ThemeScheme:
         ok = True
         if rec["attribute"] not in attributes:
             hint = closest(rec["attribute"], attributes)
-            problem(rec, f"unknown attribute {rec['attribute']!r}", value=rec["attribute"],
-                    expected="the id of a strength or weakness in data/table1.yaml",
-                    suggestion=hint[0] if hint else None)
+            problem(
+                rec,
+                f"unknown attribute {rec['attribute']!r}",
+                value=rec["attribute"],
+                expected="the id of a strength or weakness in data/table1.yaml",
+                suggestion=hint[0] if hint else None,
+            )
             ok = False
         if rec["theme"] not in theme_ids:
             hint = closest(rec["theme"], theme_ids)
-            problem(rec, f"unknown theme {rec['theme']!r}", value=rec["theme"],
-                    expected="the id of a theme above", suggestion=hint[0] if hint else None)
+            problem(
+                rec,
+                f"unknown theme {rec['theme']!r}",
+                value=rec["theme"],
+                expected="the id of a theme above",
+                suggestion=hint[0] if hint else None,
+            )
             ok = False
         if ok and any(m.attribute == rec["attribute"] and m.theme == rec["theme"] for m in memberships):
-            problem(rec, f"{rec['attribute']!r} is grouped under {rec['theme']!r} twice",
-                    expected="each membership once")
+            problem(
+                rec, f"{rec['attribute']!r} is grouped under {rec['theme']!r} twice", expected="each membership once"
+            )
             ok = False
         if ok:
-            memberships.append(Membership(rec["attribute"], rec["theme"], rec["rationale"],
-                                          getattr(rec, "line", 0)))
+            memberships.append(Membership(rec["attribute"], rec["theme"], rec["rationale"], getattr(rec, "line", 0)))
     grouped = {m.attribute for m in memberships}
     for attr in attributes:
         if attr not in grouped:
-            problems.append(Problem(THEMES_FILE, f"the {attributes[attr]} {attr!r} belongs to no theme",
-                                    value=attr, expected="at least one membership for every strength and "
-                                                         "weakness of data/table1.yaml"))
+            problems.append(
+                Problem(
+                    THEMES_FILE,
+                    f"the {attributes[attr]} {attr!r} belongs to no theme",
+                    value=attr,
+                    expected="at least one membership for every strength and weakness of data/table1.yaml",
+                )
+            )
     facets: list[Facet] = []
     for rec in doc.get("facets") or []:
         if check_keys(rec, {"facet", "label", "option", "populations"}, {"facet", "label", "option", "populations"}):
@@ -278,14 +307,27 @@ def theme_triples(root: Path) -> ThemeTriples:
     s = load_themes(root)
     scheme = URIRef(iris.MG + s.id)
     cls, prop = URIRef(THEME_CLASS), URIRef(THEME_PROPERTY)
-    plain: list[tuple] = [(scheme, RDF.type, SKOS.ConceptScheme), (scheme, RDFS.label, Literal(s.label)),
-                          (scheme, SKOS.definition, Literal(s.definition))]
+    plain: list[tuple] = [
+        (scheme, RDF.type, SKOS.ConceptScheme),
+        (scheme, RDFS.label, Literal(s.label)),
+        (scheme, SKOS.definition, Literal(s.definition)),
+    ]
     for t in s.themes:
         node = URIRef(t.iri)
-        plain += [(node, RDF.type, cls), (node, RDFS.label, Literal(t.label)),
-                  (node, SKOS.prefLabel, Literal(t.label)), (node, SKOS.inScheme, scheme),
-                  (node, SKOS.topConceptOf, scheme), (node, SKOS.definition, Literal(t.definition))]
+        plain += [
+            (node, RDF.type, cls),
+            (node, RDFS.label, Literal(t.label)),
+            (node, SKOS.prefLabel, Literal(t.label)),
+            (node, SKOS.inScheme, scheme),
+            (node, SKOS.topConceptOf, scheme),
+            (node, SKOS.definition, Literal(t.definition)),
+        ]
         plain += [(node, SKOS.altLabel, Literal(a)) for a in t.alt_labels]
-    curated = [({"evidence": "curator", "note": m.rationale},
-                [(URIRef(iris.MG + m.attribute), prop, URIRef(iris.MG + m.theme))]) for m in s.memberships]
+    curated = [
+        (
+            {"evidence": "curator", "note": m.rationale},
+            [(URIRef(iris.MG + m.attribute), prop, URIRef(iris.MG + m.theme))],
+        )
+        for m in s.memberships
+    ]
     return ThemeTriples([s.id] + [t.id for t in s.themes], plain, curated)

@@ -66,8 +66,9 @@ def cmd_import(args) -> int:
         return 2
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
     try:
-        outcome = import_files(_root(args), files, out, args.accept_duplicates, rebuild=not args.no_build,
-                               displays=args.files)
+        outcome = import_files(
+            _root(args), files, out, args.accept_duplicates, rebuild=not args.no_build, displays=args.files
+        )
     except (ValidationError, InconsistencyError) as exc:
         print(f"mentorgraph: error: the rebuild failed; nothing was written to data/:\n{exc}", file=sys.stderr)
         return 1
@@ -94,38 +95,49 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="CSV, YAML, Turtle (.ttl/.nt), RDF/XML or JSON-LD files")
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
     p.add_argument("--root", help="project directory (default: found from the current directory)")
-    p.add_argument("--accept-duplicates", action="store_true",
-                   help="report probable duplicates of existing programs as notes instead of errors")
+    p.add_argument(
+        "--accept-duplicates",
+        action="store_true",
+        help="report probable duplicates of existing programs as notes instead of errors",
+    )
 
 
 def register(subparsers) -> None:
     """Add `validate`, `import` and `template` to the mentorgraph command line."""
     raw = argparse.RawDescriptionHelpFormatter
     p = subparsers.add_parser(
-        "validate", help="check contributed programs (CSV, YAML, Turtle, JSON-LD) without writing anything",
+        "validate",
+        help="check contributed programs (CSV, YAML, Turtle, JSON-LD) without writing anything",
         description="Check contributed files against the ontology, the SHACL shapes and the existing graph. "
-                    "Names of types, organizations, programs, populations and delivery modes are matched by "
-                    "label, alternative label or acronym. Every problem is reported with file, line or row, "
-                    "column, value, what was expected and the closest known value.",
-        epilog=VALIDATE_EPILOG, formatter_class=raw)
+        "Names of types, organizations, programs, populations and delivery modes are matched by "
+        "label, alternative label or acronym. Every problem is reported with file, line or row, "
+        "column, value, what was expected and the closest known value.",
+        epilog=VALIDATE_EPILOG,
+        formatter_class=raw,
+    )
     _common(p)
     p.set_defaults(func=cmd_validate)
 
     p = subparsers.add_parser(
-        "import", help="validate contributed programs and merge them into data/, then rebuild",
+        "import",
+        help="validate contributed programs and merge them into data/, then rebuild",
         description="Validate, and only if every file is valid, add the programs to data/contributions.yaml "
-                    "(new organizations of a YAML file to data/organizations.yaml) atomically, then rebuild. "
-                    "Ids are made from names once and kept. Re-importing the same file changes nothing.",
-        epilog=IMPORT_EPILOG, formatter_class=raw)
+        "(new organizations of a YAML file to data/organizations.yaml) atomically, then rebuild. "
+        "Ids are made from names once and kept. Re-importing the same file changes nothing.",
+        epilog=IMPORT_EPILOG,
+        formatter_class=raw,
+    )
     _common(p)
     p.add_argument("--out", default="dist", help="build directory to rebuild (default: dist)")
     p.add_argument("--no-build", action="store_true", help="update data/ only; do not rebuild")
     p.set_defaults(func=cmd_import)
 
     p = subparsers.add_parser(
-        "template", help="print the CSV template for contributing programs",
+        "template",
+        help="print the CSV template for contributing programs",
         description="Print the header row of the CSV template (open it in a spreadsheet, one program per row).",
         epilog="examples:\n  mentorgraph template > programs.csv\n  mentorgraph template --explain",
-        formatter_class=raw)
+        formatter_class=raw,
+    )
     p.add_argument("--explain", action="store_true", help="describe each column instead")
     p.set_defaults(func=cmd_template)

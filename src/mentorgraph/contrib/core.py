@@ -53,9 +53,17 @@ class Outcome:
     def entries(self) -> list[dict]:
         if self.plan is None:
             return []
-        return [{"kind": p.raw.kind, "id": p.slug, "label": p.record["label"], "action": p.action,
-                 "file": p.raw.file, "line": p.raw.where.line}
-                for p in self.plan.organizations + self.plan.initiatives]
+        return [
+            {
+                "kind": p.raw.kind,
+                "id": p.slug,
+                "label": p.record["label"],
+                "action": p.action,
+                "file": p.raw.file,
+                "line": p.raw.where.line,
+            }
+            for p in self.plan.organizations + self.plan.initiatives
+        ]
 
     def as_json(self) -> str:
         doc = {
@@ -105,13 +113,19 @@ def _stored(root: Path, name: str, key: str) -> tuple[dict | None, dict[str, dic
     return doc, {r["id"]: r for r in records or [] if isinstance(r, dict) and isinstance(r.get("id"), str)}, []
 
 
-def read_contribution(path: Path, display: str, classes: dict[str, set[str]],
-                      context: dict) -> tuple[list[Raw], list[Problem]]:
+def read_contribution(
+    path: Path, display: str, classes: dict[str, set[str]], context: dict
+) -> tuple[list[Raw], list[Problem]]:
     """One contributed file as raw records, whatever its format."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        return [], [Problem(display, f"unknown file type {path.suffix or '(none)'!r}",
-                            expected="one of " + ", ".join(sorted(FORMATS)))]
+        return [], [
+            Problem(
+                display,
+                f"unknown file type {path.suffix or '(none)'!r}",
+                expected="one of " + ", ".join(sorted(FORMATS)),
+            )
+        ]
     text, problems = read_text(path, display)
     if text is None:
         return [], problems
@@ -149,8 +163,9 @@ class _Overlay:
         self._tmp.cleanup()
 
 
-def _prepare(root: Path, paths: list[Path], accept_duplicates: bool,
-             displays: list[str] | None) -> tuple[Outcome, Any, dict[str, bytes]]:
+def _prepare(
+    root: Path, paths: list[Path], accept_duplicates: bool, displays: list[str] | None
+) -> tuple[Outcome, Any, dict[str, bytes]]:
     """Read, resolve and load the contribution with data/; return the outcome, the sources, the new files.
 
     Loading is the build's own (`load_sources` with the contribution as `extra` documents), over an
@@ -170,14 +185,19 @@ def _prepare(root: Path, paths: list[Path], accept_duplicates: bool,
         outcome.problems += problems
     if not raws:
         # Every file was refused at the door (size, encoding, syntax): there is nothing to resolve.
-        outcome.problems = outcome.problems or [Problem(", ".join(map(str, displays or paths)), "nothing to import",
-                                                        expected="at least one program")]
+        outcome.problems = outcome.problems or [
+            Problem(", ".join(map(str, displays or paths)), "nothing to import", expected="at least one program")
+        ]
         return outcome, None, {}
     try:
         base = load_sources(root)
     except InputError as exc:
-        outcome.problems = [Problem(p.file, "(the project's own data) " + p.message, p.line, p.column, p.value,
-                                    p.expected, p.suggestion) for p in exc.problems]
+        outcome.problems = [
+            Problem(
+                p.file, "(the project's own data) " + p.message, p.line, p.column, p.value, p.expected, p.suggestion
+            )
+            for p in exc.problems
+        ]
         return outcome, None, {}
     contrib_doc, contributed, problems = _stored(root, CONTRIBUTIONS, "initiatives")
     orgs_doc, organizations, more = _stored(root, ORGANIZATIONS, "organizations")
@@ -215,13 +235,19 @@ def _prepare(root: Path, paths: list[Path], accept_duplicates: bool,
 
 def _inconsistency(outcome: Outcome, exc: Exception) -> None:
     files = ", ".join(dict.fromkeys(p.raw.file for p in outcome.entries_planned()))
-    outcome.problems += [Problem(files, f"OWL RL inconsistency: {m}",
-                                 expected="a contribution consistent with the ontology")
-                         for m in getattr(exc, "messages", [str(exc)])]
+    outcome.problems += [
+        Problem(files, f"OWL RL inconsistency: {m}", expected="a contribution consistent with the ontology")
+        for m in getattr(exc, "messages", [str(exc)])
+    ]
 
 
-def validate_files(root: Path, paths: list[Path], accept_duplicates: bool = False, displays: list[str] | None = None,
-                   reason_and_shapes: bool = True) -> tuple[Outcome, dict[str, bytes]]:
+def validate_files(
+    root: Path,
+    paths: list[Path],
+    accept_duplicates: bool = False,
+    displays: list[str] | None = None,
+    reason_and_shapes: bool = True,
+) -> tuple[Outcome, dict[str, bytes]]:
     """Check contributed files; return the outcome and, when valid, the new bytes of each data file.
 
     `reason_and_shapes=False` stops after loading (references, ids, evidence), skipping the OWL RL and
@@ -257,8 +283,15 @@ def _new_files(contrib_doc: dict | None, orgs_doc: dict | None, plan: Plan) -> d
     return files
 
 
-def import_files(root: Path, paths: list[Path], out: Path, accept_duplicates: bool = False,
-                 rebuild: bool = True, displays: list[str] | None = None, reason_and_shapes: bool = True) -> Outcome:
+def import_files(
+    root: Path,
+    paths: list[Path],
+    out: Path,
+    accept_duplicates: bool = False,
+    rebuild: bool = True,
+    displays: list[str] | None = None,
+    reason_and_shapes: bool = True,
+) -> Outcome:
     """Validate, then (only if everything is valid) rebuild into `out` and write data/ atomically.
 
     The new data files are first placed in an overlay of the project and built (or, without `rebuild`,
@@ -289,8 +322,9 @@ def import_files(root: Path, paths: list[Path], out: Path, accept_duplicates: bo
         overlay.close()
     if not outcome.ok:
         return outcome
-    previous = {name: (root / "data" / name).read_bytes() if (root / "data" / name).exists() else None
-                for name in files}
+    previous = {
+        name: (root / "data" / name).read_bytes() if (root / "data" / name).exists() else None for name in files
+    }
     try:
         # Organizations first: initiatives may refer to them, never the other way round.
         for name in sorted(files, key=lambda n: n != ORGANIZATIONS):

@@ -34,16 +34,58 @@ LINK_KINDS = {
     "parent": "organization",
 }
 # Keys that hold exactly one value (SHACL: one model type, at most one delivery mode).
-SINGLE_KEYS = {"id", "class", "label", "modelType", "deliveryMode", "website", "contributor", "evidence",
-               "source", "note", "quote", "parent"}
+SINGLE_KEYS = {
+    "id",
+    "class",
+    "label",
+    "modelType",
+    "deliveryMode",
+    "website",
+    "contributor",
+    "evidence",
+    "source",
+    "note",
+    "quote",
+    "parent",
+}
 # Keys holding a name: one line of text.
 ONE_LINE_KEYS = {"id", "class", "label", "altLabels", "acronyms", "website", "contributor", "source"} | set(LINK_KINDS)
 
-INITIATIVE_ORDER = ("id", "class", "label", "altLabels", "acronyms", "modelType", "partOf", "offeredBy", "fundedBy",
-                    "affiliatedWith", "targetPopulation", "deliveryMode", "hostedOn", "website", "contributor",
-                    "mappings", "evidence", "quote", "source", "note")
-ORGANIZATION_ORDER = ("id", "class", "label", "altLabels", "acronyms", "parent", "mappings", "evidence", "quote",
-                      "source", "note")
+INITIATIVE_ORDER = (
+    "id",
+    "class",
+    "label",
+    "altLabels",
+    "acronyms",
+    "modelType",
+    "partOf",
+    "offeredBy",
+    "fundedBy",
+    "affiliatedWith",
+    "targetPopulation",
+    "deliveryMode",
+    "hostedOn",
+    "website",
+    "contributor",
+    "mappings",
+    "evidence",
+    "quote",
+    "source",
+    "note",
+)
+ORGANIZATION_ORDER = (
+    "id",
+    "class",
+    "label",
+    "altLabels",
+    "acronyms",
+    "parent",
+    "mappings",
+    "evidence",
+    "quote",
+    "source",
+    "note",
+)
 
 
 @dataclass
@@ -104,23 +146,41 @@ def bad_character(text: str, one_line: bool) -> str | None:
 def check_text(raw: Raw, key: str, value: Any) -> list[Problem]:
     """Problems with one text value (its length and characters)."""
     if not isinstance(value, str):
-        return [raw.problem(key, f"{key!r} must be text, got {kind_of(value)}", value=repr(value)[:80],
-                            expected="text")]
+        return [
+            raw.problem(key, f"{key!r} must be text, got {kind_of(value)}", value=repr(value)[:80], expected="text")
+        ]
     if len(value) > MAX_FIELD_CHARS:
-        return [raw.problem(key, f"value of {len(value)} characters is too long", value=value[:40] + "...",
-                            expected=f"at most {MAX_FIELD_CHARS} characters per value")]
+        return [
+            raw.problem(
+                key,
+                f"value of {len(value)} characters is too long",
+                value=value[:40] + "...",
+                expected=f"at most {MAX_FIELD_CHARS} characters per value",
+            )
+        ]
     why = bad_character(value, key in ONE_LINE_KEYS)
     if why:
         shown = value.encode("unicode_escape", "backslashreplace").decode("ascii")[:80]
-        return [raw.problem(key, f"value contains {why}", value=shown,
-                            expected="printable text (no control characters, NUL or lone surrogates)")]
+        return [
+            raw.problem(
+                key,
+                f"value contains {why}",
+                value=shown,
+                expected="printable text (no control characters, NUL or lone surrogates)",
+            )
+        ]
     return []
 
 
 def kind_of(value: Any) -> str:
     """What a YAML value is, in words."""
-    for types, words in ((bool, "true/false"), (int | float, "a number"), (dict, "a mapping"), (list, "a list"),
-                         (type(None), "nothing")):
+    for types, words in (
+        (bool, "true/false"),
+        (int | float, "a number"),
+        (dict, "a mapping"),
+        (list, "a list"),
+        (type(None), "nothing"),
+    ):
         if isinstance(value, types):
             return words
     return type(value).__name__

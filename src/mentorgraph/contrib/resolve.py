@@ -36,8 +36,14 @@ ORGANIZATION_KEYS = {"id", "class", "label", "altLabels", "acronyms", "parent", 
 # The evidence a contributor can give: a cited source, or a curator's note saying why (vocabularies.yaml).
 CONTRIBUTED_EVIDENCE = ("cited-source", "curator")
 # Which class each kind of linked entity must have.
-KIND_CLASS = {"mentoring type": "MentoringModelType", "parent program": "Initiative", "organization": "Organization",
-              "population": "Population", "delivery mode": "DeliveryMode", "platform": "Platform"}
+KIND_CLASS = {
+    "mentoring type": "MentoringModelType",
+    "parent program": "Initiative",
+    "organization": "Organization",
+    "population": "Population",
+    "delivery mode": "DeliveryMode",
+    "platform": "Platform",
+}
 MAX_SLUG = 60
 
 
@@ -75,7 +81,9 @@ def superclasses(onto: Graph) -> dict[str, set[str]]:
                 if c not in closure:
                     closure.add(c)
                     todo.extend(onto.objects(c, RDFS.subClassOf))
-            supers[str(cls)[len(iris.MGO):]] = {str(c)[len(iris.MGO):] for c in closure if str(c).startswith(iris.MGO)}
+            supers[str(cls)[len(iris.MGO) :]] = {
+                str(c)[len(iris.MGO) :] for c in closure if str(c).startswith(iris.MGO)
+            }
     return supers
 
 
@@ -107,32 +115,34 @@ class Index:
     def __init__(self, sources: Sources):
         ds = sources.dataset
         supers = superclasses(sources.graph("ontology"))
-        self.class_labels = {name: str(sources.graph("ontology").value(URIRef(iris.MGO + name), RDFS.label) or name)
-                             for name in supers}
+        self.class_labels = {
+            name: str(sources.graph("ontology").value(URIRef(iris.MGO + name), RDFS.label) or name) for name in supers
+        }
         self.subclasses = subclasses(supers)
         self.entities: dict[str, Entity] = {}
         for s, _, o in _types(ds):
-            slug = str(s)[len(iris.MG):]
+            slug = str(s)[len(iris.MG) :]
             ent = self.entities.get(slug)
             if ent is None:
                 ent = self.entities[slug] = Entity(str(s), slug, slug, set(), {slug})
-            ent.classes |= supers.get(str(o)[len(iris.MGO):], set())
+            ent.classes |= supers.get(str(o)[len(iris.MGO) :], set())
         for pred in (RDFS.label, SKOS.altLabel, SKOS.prefLabel, MGO.acronym):
             for s, _, o, _ in ds.quads((None, pred, None, None)):
-                slug = str(s)[len(iris.MG):]
+                slug = str(s)[len(iris.MG) :]
                 if str(s).startswith(iris.MG) and slug in self.entities:
                     self.entities[slug].names.add(str(o))
                     if pred == RDFS.label:
                         self.entities[slug].label = str(o)
                     elif pred == MGO.acronym:
                         self.entities[slug].acronyms.add(normalize(str(o)))
-        self.ids = {str(i)[len(iris.MG):] for i in sources.origins} | set(self.entities)
+        self.ids = {str(i)[len(iris.MG) :] for i in sources.origins} | set(self.entities)
         self._by_name: dict[str, dict[str, list[Entity]]] = {}
 
     def add(self, slug: str, label: str, names: list[str], cls: str) -> None:
         """Make a contributed entity known, so that other records of the batch may refer to it."""
-        self.entities[slug] = Entity(iris.MG + slug, slug, label, self.superclasses(cls), {slug, label, *names},
-                                     batch=True)
+        self.entities[slug] = Entity(
+            iris.MG + slug, slug, label, self.superclasses(cls), {slug, label, *names}, batch=True
+        )
         self.ids.add(slug)
         self._by_name.clear()
 
@@ -156,7 +166,7 @@ class Index:
         text = value.strip()
         slug = None
         if text.startswith(iris.MG):
-            slug = text[len(iris.MG):]
+            slug = text[len(iris.MG) :]
         elif text.startswith("mg:"):
             slug = text[3:]
         if slug is not None:
@@ -179,8 +189,9 @@ class Index:
     def examples(self, kind: str, n: int = 3) -> str:
         if kind in ("mentoring type", "delivery mode"):
             n = 10  # few enough to list them all
-        ents = sorted({e.slug: e for v in self.of_class(KIND_CLASS[kind]).values() for e in v}.values(),
-                      key=lambda e: e.slug)
+        ents = sorted(
+            {e.slug: e for v in self.of_class(KIND_CLASS[kind]).values() for e in v}.values(), key=lambda e: e.slug
+        )
         return ", ".join(repr(e.label) for e in ents[:n])
 
 
@@ -211,15 +222,20 @@ class Plan:
 class Resolver:
     """Converts raw records of one batch (every file of one command) into curated records."""
 
-    def __init__(self, index: Index, contributed: dict[str, dict], organizations: dict[str, dict],
-                 accept_duplicates: bool = False):
+    def __init__(
+        self,
+        index: Index,
+        contributed: dict[str, dict],
+        organizations: dict[str, dict],
+        accept_duplicates: bool = False,
+    ):
         self.index = index
-        self.contributed = contributed          # id -> stored record of data/contributions.yaml
-        self.organizations = organizations      # id -> stored record of data/organizations.yaml
+        self.contributed = contributed  # id -> stored record of data/contributions.yaml
+        self.organizations = organizations  # id -> stored record of data/organizations.yaml
         self.accept_duplicates = accept_duplicates
         self.plan = Plan()
-        self.batch: dict[str, Raw] = {}          # slug -> record of this batch
-        self.batch_names: dict[str, Raw] = {}    # loose name -> record of this batch
+        self.batch: dict[str, Raw] = {}  # slug -> record of this batch
+        self.batch_names: dict[str, Raw] = {}  # loose name -> record of this batch
 
     # -- checks of single values ------------------------------------------------------------------
     def _shape(self, raw: Raw) -> bool:
@@ -228,9 +244,15 @@ class Resolver:
         for key, value in list(raw.values.items()):
             if key not in allowed:
                 hint = closest(str(key), allowed)
-                self.plan.problems.append(raw.problem(key, f"unknown key {key!r}", value=str(key),
-                                                      expected="one of " + ", ".join(sorted(allowed)),
-                                                      suggestion=hint[0] if hint else None))
+                self.plan.problems.append(
+                    raw.problem(
+                        key,
+                        f"unknown key {key!r}",
+                        value=str(key),
+                        expected="one of " + ", ".join(sorted(allowed)),
+                        suggestion=hint[0] if hint else None,
+                    )
+                )
                 ok = False
                 continue
             if key == "mappings":
@@ -239,9 +261,14 @@ class Resolver:
                 if len(value) == 1:
                     raw.values[key] = value = value[0]
                 else:
-                    self.plan.problems.append(raw.problem(key, f"{key!r} takes one value, got {len(value)}",
-                                                          value="; ".join(map(str, value))[:120],
-                                                          expected=f"a single {LINK_KINDS.get(key, 'value')}"))
+                    self.plan.problems.append(
+                        raw.problem(
+                            key,
+                            f"{key!r} takes one value, got {len(value)}",
+                            value="; ".join(map(str, value))[:120],
+                            expected=f"a single {LINK_KINDS.get(key, 'value')}",
+                        )
+                    )
                     ok = False
                     continue
             for item in value if isinstance(value, list) else [value]:
@@ -249,14 +276,19 @@ class Resolver:
                 self.plan.problems += found
                 ok = ok and not found
         if not raw.values.get("label"):
-            self.plan.problems.append(raw.problem(None, "missing name", expected="the program's name in 'name' "
-                                                  "(YAML/RDF: label)"))
+            self.plan.problems.append(
+                raw.problem(None, "missing name", expected="the program's name in 'name' (YAML/RDF: label)")
+            )
             ok = False
         if raw.kind == "initiative" and not raw.values.get("modelType"):
             named = f"{raw.name()!r}: " if raw.values.get("label") else ""
-            self.plan.problems.append(raw.problem(None, f"{named}missing mentoring type",
-                                                  expected="one of the types of Table 1: "
-                                                  + self.index.examples("mentoring type", 7)))
+            self.plan.problems.append(
+                raw.problem(
+                    None,
+                    f"{named}missing mentoring type",
+                    expected="one of the types of Table 1: " + self.index.examples("mentoring type", 7),
+                )
+            )
             ok = False
         return ok
 
@@ -270,20 +302,37 @@ class Resolver:
                 v["evidence"] = "curator"
             else:
                 named = f"{raw.name()!r}: " if v.get("label") else ""
-                self.plan.problems.append(raw.problem(None, f"{named}no evidence",
-                                                      expected="a URL or citation in 'evidence/source' "
-                                                      "(or, if there is none, say how you know in 'notes')"))
+                self.plan.problems.append(
+                    raw.problem(
+                        None,
+                        f"{named}no evidence",
+                        expected="a URL or citation in 'evidence/source' "
+                        "(or, if there is none, say how you know in 'notes')",
+                    )
+                )
                 return False
         elif kind not in CONTRIBUTED_EVIDENCE:
             hint = closest(str(kind), CONTRIBUTED_EVIDENCE)
-            self.plan.problems.append(raw.problem("evidence", f"evidence kind {kind!r} cannot be contributed",
-                                                  value=str(kind), expected="cited-source (with a source) or "
-                                                  "curator (with a note)", suggestion=hint[0] if hint else None))
+            self.plan.problems.append(
+                raw.problem(
+                    "evidence",
+                    f"evidence kind {kind!r} cannot be contributed",
+                    value=str(kind),
+                    expected="cited-source (with a source) or curator (with a note)",
+                    suggestion=hint[0] if hint else None,
+                )
+            )
             return False
         source = v.get("source")
         if isinstance(source, str) and source.startswith(("http:", "https:")) and iri_problem(source):
-            self.plan.problems.append(raw.problem("source", f"invalid source URL ({iri_problem(source)})",
-                                                  value=source, expected="a URL without spaces, or a citation"))
+            self.plan.problems.append(
+                raw.problem(
+                    "source",
+                    f"invalid source URL ({iri_problem(source)})",
+                    value=source,
+                    expected="a URL without spaces, or a citation",
+                )
+            )
             return False
         return True
 
@@ -298,9 +347,15 @@ class Resolver:
                 return c
         names = [self.index.class_labels[c] for c in choices]
         hint = closest(str(value), names + choices)
-        self.plan.problems.append(raw.problem("class", f"unknown kind {value!r}", value=str(value),
-                                              expected="one of " + ", ".join(names),
-                                              suggestion=hint[0] if hint else None))
+        self.plan.problems.append(
+            raw.problem(
+                "class",
+                f"unknown kind {value!r}",
+                value=str(value),
+                expected="one of " + ", ".join(names),
+                suggestion=hint[0] if hint else None,
+            )
+        )
         return None
 
     # -- ids and duplicates -----------------------------------------------------------------------
@@ -313,19 +368,30 @@ class Resolver:
         given = raw.values.get("id")
         if given is not None:
             if not is_slug(given):
-                self.plan.problems.append(raw.problem("id", f"invalid id {given!r}", value=given,
-                                                      expected="lowercase letters, digits and hyphens "
-                                                      "(or leave it empty to derive it from the name)",
-                                                      suggestion=slugify(given)))
+                self.plan.problems.append(
+                    raw.problem(
+                        "id",
+                        f"invalid id {given!r}",
+                        value=given,
+                        expected="lowercase letters, digits and hyphens (or leave it empty to derive it from the name)",
+                        suggestion=slugify(given),
+                    )
+                )
                 return None, ""
             if given in stored:
                 return given, "stored"
             if given in self.index.ids:
                 ent = self.index.entities.get(given)
-                self.plan.problems.append(raw.problem("id", f"id {given!r} is already used by "
-                                                      f"{ent.label if ent else given!r}; a contribution cannot "
-                                                      "change an existing entity", value=given,
-                                                      expected="a new id, or none"))
+                self.plan.problems.append(
+                    raw.problem(
+                        "id",
+                        f"id {given!r} is already used by "
+                        f"{ent.label if ent else given!r}; a contribution cannot "
+                        "change an existing entity",
+                        value=given,
+                        expected="a new id, or none",
+                    )
+                )
                 return None, ""
             return given, "add"
         key = normalize(raw.values["label"])
@@ -349,19 +415,27 @@ class Resolver:
             if ent.slug == slug or ent.batch or cls not in ent.classes:
                 continue
             if keys & ent.loose_names() or acronyms & ent.acronyms:
-                p = raw.problem("label", f"{raw.values['label']!r} is probably {ent.label!r} (id {ent.slug}), "
-                                         "already in the graph under another spelling",
-                                value=raw.values["label"], expected="a program not yet in the graph (to add facts "
-                                "about an existing one, propose a statement in data/curation.yaml)")
+                p = raw.problem(
+                    "label",
+                    f"{raw.values['label']!r} is probably {ent.label!r} (id {ent.slug}), "
+                    "already in the graph under another spelling",
+                    value=raw.values["label"],
+                    expected="a program not yet in the graph (to add facts "
+                    "about an existing one, propose a statement in data/curation.yaml)",
+                )
                 (self.plan.notes if self.accept_duplicates else self.plan.problems).append(p)
                 return
         for k in keys:
             other = self.batch_names.get(k)
             if other is not None and other is not raw:
-                self.plan.problems.append(raw.problem("label", f"{raw.values['label']!r} repeats "
-                                                      f"{other.values['label']!r} ({other.file}:{other.where.line})",
-                                                      value=raw.values["label"],
-                                                      expected="each program once per import"))
+                self.plan.problems.append(
+                    raw.problem(
+                        "label",
+                        f"{raw.values['label']!r} repeats {other.values['label']!r} ({other.file}:{other.where.line})",
+                        value=raw.values["label"],
+                        expected="each program once per import",
+                    )
+                )
                 return
             self.batch_names[k] = raw
 
@@ -380,8 +454,9 @@ class Resolver:
             if slug is None or not label_ok:
                 continue
             if slug in self.batch:
-                self.plan.problems.append(raw.problem("id", f"id {slug!r} is given twice in this import",
-                                                      value=slug, expected="each id once"))
+                self.plan.problems.append(
+                    raw.problem("id", f"id {slug!r} is given twice in this import", value=slug, expected="each id once")
+                )
                 continue
             self._duplicates(raw, slug, against_graph=status == "add")
             self.batch[slug] = raw
@@ -394,9 +469,14 @@ class Resolver:
                 continue
             stored = self._stored(raw).get(slug)
             if status == "stored" and raw.kind == "organization" and _plain(stored) != _plain(record):
-                self.plan.problems.append(raw.problem("label", f"organization {raw.values['label']!r} already "
-                                                      f"exists (id {slug}) with other details", value=slug,
-                                                      expected="refer to it by name instead of redefining it"))
+                self.plan.problems.append(
+                    raw.problem(
+                        "label",
+                        f"organization {raw.values['label']!r} already exists (id {slug}) with other details",
+                        value=slug,
+                        expected="refer to it by name instead of redefining it",
+                    )
+                )
                 continue
             action = "add" if status == "add" else ("unchanged" if _plain(stored) == _plain(record) else "update")
             target = self.plan.initiatives if raw.kind == "initiative" else self.plan.organizations
@@ -419,25 +499,36 @@ class Resolver:
                 ent, why, hint = self.index.resolve(value, kind)
                 if ent is None:
                     ok = False
-                    expected = (f"a {kind} of the graph by name, alternative name or acronym "
-                                f"(e.g. {self.index.examples(kind)})")
+                    expected = (
+                        f"a {kind} of the graph by name, alternative name or acronym (e.g. {self.index.examples(kind)})"
+                    )
                     if why and "ambiguous" in why:
                         expected = "one of these ids in place of the name"
-                    self.plan.problems.append(raw.problem(key, why or f"unknown {kind}", value=value,
-                                                          expected=expected, suggestion=hint[0] if hint and
-                                                          "ambiguous" not in (why or "") else None))
+                    self.plan.problems.append(
+                        raw.problem(
+                            key,
+                            why or f"unknown {kind}",
+                            value=value,
+                            expected=expected,
+                            suggestion=hint[0] if hint and "ambiguous" not in (why or "") else None,
+                        )
+                    )
                 elif ent.slug == slug:
                     ok = False
-                    self.plan.problems.append(raw.problem(key, f"{raw.name()!r} cannot be its own {kind}",
-                                                          value=value))
+                    self.plan.problems.append(raw.problem(key, f"{raw.name()!r} cannot be its own {kind}", value=value))
                 else:
                     resolved.append(ent.slug)
             v[key] = resolved if key not in SINGLE_KEYS else (resolved[0] if resolved else None)
         if isinstance(v.get("website"), str) and iri_problem(v["website"]):
             ok = False
-            self.plan.problems.append(raw.problem("website", f"invalid website ({iri_problem(v['website'])})",
-                                                  value=v["website"], expected="an address such as https://example.org/"
-                                                  " (no spaces)"))
+            self.plan.problems.append(
+                raw.problem(
+                    "website",
+                    f"invalid website ({iri_problem(v['website'])})",
+                    value=v["website"],
+                    expected="an address such as https://example.org/ (no spaces)",
+                )
+            )
         if not ok:
             return None
         order = INITIATIVE_ORDER if raw.kind == "initiative" else ORGANIZATION_ORDER

@@ -84,9 +84,7 @@ def cmd_link_ror(args) -> int:
     try:
         subjects = load_subjects(root)
         skipped: list = []
-        records = iter_records(
-            args.files, on_bytes=progress.on_bytes, errors=skipped if args.skip_invalid else None
-        )
+        records = iter_records(args.files, on_bytes=progress.on_bytes, errors=skipped if args.skip_invalid else None)
         mappings = reconcile(subjects, records, countries)
     except InputError as exc:
         progress.close()
@@ -200,9 +198,7 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="ROR records: .json, .jsonl, or either .gz")
-    p.add_argument(
-        "--output", "-o", metavar="FILE", help="write the confident matches here (default: stdout)"
-    )
+    p.add_argument("--output", "-o", metavar="FILE", help="write the confident matches here (default: stdout)")
     p.add_argument("--review", metavar="FILE", help="write the candidates that need a curator's eye here")
     p.add_argument(
         "--format",
@@ -226,9 +222,7 @@ def register(subparsers) -> None:
         help="warn about and skip JSON values that are not ROR records (default: stop at the first)",
     )
     p.add_argument("--root", help="project directory (default: found from the current directory)")
-    p.add_argument(
-        "--progress", action="store_true", help="show a progress bar even when stderr is not a terminal"
-    )
+    p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary and no progress bar")
     p.set_defaults(func=cmd_link_ror)
 
@@ -245,8 +239,6 @@ def register(subparsers) -> None:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="ROR records: .json, .jsonl, or either .gz")
     p.add_argument("--out", default="dist", help="the build directory (default: dist)")
-    p.add_argument(
-        "--progress", action="store_true", help="show a progress bar even when stderr is not a terminal"
-    )
+    p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary and no progress bar")
     p.set_defaults(func=cmd_load_ror)

@@ -57,9 +57,7 @@ def _iri(value: str) -> ox.NamedNode | None:
 def _address_label(ror_id: str) -> str:
     """A deterministic blank node label for a record's address: a + ROR ID suffix (or a hash of the IRI)."""
     suffix = ror_id.removeprefix(iris.PREFIXES["ror"])
-    return "a" + (
-        suffix if suffix.isalnum() and suffix.isascii() else hashlib.sha256(ror_id.encode()).hexdigest()[:20]
-    )
+    return "a" + (suffix if suffix.isalnum() and suffix.isascii() else hashlib.sha256(ror_id.encode()).hexdigest()[:20])
 
 
 def record_quads(rec: RorRecord) -> Iterator[ox.Quad]:

@@ -155,11 +155,7 @@ def load_subjects(root: Path) -> list[Subject]:
         ) from None
     subjects = []
     for rec in (doc or {}).get("organizations") or []:
-        if (
-            not isinstance(rec, dict)
-            or not isinstance(rec.get("id"), str)
-            or not isinstance(rec.get("label"), str)
-        ):
+        if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or not isinstance(rec.get("label"), str):
             continue  # the build reports malformed records; the linker just cannot use them
         subjects.append(
             Subject(
@@ -332,9 +328,7 @@ class Reconciler:
         elif types & clash:
             c.context -= TYPE_PENALTY
             c.notes.append(f"type {'/'.join(sorted(types & clash))} does not fit {subj.cls}")
-        if c.exact and any(
-            normalize_acronym(a) in {normalize_acronym(b) for b in rec.acronyms} for a in subj.acronyms
-        ):
+        if c.exact and any(normalize_acronym(a) in {normalize_acronym(b) for b in rec.acronyms} for a in subj.acronyms):
             c.context += ACRONYM_BONUS
             c.notes.append("acronym agrees")
         country = self.briefs[c.target_id].country if c.target_id in self.briefs else rec.country_code
@@ -379,9 +373,7 @@ class Reconciler:
             for c in sorted(cands, key=lambda c: (c.record.id != c.target_id, -c.score, c.record.id)):
                 per_target.setdefault(c.target_id, []).append(c)
             for group in per_target.values():
-                group[0].notes += [
-                    f"also named by {c.record.status} record {_short(c.record.id)}" for c in group[1:]
-                ]
+                group[0].notes += [f"also named by {c.record.status} record {_short(c.record.id)}" for c in group[1:]]
             best[slug] = sorted((g[0] for g in per_target.values()), key=lambda c: (-c.score, c.target_id))
         confident_claims: dict[str, list[str]] = {}
         decisions: dict[tuple[str, str], bool] = {}

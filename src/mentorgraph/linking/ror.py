@@ -292,9 +292,7 @@ def iter_records(
                 [Problem(display, f"not UTF-8 text ({exc.reason})", expected="UTF-8 encoded JSON")]
             ) from None
         except (OSError, EOFError) as exc:
-            raise InputError(
-                [Problem(display, f"cannot read: {exc}", expected="a readable JSON file")]
-            ) from None
+            raise InputError([Problem(display, f"cannot read: {exc}", expected="a readable JSON file")]) from None
 
 
 def _tell(raw: Any) -> int:

@@ -73,9 +73,7 @@ def sort_mappings(mappings: list[Mapping]) -> list[Mapping]:
 
 
 def _turtle_string(text: str) -> str:
-    return (
-        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-    )
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 def render_turtle(mappings: list[Mapping], title: str) -> bytes:
@@ -107,9 +105,7 @@ def accept(root: Path, mappings: list[Mapping]) -> list[tuple[str, str]]:
     """
     path = root / "data" / "organizations.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    by_slug = {
-        rec["id"]: rec for rec in doc.get("organizations") or [] if isinstance(rec, dict) and "id" in rec
-    }
+    by_slug = {rec["id"]: rec for rec in doc.get("organizations") or [] if isinstance(rec, dict) and "id" in rec}
     added = []
     for m in sort_mappings([m for m in mappings if m.confident]):
         rec = by_slug.get(m.slug)

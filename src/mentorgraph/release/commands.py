@@ -117,9 +117,7 @@ def register(subparsers) -> None:
         formatter_class=raw,
     )
     p.add_argument("--out", default="dist", help="the build directory to take examples from (default: dist)")
-    p.add_argument(
-        "-o", "--output", help="where to write the HTML, - for standard output (default: OUT/ontology.html)"
-    )
+    p.add_argument("-o", "--output", help="where to write the HTML, - for standard output (default: OUT/ontology.html)")
     p.add_argument("--root", help="project directory (default: found from the current directory)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=cmd_docs)
@@ -163,7 +161,5 @@ def register(subparsers) -> None:
         help="comma-separated named graphs to compare (default: ontology,article,curation,evidence)",
     )
     p.add_argument("--inferred", action="store_true", help="also compare the inferred graph")
-    p.add_argument(
-        "--exit-code", action="store_true", help="exit with 1 when there are differences (like diff)"
-    )
+    p.add_argument("--exit-code", action="store_true", help="exit with 1 when there are differences (like diff)")
     p.set_defaults(func=cmd_diff)

@@ -91,9 +91,7 @@ def _counts(nquads: Path) -> dict:
         "objects": len({o for _s, _p, o in data}),
         "properties": sorted({p.value for _s, p, _o in data}),
         "classes": sorted({o.value for _s, p, o in data if p == rdf_type}),
-        "entities": len(
-            {s for s in subjects if isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(iris.MG)}
-        ),
+        "entities": len({s for s in subjects if isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(iris.MG)}),
         "tables": instances(iris.MGO + "Table"),
         "examples": instances(iris.MGO + "MentoringModelType"),
     }
@@ -175,9 +173,7 @@ def describe(
         g.add((ds, VOID.subset, graph_iri))
         g.add((graph_iri, RDF.type, VOID.Dataset))
         g.add((graph_iri, DCTERMS.description, Literal(role, lang="en")))
-        g.add(
-            (graph_iri, VOID.triples, Literal(stats["graphs"].get(str(graph_iri), 0), datatype=XSD.integer))
-        )
+        g.add((graph_iri, VOID.triples, Literal(stats["graphs"].get(str(graph_iri), 0), datatype=XSD.integer)))
     # The source table is where the data starts; its rows (the model types) are typical entities.
     for iri in stats["tables"]:
         g.add((ds, VOID.rootResource, URIRef(iri)))
@@ -203,9 +199,7 @@ def describe(
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add(
-            (checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary))
-        )
+        g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
         if base_url:
             url = URIRef(base_url.rstrip("/") + "/" + name)
             g.add((dist, DCAT.downloadURL, url))

@@ -257,9 +257,7 @@ def to_text(d: Diff) -> str:
     lines = [f"--- {d.old.path} ({d.old.file.name})", f"+++ {d.new.path} ({d.new.file.name})"]
     if d.old.has_graphs and d.new.has_graphs:
         left_out = [g for g in iris.GRAPH_NAMES if g not in d.graphs]
-        lines.append(
-            f"graphs: {', '.join(d.graphs)}" + (f" (left out: {', '.join(left_out)})" if left_out else "")
-        )
+        lines.append(f"graphs: {', '.join(d.graphs)}" + (f" (left out: {', '.join(left_out)})" if left_out else ""))
     else:
         lines.append("graphs: none compared (an input has no named graphs): triples only")
     lines.append(
@@ -274,16 +272,14 @@ def to_text(d: Diff) -> str:
         lines.append("")
         head = d.old_labels if e.status == "removed" else d.labels
         lines.append(
-            f"{marks[e.status]} {_named(e.subject, head)}"
-            + ("" if e.status == "changed" else f"  ({e.status})")
+            f"{marks[e.status]} {_named(e.subject, head)}" + ("" if e.status == "changed" else f"  ({e.status})")
         )
         for c in e.changes:
             prop = _named(c.predicate, d.labels)
             where = f"  [{_graph(c.graph)}]" if c.graph else ""
             if len(c.added) == 1 and len(c.removed) == 1:
                 lines.append(
-                    f"    ~ {prop}: {_named(c.removed[0], d.old_labels)} -> "
-                    f"{_named(c.added[0], d.labels)}{where}"
+                    f"    ~ {prop}: {_named(c.removed[0], d.old_labels)} -> {_named(c.added[0], d.labels)}{where}"
                 )
                 continue
             lines.extend(f"    - {prop}: {_named(o, d.old_labels)}{where}" for o in c.removed)

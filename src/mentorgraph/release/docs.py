@@ -77,12 +77,8 @@ class _Docs:
                 self.graph_of.setdefault(t, name)
         self.counts = {name: len(ds.graph(GRAPH[name])) for name in iris.GRAPH_NAMES}
         self.classes = sorted(s for s in ontology.subjects(RDF.type, OWL.Class) if self.local(s))
-        self.object_props = sorted(
-            s for s in ontology.subjects(RDF.type, OWL.ObjectProperty) if self.local(s)
-        )
-        self.data_props = sorted(
-            s for s in ontology.subjects(RDF.type, OWL.DatatypeProperty) if self.local(s)
-        )
+        self.object_props = sorted(s for s in ontology.subjects(RDF.type, OWL.ObjectProperty) if self.local(s))
+        self.data_props = sorted(s for s in ontology.subjects(RDF.type, OWL.DatatypeProperty) if self.local(s))
 
     # -- naming ---------------------------------------------------------------------------------
     @staticmethod
@@ -177,9 +173,7 @@ class _Docs:
         return self.links(external + mapped)
 
     def instances(self, cls) -> tuple[int, str]:
-        members = sorted(
-            set(self.data.subjects(RDF.type, cls)), key=lambda t: (self.label(t).casefold(), str(t))
-        )
+        members = sorted(set(self.data.subjects(RDF.type, cls)), key=lambda t: (self.label(t).casefold(), str(t)))
         shown = "; ".join(self.link(m) for m in members[:EXAMPLES])  # labels may hold commas
         if len(members) > EXAMPLES:
             shown += f"; &hellip; ({len(members) - EXAMPLES} more)"
@@ -219,11 +213,7 @@ class _Docs:
         )
         shown = []
         for s, o in statements[:EXAMPLES]:
-            note = (
-                ' <span class="inferred">(inferred)</span>'
-                if self.graph_of.get((s, p, o)) == "inferred"
-                else ""
-            )
+            note = ' <span class="inferred">(inferred)</span>' if self.graph_of.get((s, p, o)) == "inferred" else ""
             shown.append(f"<li>{self.link(s)} &rarr; {self.link(o)}{note}</li>")
         return len(statements), ("<ul>" + "".join(shown) + "</ul>") if shown else ""
 
@@ -323,9 +313,7 @@ class _Docs:
 
     def nav(self, schemes) -> str:
         def block(heading: str, anchor: str, terms) -> str:
-            lis = "".join(
-                f'<li><a href="#{escape(self.anchor(t))}">{escape(self.label(t))}</a></li>' for t in terms
-            )
+            lis = "".join(f'<li><a href="#{escape(self.anchor(t))}">{escape(self.label(t))}</a></li>' for t in terms)
             return f'<h3><a href="#{anchor}">{escape(heading)}</a></h3><ul>{lis}</ul>'
 
         return (
@@ -339,9 +327,7 @@ class _Docs:
         )
 
     def page(self) -> str:
-        schemes = sorted(
-            self.data.subjects(RDF.type, SKOS.ConceptScheme), key=lambda t: self.label(t).casefold()
-        )
+        schemes = sorted(self.data.subjects(RDF.type, SKOS.ConceptScheme), key=lambda t: self.label(t).casefold())
         title = str(self.o.value(ONTOLOGY_IRI, RDFS.label) or "ontology")
         version = str(self.o.value(ONTOLOGY_IRI, OWL.versionInfo) or "")
         graphs = "".join(

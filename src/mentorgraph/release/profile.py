@@ -374,12 +374,7 @@ def check_dl(g: Graph) -> list[Violation]:
                 DL_TYPING,
             )
     for s, p, _o in g:
-        if (
-            p in STRUCTURAL
-            or p in BUILTIN_ANNOTATIONS
-            or p in onto.kinds
-            or str(p).startswith((str(RDF), str(OWL)))
-        ):
+        if p in STRUCTURAL or p in BUILTIN_ANNOTATIONS or p in onto.kinds or str(p).startswith((str(RDF), str(OWL))):
             continue
         if isinstance(s, URIRef):
             flag(
@@ -464,9 +459,7 @@ def check_rl(g: Graph) -> list[Violation]:
         out.append(Violation("OWL 2 RL", curie(s), "owl:ReflexiveProperty is not in OWL 2 RL", RL_SYNTAX))
     for p, o in g.subject_objects(RDFS.range):
         if (p, RDF.type, OWL.DatatypeProperty) in g and isinstance(o, URIRef) and o not in RL_DATATYPES:
-            out.append(
-                Violation("OWL 2 RL", curie(p), f"range {curie(o)} is not an OWL 2 RL datatype", RL_SYNTAX)
-            )
+            out.append(Violation("OWL 2 RL", curie(p), f"range {curie(o)} is not an OWL 2 RL datatype", RL_SYNTAX))
     return sorted(set(out))
 
 
@@ -500,8 +493,6 @@ def hermit(g: Graph, java: str | None = None) -> HermitResult:
         except owlready2.OwlReadyInconsistentOntologyError:
             return HermitResult(False, [])
         # owlready2 lists owl:Nothing among them whenever any class is unsatisfiable.
-        unsat = sorted(
-            curie(URIRef(c.iri)) for c in world.inconsistent_classes() if URIRef(c.iri) != OWL.Nothing
-        )
+        unsat = sorted(curie(URIRef(c.iri)) for c in world.inconsistent_classes() if URIRef(c.iri) != OWL.Nothing)
         world.close()
         return HermitResult(True, unsat)

@@ -148,9 +148,7 @@ def ontology_rdfxml(root: Path) -> bytes:
     ntriples = sorted_lines(g.serialize(format="nt"))
     triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     prefixes = {
-        p: ns
-        for p, ns in iris.PREFIXES.items()
-        if p in ("mgo", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms")
+        p: ns for p, ns in iris.PREFIXES.items() if p in ("mgo", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms")
     }
     return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
 
@@ -167,9 +165,7 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
         raise ReleaseError(problems)
     changelog = root / "CHANGELOG.md"
     if not changelog.is_file():
-        raise ReleaseError(
-            [Problem("CHANGELOG.md", "missing", expected="a changelog in Keep a Changelog format")]
-        )
+        raise ReleaseError([Problem("CHANGELOG.md", "missing", expected="a changelog in Keep a Changelog format")])
     section, notes = changelog_section(changelog.read_text(encoding="utf-8"), version)
     target = dist / f"mentorgraph-{version}"
     if target.exists() and not force:
@@ -198,9 +194,7 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
         atomic_write(staging / "RELEASE-NOTES.md", (heading + notes).encode("utf-8"))
         say("dataset.ttl...")
         extra = {n: d for n, d in RELEASE_FILES.items() if (staging / n).is_file()}
-        atomic_write(
-            staging / DATASET_FILE, render(describe(staging, root, version=version, extra_files=extra))
-        )
+        atomic_write(staging / DATASET_FILE, render(describe(staging, root, version=version, extra_files=extra)))
         say("SHA256SUMS...")
         atomic_write(staging / CHECKSUMS, sha256sums(staging))
         os.chmod(staging, 0o755)

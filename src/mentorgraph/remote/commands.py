@@ -139,8 +139,7 @@ def cmd_push(args) -> int:
         return 1
     if not args.quiet:
         print(
-            f"pushed {len(graphs)} graphs in {outcome.seconds:.2f}s; the store's triple counts match "
-            f"the build",
+            f"pushed {len(graphs)} graphs in {outcome.seconds:.2f}s; the store's triple counts match the build",
             file=sys.stderr,
         )
     return 0
@@ -161,8 +160,7 @@ def register(subparsers) -> None:
         "--endpoint",
         required=True,
         metavar="URL",
-        help="the store's SPARQL 1.1 query endpoint (used to derive the graph store URL and to "
-        "check the result)",
+        help="the store's SPARQL 1.1 query endpoint (used to derive the graph store URL and to check the result)",
     )
     p.add_argument(
         "--graph-store",
@@ -173,8 +171,7 @@ def register(subparsers) -> None:
     auth.add_argument(
         "--user",
         metavar="NAME",
-        help=f"user name for HTTP Basic or Digest authentication; the password comes from "
-        f"${PASSWORD_ENV} or a prompt",
+        help=f"user name for HTTP Basic or Digest authentication; the password comes from ${PASSWORD_ENV} or a prompt",
     )
     auth.add_argument(
         "--auth-env",

@@ -77,9 +77,7 @@ def graphs_from_nquads(data: bytes) -> list[Graph]:
         by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
     own = [iris.GRAPH + name for name in iris.GRAPH_NAMES]
     order = [g for g in own if g in by_graph] + sorted(set(by_graph) - set(own))
-    return [
-        Graph(g, len(by_graph[g]), ox.serialize(by_graph[g], format=ox.RdfFormat.N_TRIPLES)) for g in order
-    ]
+    return [Graph(g, len(by_graph[g]), ox.serialize(by_graph[g], format=ox.RdfFormat.N_TRIPLES)) for g in order]
 
 
 def load_build(out: Path) -> list[Graph]:
@@ -193,8 +191,7 @@ def store_counts(
     values = " ".join(f"<{g}>" for g in graphs)
     counts = _select(
         endpoint,
-        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
         creds,
         timeout,
     )

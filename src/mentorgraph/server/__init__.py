@@ -29,8 +29,10 @@ def serve(config: Config) -> int:
         server = MentorServer(config)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            return fail(f"cannot listen on {config.host}:{config.port}: the port is already in use (another "
-                        "server?); choose another with --port")
+            return fail(
+                f"cannot listen on {config.host}:{config.port}: the port is already in use (another "
+                "server?); choose another with --port"
+            )
         return fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
     try:
         server.start_pool()
@@ -44,8 +46,16 @@ def serve(config: Config) -> int:
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    log({"event": "listening", "url": server.url(), "workers": config.workers, "timeout_s": config.timeout,
-         "max_rows": config.max_rows, "max_body": config.max_body})
+    log(
+        {
+            "event": "listening",
+            "url": server.url(),
+            "workers": config.workers,
+            "timeout_s": config.timeout,
+            "max_rows": config.max_rows,
+            "max_body": config.max_body,
+        }
+    )
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

@@ -31,10 +31,21 @@ from .pool import Pool, PoolError
 from .worker import ERROR_KINDS, RDF_TYPES, WorkerError, refusal, serialize_graph
 
 STATIC = Path(__file__).parent / "static"
-STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
-DOWNLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
-                  ".trig": "application/trig", ".nq": "application/n-quads", ".json": "application/json"}
+STATIC_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
+DOWNLOAD_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
+    ".json": "application/json",
+}
 # Drain at most this much of an oversized body before answering 413, so the client reads the answer.
 DRAIN_LIMIT = 32 * 1024 * 1024
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -42,8 +53,10 @@ EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": 
 FORMAT_SPEC = "http://www.w3.org/ns/formats/"
 # The parameters of the "Find a model" form (mentorgraph.advise.html.person_from_params); others are ignored.
 FIND_PARAMS = ("career-stage", "population", "specialty", "mode", "want", "avoid")
-CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-       "form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
 HTML_SECURITY = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer"}
 STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 # The dataset descriptions kept (one per host name the server is reached by; normally one).
@@ -57,8 +70,12 @@ def csp_allowing_styles(page: str) -> dict[str, str]:
     For pages generated whole by the project (the ontology docs, the "Find a model" page): their style
     elements are fixed text, and every value in them is escaped, so no request can add one. Inline
     style *attributes* stay refused; static/style.css repeats what they say."""
-    hashes = sorted({base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-                     for css in STYLE_ELEMENT.findall(page)})
+    hashes = sorted(
+        {
+            base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+            for css in STYLE_ELEMENT.findall(page)
+        }
+    )
     style_src = " ".join(["'self'", *(f"'sha256-{h}'" for h in hashes)])
     return {**HTML_SECURITY, "Content-Security-Policy": f"{CSP}; style-src {style_src}"}
 
@@ -230,9 +247,18 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             resp.headers["Connection"] = "close"
         self._send(resp, method)
-        log({"event": "request", "client": self.client_address[0], "method": method, "path": self.path[:300],
-             "status": resp.status, "bytes": len(resp.body), "ms": round((time.perf_counter() - t0) * 1000, 2),
-             "agent": (self.headers.get("User-Agent") or "")[:120]})
+        log(
+            {
+                "event": "request",
+                "client": self.client_address[0],
+                "method": method,
+                "path": self.path[:300],
+                "status": resp.status,
+                "bytes": len(resp.body),
+                "ms": round((time.perf_counter() - t0) * 1000, 2),
+                "agent": (self.headers.get("User-Agent") or "")[:120],
+            }
+        )
 
     def _send(self, resp: Response, method: str) -> None:
         self.send_response(resp.status)
@@ -266,8 +292,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.rstrip("/") == "/sparql":
             return self.sparql(method)
         if method not in ("GET", "HEAD"):
-            raise HTTPError(405, f"{method} is not allowed here: this server is read-only",
-                            {"Allow": "GET, HEAD"})
+            raise HTTPError(405, f"{method} is not allowed here: this server is read-only", {"Allow": "GET, HEAD"})
         if path == "/":
             return self.html(pages.home(self.run("home"), self.server.manifest))
         if path == "/browse":
@@ -281,15 +306,15 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/questions":
             return self.questions()
         if path.startswith("/questions/"):
-            return self.question(path[len("/questions/"):])
+            return self.question(path[len("/questions/") :])
         if path.startswith("/static/"):
-            return self.static(path[len("/static/"):])
+            return self.static(path[len("/static/") :])
         if path.startswith("/download/"):
-            return self.download(path[len("/download/"):])
+            return self.download(path[len("/download/") :])
         if path in ("/.well-known/void", "/dataset"):
             return self.rdf_document(self.dataset_turtle(), "VoID and DCAT description of the dataset")
-        if path == "/ontology" or (path.startswith("/ontology.") and path[len("/ontology"):] in EXTENSIONS):
-            return self.ontology(path[len("/ontology"):] or None)
+        if path == "/ontology" or (path.startswith("/ontology.") and path[len("/ontology") :] in EXTENSIONS):
+            return self.ontology(path[len("/ontology") :] or None)
         if path.startswith(("/id/", "/statement/", "/graph/")):
             return self.resource(path)
         raise HTTPError(404, f"nothing here at {path}; start at / or /sparql")
@@ -338,15 +363,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def sparql(self, method: str) -> Response:
         if method not in ("GET", "HEAD", "POST"):
-            raise HTTPError(405, f"the SPARQL endpoint answers GET and POST, not {method}",
-                            {"Allow": "GET, HEAD, POST"})
+            raise HTTPError(
+                405, f"the SPARQL endpoint answers GET and POST, not {method}", {"Allow": "GET, HEAD, POST"}
+            )
         params = {k: list(v) for k, v in self.params.items()}
         if method == "POST":
             body = self.read_body()
             raw_type = self.headers.get("Content-Type")
             if not raw_type:
-                raise HTTPError(400, "a POST to /sparql needs a Content-Type: application/sparql-query or "
-                                     "application/x-www-form-urlencoded")
+                raise HTTPError(
+                    400,
+                    "a POST to /sparql needs a Content-Type: application/sparql-query or "
+                    "application/x-www-form-urlencoded",
+                )
             ctype, _, rest = raw_type.partition(";")
             ctype = ctype.strip().lower()
             charset = re.search(r"charset\s*=\s*\"?([\w-]+)", rest, re.IGNORECASE)
@@ -364,11 +393,17 @@ class Handler(BaseHTTPRequestHandler):
                     raise HTTPError(400, "a query in both the body and the URL")
                 params["query"] = [text]
             elif ctype == "application/sparql-update":
-                raise HTTPError(403, "SPARQL Update is not accepted: this endpoint is read-only. Change data by "
-                                     "editing data/*.yaml and rebuilding.")
+                raise HTTPError(
+                    403,
+                    "SPARQL Update is not accepted: this endpoint is read-only. Change data by "
+                    "editing data/*.yaml and rebuilding.",
+                )
             else:
-                raise HTTPError(415, f"unsupported Content-Type {ctype}: use application/sparql-query or "
-                                     "application/x-www-form-urlencoded")
+                raise HTTPError(
+                    415,
+                    f"unsupported Content-Type {ctype}: use application/sparql-query or "
+                    "application/x-www-form-urlencoded",
+                )
         if "update" in params:
             raise HTTPError(403, "SPARQL Update is not accepted: this endpoint is read-only.")
         queries = params.get("query")
@@ -392,11 +427,20 @@ class Handler(BaseHTTPRequestHandler):
         result_fmt = negotiate.choose(negotiate.TABULAR, accept, fmt)
         graph_fmt = negotiate.choose(negotiate.GRAPH, accept, fmt)
         if result_fmt is None and graph_fmt is None:
-            raise HTTPError(406, "no acceptable result format; this endpoint answers "
-                                 + ", ".join(m for m, _ in negotiate.TABULAR + negotiate.GRAPH))
-        args = {"text": text, "default_graphs": params.get("default-graph-uri"),
-                "named_graphs": params.get("named-graph-uri"), "result_fmt": result_fmt, "graph_fmt": graph_fmt,
-                "max_rows": self.server.config.max_rows, "base_iri": self.endpoint_url()}
+            raise HTTPError(
+                406,
+                "no acceptable result format; this endpoint answers "
+                + ", ".join(m for m, _ in negotiate.TABULAR + negotiate.GRAPH),
+            )
+        args = {
+            "text": text,
+            "default_graphs": params.get("default-graph-uri"),
+            "named_graphs": params.get("named-graph-uri"),
+            "result_fmt": result_fmt,
+            "graph_fmt": graph_fmt,
+            "max_rows": self.server.config.max_rows,
+            "base_iri": self.endpoint_url(),
+        }
         key = json.dumps(args, sort_keys=True)
         answer = self.server.cache.get(key)
         if answer is None:
@@ -431,17 +475,31 @@ class Handler(BaseHTTPRequestHandler):
         def size(g: str) -> str:
             return f" ; void:triples {counts[g]}" if g in counts else ""
 
-        named = "".join(f"""
+        named = "".join(
+            f"""
     sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ; sd:graph [ a sd:Graph{size(g)} ] ] ;"""
-                        for g in sorted(self.server.graphs))
+            for g in sorted(self.server.graphs)
+        )
         total = f" ; void:triples {sum(counts.values())}" if counts else ""
-        formats = " , ".join(f"<{FORMAT_SPEC}{f}>" for f in ("SPARQL_Results_JSON", "SPARQL_Results_XML",
-                                                              "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
-                                                              "N-Triples", "JSON-LD", "RDF_XML"))
+        formats = " , ".join(
+            f"<{FORMAT_SPEC}{f}>"
+            for f in (
+                "SPARQL_Results_JSON",
+                "SPARQL_Results_XML",
+                "SPARQL_Results_CSV",
+                "SPARQL_Results_TSV",
+                "Turtle",
+                "N-Triples",
+                "JSON-LD",
+                "RDF_XML",
+            )
+        )
         c = self.server.config
-        limits = json.dumps(f"Read-only. SPARQL Update, LOAD, FROM of a foreign graph and SERVICE (unless configured) "
-                            f"are refused. Time limit {c.timeout:g} s, at most {c.max_rows} results, request bodies "
-                            f"up to {c.max_body} bytes.")
+        limits = json.dumps(
+            f"Read-only. SPARQL Update, LOAD, FROM of a foreign graph and SERVICE (unless configured) "
+            f"are refused. Time limit {c.timeout:g} s, at most {c.max_rows} results, request bodies "
+            f"up to {c.max_body} bytes."
+        )
         features = "sd:UnionDefaultGraph" + (", sd:BasicFederatedQuery" if self.server.config.allowed_services else "")
         return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
@@ -464,16 +522,18 @@ class Handler(BaseHTTPRequestHandler):
         naming this server's endpoint and downloads; made once per host name the server is reached by."""
         ep = self.endpoint_url()
         base = ep[: -len("/sparql")]
-        return self.server.generated(("dataset", base), lambda: self.run("dataset", endpoint=ep,
-                                                                        base_url=base + "/download"))
+        return self.server.generated(
+            ("dataset", base), lambda: self.run("dataset", endpoint=ep, base_url=base + "/download")
+        )
 
     def rdf_document(self, turtle: str, what: str, fmt: str | None = None) -> Response:
         fmt = fmt or negotiate.choose(negotiate.GRAPH, self.headers.get("Accept"), self.fmt_param())
         if fmt is None:
             raise HTTPError(406, f"the {what} is available as " + ", ".join(RDF_TYPES.values()))
         if fmt == "html":
-            return self.html(pages.page(what[0].upper() + what[1:], f"<pre>{pages.esc(turtle)}</pre>"),
-                             headers={"Vary": "Accept"})
+            return self.html(
+                pages.page(what[0].upper() + what[1:], f"<pre>{pages.esc(turtle)}</pre>"), headers={"Vary": "Accept"}
+            )
         if fmt == "turtle":
             body = turtle.encode("utf-8")
         else:
@@ -481,8 +541,9 @@ class Handler(BaseHTTPRequestHandler):
 
             triples = [q.triple for q in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
             body = serialize_graph(triples, fmt, self.context())
-        return Response(200, RDF_TYPES[fmt] + "; charset=utf-8", body,
-                        {"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
+        return Response(
+            200, RDF_TYPES[fmt] + "; charset=utf-8", body, {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
+        )
 
     def context(self) -> dict:
         path = self.server.config.out / "context.jsonld"
@@ -541,7 +602,7 @@ class Handler(BaseHTTPRequestHandler):
         return {k: self.run("candidates", kind=k) for k in kinds}
 
     def find(self) -> Response:
-        """"Find a model" (issue 8): mentorgraph.advise.html's page, run in a worker, in the site layout."""
+        """ "Find a model" (issue 8): mentorgraph.advise.html's page, run in a worker, in the site layout."""
         params = {k: v for k, v in self.params.items() if k in FIND_PARAMS}
         status, body = self.run("find", params=params)
         return self.html(pages.find(body), status, csp_allowing_styles(body))
@@ -570,8 +631,10 @@ class Handler(BaseHTTPRequestHandler):
         if answer["truncated"]:
             headers["Mentorgraph-Truncated"] = f"only the first {self.server.config.max_rows} results are included"
         if fmt == "html":
-            return self.html(pages.question_result(q, values, answer["result"], answer["truncated"],
-                                                   self.candidates({name: q})), headers=headers)
+            return self.html(
+                pages.question_result(q, values, answer["result"], answer["truncated"], self.candidates({name: q})),
+                headers=headers,
+            )
         writer = {"json": formats.to_json, "xml": formats.to_xml, "csv": formats.to_csv, "tsv": formats.to_tsv}[fmt]
         media = negotiate.media_type(negotiate.TABULAR, fmt)
         if fmt_param:
@@ -584,27 +647,35 @@ class Handler(BaseHTTPRequestHandler):
         path = self.server.static.get(name)
         if path is None:
             raise HTTPError(404, f"no static file {name!r}")
-        return Response(200, STATIC_TYPES.get(path.suffix, "application/octet-stream"), path.read_bytes(),
-                        {"Cache-Control": "public, max-age=3600"})
+        return Response(
+            200,
+            STATIC_TYPES.get(path.suffix, "application/octet-stream"),
+            path.read_bytes(),
+            {"Cache-Control": "public, max-age=3600"},
+        )
 
     def download(self, name: str) -> Response:
         files = set(self.server.manifest.get("files", {})) | {"manifest.json"}
         if name not in files or Path(name).suffix not in DOWNLOAD_TYPES:
             raise HTTPError(404, f"no download {name!r}; see /dataset for the list")
         body = (self.server.config.out / name).read_bytes()
-        return Response(200, DOWNLOAD_TYPES[Path(name).suffix] + "; charset=utf-8", body,
-                        {"Access-Control-Allow-Origin": "*"})
+        return Response(
+            200, DOWNLOAD_TYPES[Path(name).suffix] + "; charset=utf-8", body, {"Access-Control-Allow-Origin": "*"}
+        )
 
     def limits(self) -> dict[str, str]:
         c = self.server.config
-        return {"Time limit per query": f"{c.timeout:g} s (the query is stopped; 503)",
-                "Rows per result": f"{c.max_rows} (more are cut; header Mentorgraph-Truncated)",
-                "Request size": f"{c.max_body} bytes (413)",
-                "Writes (SPARQL Update, LOAD, ...)": "refused (403)",
-                "SERVICE (federation)": ("allowed only to " + ", ".join(c.allowed_services)
-                                         if c.allowed_services else "refused (403)"),
-                "FROM / FROM NAMED": "only this dataset's named graphs (403 otherwise)",
-                "Query workers": str(c.workers)}
+        return {
+            "Time limit per query": f"{c.timeout:g} s (the query is stopped; 503)",
+            "Rows per result": f"{c.max_rows} (more are cut; header Mentorgraph-Truncated)",
+            "Request size": f"{c.max_body} bytes (413)",
+            "Writes (SPARQL Update, LOAD, ...)": "refused (403)",
+            "SERVICE (federation)": (
+                "allowed only to " + ", ".join(c.allowed_services) if c.allowed_services else "refused (403)"
+            ),
+            "FROM / FROM NAMED": "only this dataset's named graphs (403 otherwise)",
+            "Query workers": str(c.workers),
+        }
 
     def health(self) -> Response:
         pool = self.server.pool
@@ -612,7 +683,15 @@ class Handler(BaseHTTPRequestHandler):
             ok = pool is not None and self.run("ping") is True
         except (PoolError, WorkerError):
             ok = False
-        body = {"status": "ok" if ok else "unavailable", "workers": pool.alive() if pool else 0,
-                "workers_replaced": pool.replaced if pool else 0, "triples": self.server.manifest.get("triples")}
-        return Response(200 if ok else 503, "application/json", (json.dumps(body) + "\n").encode("utf-8"),
-                        {"Cache-Control": "no-store"})
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "workers": pool.alive() if pool else 0,
+            "workers_replaced": pool.replaced if pool else 0,
+            "triples": self.server.manifest.get("triples"),
+        }
+        return Response(
+            200 if ok else 503,
+            "application/json",
+            (json.dumps(body) + "\n").encode("utf-8"),
+            {"Cache-Control": "no-store"},
+        )

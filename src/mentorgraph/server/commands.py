@@ -27,6 +27,7 @@ def _positive(kind):
         if value <= 0:
             raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
         return value
+
     return parse
 
 
@@ -59,40 +60,83 @@ def cmd_serve(args) -> int:
     if not out.is_absolute() and not out.exists() and (root / out).exists():
         out = root / out
     if not (out / "store").is_dir():
-        print(f"mentorgraph: error: no built graph at {out / 'store'}; run `mentorgraph build` first",
-              file=sys.stderr)
+        print(f"mentorgraph: error: no built graph at {out / 'store'}; run `mentorgraph build` first", file=sys.stderr)
         return 3
     workers = args.workers or max(2, os.cpu_count() or 2)
-    return serve(Config(out=out.resolve(), root=root.resolve(), host=args.host, port=args.port,
-                        timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body,
-                        workers=workers, cache_size=max(args.cache_size, 0), allowed_services=args.allow_service or []))
+    return serve(
+        Config(
+            out=out.resolve(),
+            root=root.resolve(),
+            host=args.host,
+            port=args.port,
+            timeout=args.timeout,
+            max_rows=args.max_rows,
+            max_body=args.max_body,
+            workers=workers,
+            cache_size=max(args.cache_size, 0),
+            allowed_services=args.allow_service or [],
+        )
+    )
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "serve", help="serve the graph: SPARQL endpoint, linked-data IRIs and a web view",
+        "serve",
+        help="serve the graph: SPARQL endpoint, linked-data IRIs and a web view",
         description="Serve the built graph read-only over HTTP: a SPARQL 1.1 Protocol endpoint at /sparql, "
-                    "every project IRI (/id/..., /ontology, /graph/...) with content negotiation, a VoID/DCAT "
-                    "description, and web pages (Table 1, one page per entity, the canned questions, a SPARQL "
-                    "editor). Updates are refused, SERVICE is refused unless allowed, each query is stopped at "
-                    "the time limit.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "every project IRI (/id/..., /ontology, /graph/...) with content negotiation, a VoID/DCAT "
+        "description, and web pages (Table 1, one page per entity, the canned questions, a SPARQL "
+        "editor). Updates are refused, SERVICE is refused unless allowed, each query is stopped at "
+        "the time limit.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
     p.add_argument("--out", default="dist", help="the build directory holding the graph (default: dist)")
     p.add_argument("--root", help="project directory (default: found from the current directory)")
-    p.add_argument("--timeout", type=_positive(float), default=10.0, metavar="SECONDS",
-                   help="time limit per query; a longer query is stopped and answered 503 (default: 10)")
-    p.add_argument("--max-rows", type=_positive(int), default=10000, metavar="N",
-                   help="most result rows or triples returned; more are cut (default: 10000)")
-    p.add_argument("--max-body", type=_positive(int), default=1024 * 1024, metavar="BYTES",
-                   help="largest request body or query accepted; larger is answered 413 (default: 1048576)")
-    p.add_argument("--workers", type=_positive(int), default=0, metavar="N",
-                   help="query worker processes (default: the number of CPUs, at least 2)")
-    p.add_argument("--cache-size", type=int, default=256, metavar="N",
-                   help="answers to recent identical queries kept in memory (the store is read-only while "
-                        "serving); 0 turns the cache off (default: 256)")
-    p.add_argument("--allow-service", action="append", type=_service, metavar="URL",
-                   help="allow SERVICE clauses to this endpoint (repeatable; default: SERVICE is refused and the "
-                        "server never makes an outbound request)")
+    p.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit per query; a longer query is stopped and answered 503 (default: 10)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=_positive(int),
+        default=10000,
+        metavar="N",
+        help="most result rows or triples returned; more are cut (default: 10000)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=_positive(int),
+        default=1024 * 1024,
+        metavar="BYTES",
+        help="largest request body or query accepted; larger is answered 413 (default: 1048576)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive(int),
+        default=0,
+        metavar="N",
+        help="query worker processes (default: the number of CPUs, at least 2)",
+    )
+    p.add_argument(
+        "--cache-size",
+        type=int,
+        default=256,
+        metavar="N",
+        help="answers to recent identical queries kept in memory (the store is read-only while "
+        "serving); 0 turns the cache off (default: 256)",
+    )
+    p.add_argument(
+        "--allow-service",
+        action="append",
+        type=_service,
+        metavar="URL",
+        help="allow SERVICE clauses to this endpoint (repeatable; default: SERVICE is refused and the "
+        "server never makes an outbound request)",
+    )
     p.set_defaults(func=cmd_serve)

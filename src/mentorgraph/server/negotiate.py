@@ -9,17 +9,45 @@ rdfxml, html) or a media type.
 from __future__ import annotations
 
 # Offered media types -> internal format names, in preference order.
-TABULAR = [("text/html", "html"), ("application/sparql-results+json", "json"), ("application/json", "json"),
-           ("application/sparql-results+xml", "xml"), ("application/xml", "xml"), ("text/xml", "xml"),
-           ("text/csv", "csv"), ("text/tab-separated-values", "tsv")]
-GRAPH = [("text/html", "html"), ("text/turtle", "turtle"), ("application/x-turtle", "turtle"),
-         ("application/ld+json", "jsonld"), ("application/n-triples", "ntriples"), ("text/plain", "ntriples"),
-         ("application/rdf+xml", "rdfxml")]
+TABULAR = [
+    ("text/html", "html"),
+    ("application/sparql-results+json", "json"),
+    ("application/json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+]
+GRAPH = [
+    ("text/html", "html"),
+    ("text/turtle", "turtle"),
+    ("application/x-turtle", "turtle"),
+    ("application/ld+json", "jsonld"),
+    ("application/n-triples", "ntriples"),
+    ("text/plain", "ntriples"),
+    ("application/rdf+xml", "rdfxml"),
+]
 
-SHORT_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-               "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples", "n-triples": "ntriples",
-               "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml", "xml-rdf": "rdfxml",
-               "html": "html"}
+SHORT_NAMES = {
+    "json": "json",
+    "srj": "json",
+    "xml": "xml",
+    "srx": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "ntriples": "ntriples",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "rdfxml": "rdfxml",
+    "rdf": "rdfxml",
+    "xml-rdf": "rdfxml",
+    "html": "html",
+}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

@@ -16,11 +16,17 @@ from .. import iris
 from ..formats import curie
 
 TEMPLATES = Path(__file__).parent / "templates"
-GRAPH_LABELS = {"article": "article (Table 1)", "curation": "curation", "evidence": "evidence",
-                "inferred": "inferred (OWL RL)", "ontology": "ontology"}
-MAPPING_PREDICATES = {"http://www.w3.org/2004/02/skos/core#" + m for m in
-                      ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")} | {
-    "http://www.w3.org/2002/07/owl#sameAs", "https://schema.org/sameAs"}
+GRAPH_LABELS = {
+    "article": "article (Table 1)",
+    "curation": "curation",
+    "evidence": "evidence",
+    "inferred": "inferred (OWL RL)",
+    "ontology": "ontology",
+}
+MAPPING_PREDICATES = {
+    "http://www.w3.org/2004/02/skos/core#" + m
+    for m in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")
+} | {"http://www.w3.org/2002/07/owl#sameAs", "https://schema.org/sameAs"}
 RDF_LINKS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"), ("rdfxml", "RDF/XML"))
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -33,9 +39,9 @@ def esc(text: object) -> str:
 def local_path(iri: str) -> str | None:
     """The path on this server that an IRI minted by the project resolves to, or None."""
     if iri.startswith(iris.MGO):
-        return "/ontology#" + iri[len(iris.MGO):]
+        return "/ontology#" + iri[len(iris.MGO) :]
     if iri.startswith(iris.BASE):
-        return "/" + iri[len(iris.BASE):]
+        return "/" + iri[len(iris.BASE) :]
     return None
 
 
@@ -73,8 +79,16 @@ def result_table(res, truncated: bool = False) -> str:
     """A SELECT or ASK result as an HTML table; an IRI column followed by its label column shows as links."""
     if res.kind == "ask":
         return f'<p class="boolean">{"yes (true)" if res.boolean else "no (false)"}</p>'
-    labels = {v: (f"{v}Label" if f"{v}Label" in res.variables else "label" if v == "item" and
-                  "label" in res.variables else None) for v in res.variables}
+    labels = {
+        v: (
+            f"{v}Label"
+            if f"{v}Label" in res.variables
+            else "label"
+            if v == "item" and "label" in res.variables
+            else None
+        )
+        for v in res.variables
+    }
     head = "".join(f"<th>{esc(v)}</th>" for v in res.variables)
     body = []
     for row in res.rows:
@@ -83,11 +97,17 @@ def result_table(res, truncated: bool = False) -> str:
             lab = row.get(labels[v]) if labels[v] else None
             cells.append(f"<td>{term_html(row.get(v), lab.value if lab is not None else None)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    note = (f'<p class="note">Only the first {len(res.rows)} rows are shown: the result was longer than this '
-            "server's row limit.</p>" if truncated else "")
+    note = (
+        f'<p class="note">Only the first {len(res.rows)} rows are shown: the result was longer than this '
+        "server's row limit.</p>"
+        if truncated
+        else ""
+    )
     count = f'<p class="count">{len(res.rows)} row{"s" if len(res.rows) != 1 else ""}</p>'
-    return (f'{count}{note}<div class="scroll"><table class="results"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+    return (
+        f'{count}{note}<div class="scroll"><table class="results"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 # -- home ----------------------------------------------------------------------------------------------
@@ -105,29 +125,35 @@ def home(data: dict, counts: dict) -> bytes:
         return "<ul>" + "".join(items) + "</ul>"
 
     def plain(type_label: str, labels: list[str]) -> str:
-        return "<ul>" + "".join(
-            f"<li>{link(links[(type_label, s)], s) if (type_label, s) in links else esc(s)}</li>"
-            for s in labels) + "</ul>"
+        return (
+            "<ul>"
+            + "".join(
+                f"<li>{link(links[(type_label, s)], s) if (type_label, s) in links else esc(s)}</li>" for s in labels
+            )
+            + "</ul>"
+        )
 
     rows = []
     for i, row in enumerate(table["rows"], 1):
         t = row["type"]
         name = link(types[t], t) if t in types else esc(t)
-        rows.append(f'<tr><th scope="row"><span class="num">{i}.</span> {name}</th>'
-                    f'<td data-col="Examples">{bullets(t, row["examples"])}</td>'
-                    f'<td data-col="Strengths">{plain(t, row["strengths"])}</td>'
-                    f'<td data-col="Weaknesses">{plain(t, row["weaknesses"])}</td></tr>')
+        rows.append(
+            f'<tr><th scope="row"><span class="num">{i}.</span> {name}</th>'
+            f'<td data-col="Examples">{bullets(t, row["examples"])}</td>'
+            f'<td data-col="Strengths">{plain(t, row["strengths"])}</td>'
+            f'<td data-col="Weaknesses">{plain(t, row["weaknesses"])}</td></tr>'
+        )
     total = counts.get("triples")
     body = f"""
 <p class="lead">An open knowledge graph of peer-mentoring models in academic medicine, from
-{esc(table['_label'])} of Cree-Green et al., <cite>J Investig Med</cite> 2020;68(6):1128-1134
-({link(iris.ARTICLE_DOI, 'doi:10.1136/jim-2020-001391')}).
-{f'{esc(total)} triples; ' if total else ''}every name below links to its page, with its sources.</p>
-<h2>{esc(table['_label'])}. {esc(table['title'])}</h2>
+{esc(table["_label"])} of Cree-Green et al., <cite>J Investig Med</cite> 2020;68(6):1128-1134
+({link(iris.ARTICLE_DOI, "doi:10.1136/jim-2020-001391")}).
+{f"{esc(total)} triples; " if total else ""}every name below links to its page, with its sources.</p>
+<h2>{esc(table["_label"])}. {esc(table["title"])}</h2>
 <div class="scroll"><table class="table1">
 <thead><tr><th>Type of peer mentoring group</th><th>Examples</th><th>Strengths</th><th>Weaknesses</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table></div>
-<p class="footnote">{esc(table['footnote'])}</p>
+<tbody>{"".join(rows)}</tbody></table></div>
+<p class="footnote">{esc(table["footnote"])}</p>
 <p>Regenerated from the graph by SPARQL (the <code>table1-bullets</code> and <code>table1-caption</code>
 questions), never from the data files.</p>"""
     return page("mentorgraph: peer-mentoring models in academic medicine", body)
@@ -142,8 +168,13 @@ def entity(data: dict) -> bytes:
     iri = data["iri"]
     labels = sorted({r["o"].value for r in data["out"] if r["p"].value == RDFS_LABEL and r["o"].kind == "literal"})
     title = labels[0] if labels else curie(iri)
-    types = sorted({(r["olabel"].value if r.get("olabel") else curie(r["o"].value), r["o"].value)
-                    for r in data["out"] if r["p"].value == RDF_TYPE and r["o"].kind == "uri"})
+    types = sorted(
+        {
+            (r["olabel"].value if r.get("olabel") else curie(r["o"].value), r["o"].value)
+            for r in data["out"]
+            if r["p"].value == RDF_TYPE and r["o"].kind == "uri"
+        }
+    )
     # (predicate, object) -> {graphs}, with labels; the evidence graph's own triples are shown apart.
     values: dict[tuple, dict] = {}
     for r in data["out"]:
@@ -184,11 +215,14 @@ def entity(data: dict) -> bytes:
         return (min(rank.get(g, 3) for g in v["graphs"]), v["plabel"] or curie(p.value), v["olabel"] or o.value)
 
     for (p, o), v in sorted(values.items(), key=order):
-        graphs = "".join(f'<span class="graph g-{esc(g)}">{esc(GRAPH_LABELS.get(g, g))}</span>'
-                         for g in sorted(v["graphs"]))
+        graphs = "".join(
+            f'<span class="graph g-{esc(g)}">{esc(GRAPH_LABELS.get(g, g))}</span>' for g in sorted(v["graphs"])
+        )
         pred = link(p.value, v["plabel"] or curie(p.value))
-        row = (f"<tr><th>{pred}</th><td>{term_html(o, v['olabel'])}{evidence_html(p, o)}</td>"
-               f'<td class="graphs">{graphs}</td></tr>')
+        row = (
+            f"<tr><th>{pred}</th><td>{term_html(o, v['olabel'])}{evidence_html(p, o)}</td>"
+            f'<td class="graphs">{graphs}</td></tr>'
+        )
         (mappings if p.value in MAPPING_PREDICATES else rows).append(row)
     incoming: dict[tuple, set] = {}
     inlabels: dict[str, str] = {}
@@ -198,20 +232,26 @@ def entity(data: dict) -> bytes:
             inlabels[r["s"].value] = min(r["slabel"].value, inlabels.get(r["s"].value, r["slabel"].value))
         if r.get("plabel"):
             inlabels[r["p"].value] = min(r["plabel"].value, inlabels.get(r["p"].value, r["plabel"].value))
+
     def badges(graphs) -> str:
         return "".join(f'<span class="graph g-{esc(g)}">{esc(GRAPH_LABELS.get(g, g))}</span>' for g in sorted(graphs))
 
-    inrows = [f"<tr><td>{term_html(s, inlabels.get(s.value))}</td><th>{link(p.value, inlabels.get(p.value))}</th>"
-              f'<td class="graphs">{badges(gs)}</td></tr>'
-              for (s, p), gs in sorted(incoming.items(),
-                                       key=lambda kv: (inlabels.get(kv[0][0].value, kv[0][0].value), kv[0][1].value))]
+    inrows = [
+        f"<tr><td>{term_html(s, inlabels.get(s.value))}</td><th>{link(p.value, inlabels.get(p.value))}</th>"
+        f'<td class="graphs">{badges(gs)}</td></tr>'
+        for (s, p), gs in sorted(
+            incoming.items(), key=lambda kv: (inlabels.get(kv[0][0].value, kv[0][0].value), kv[0][1].value)
+        )
+    ]
     type_list = ", ".join(link(t_iri, t_label) for t_label, t_iri in types)
     path = local_path(iri) or ""
     formats = " · ".join(f'<a href="{esc(path)}?format={f}">{n}</a>' for f, n in RDF_LINKS)
-    incoming_html = (f'<div class="scroll"><table class="props">{"".join(inrows)}</table></div>' if inrows
-                     else "<p>Nothing links here.</p>")
-    mapping_html = (f'<h2>External identifiers</h2><table class="props">{"".join(mappings)}</table>'
-                    if mappings else "")
+    incoming_html = (
+        f'<div class="scroll"><table class="props">{"".join(inrows)}</table></div>'
+        if inrows
+        else "<p>Nothing links here.</p>"
+    )
+    mapping_html = f'<h2>External identifiers</h2><table class="props">{"".join(mappings)}</table>' if mappings else ""
     body = f"""
 <p class="iri"><code>{esc(iri)}</code></p>
 <p class="types">{type_list}</p>
@@ -220,7 +260,7 @@ def entity(data: dict) -> bytes:
 itself; <span class="graph g-curation">curation</span> added by curators, with its evidence;
 <span class="graph g-inferred">inferred</span> derived by the OWL RL reasoner.</p>
 <h2>Statements</h2>
-<div class="scroll"><table class="props">{''.join(rows)}</table></div>
+<div class="scroll"><table class="props">{"".join(rows)}</table></div>
 {mapping_html}
 <h2>Linked from</h2>
 {incoming_html}
@@ -242,13 +282,17 @@ def browse(rows: list[dict]) -> bytes:
 
 
 def graph(name: str, data: dict) -> bytes:
-    rows = "".join(f"<tr><td>{term_html(r['s'])}</td><td>{term_html(r['p'])}</td><td>{term_html(r['o'])}</td></tr>"
-                   for r in data["rows"])
+    rows = "".join(
+        f"<tr><td>{term_html(r['s'])}</td><td>{term_html(r['p'])}</td><td>{term_html(r['o'])}</td></tr>"
+        for r in data["rows"]
+    )
     formats = " · ".join(f'<a href="/graph/{esc(name)}?format={f}">{n}</a>' for f, n in RDF_LINKS)
     shown = f"the first {len(data['rows'])}" if len(data["rows"]) < data["count"] else "all"
-    body = (f'<p class="iri"><code>{esc(iris.GRAPH + name)}</code></p><p>{esc(data["count"])} triples; '
-            f"download as {formats}. Showing {shown}:</p>"
-            f'<div class="scroll"><table class="results"><tbody>{rows}</tbody></table></div>')
+    body = (
+        f'<p class="iri"><code>{esc(iris.GRAPH + name)}</code></p><p>{esc(data["count"])} triples; '
+        f"download as {formats}. Showing {shown}:</p>"
+        f'<div class="scroll"><table class="results"><tbody>{rows}</tbody></table></div>'
+    )
     return page(f"Named graph: {GRAPH_LABELS.get(name, name)}", body)
 
 
@@ -266,31 +310,44 @@ def _form(q, values: dict[str, str], candidates: dict[str, list[tuple[str, str]]
         options = "".join(f'<option value="{esc(label)}"></option>' for _, label in candidates.get(p.kind, []))
         datalist = f'<datalist id="{esc(list_id)}">{options}</datalist>' if options else ""
         value = values.get(p.name, p.example)
-        fields.append(f'<label>{esc(p.name)} <small>{esc(p.meaning)}</small><input name="{esc(p.name)}" '
-                      f'value="{esc(value)}" list="{esc(list_id)}" required></label>{datalist}')
-    return (f'<form class="question" method="get" action="/questions/{esc(q.name)}">{"".join(fields)}'
-            f'<button type="submit">Run</button></form>')
+        fields.append(
+            f'<label>{esc(p.name)} <small>{esc(p.meaning)}</small><input name="{esc(p.name)}" '
+            f'value="{esc(value)}" list="{esc(list_id)}" required></label>{datalist}'
+        )
+    return (
+        f'<form class="question" method="get" action="/questions/{esc(q.name)}">{"".join(fields)}'
+        f'<button type="submit">Run</button></form>'
+    )
 
 
 def questions(catalogue: dict, candidates: dict[str, list[tuple[str, str]]]) -> bytes:
     items = []
     for q in catalogue.values():
-        items.append(f'<section class="q" id="{esc(q.name)}"><h2>{esc(q.question)}</h2>'
-                     f'<p><code>{esc(q.name)}</code></p>{_form(q, {}, candidates)}</section>')
-    body = ("<p>Every canned question of the catalogue (<code>queries/*.rq</code>); the answers are the same as "
-            "<code>mentorgraph query NAME</code> gives.</p>" + "".join(items))
+        items.append(
+            f'<section class="q" id="{esc(q.name)}"><h2>{esc(q.question)}</h2>'
+            f"<p><code>{esc(q.name)}</code></p>{_form(q, {}, candidates)}</section>"
+        )
+    body = (
+        "<p>Every canned question of the catalogue (<code>queries/*.rq</code>); the answers are the same as "
+        "<code>mentorgraph query NAME</code> gives.</p>" + "".join(items)
+    )
     return page("Questions", body)
 
 
-def question_result(q, values: dict[str, str], res, truncated: bool,
-                    candidates: dict[str, list[tuple[str, str]]]) -> bytes:
+def question_result(
+    q, values: dict[str, str], res, truncated: bool, candidates: dict[str, list[tuple[str, str]]]
+) -> bytes:
     qs = urllib.parse.urlencode(values)
-    downloads = " · ".join(f'<a href="/questions/{esc(q.name)}?{esc(qs + ("&" if qs else "") + "format=" + f)}">{n}</a>'
-                           for f, n in (("csv", "CSV"), ("json", "JSON"), ("tsv", "TSV"), ("xml", "XML")))
+    downloads = " · ".join(
+        f'<a href="/questions/{esc(q.name)}?{esc(qs + ("&" if qs else "") + "format=" + f)}">{n}</a>'
+        for f, n in (("csv", "CSV"), ("json", "JSON"), ("tsv", "TSV"), ("xml", "XML"))
+    )
     columns = "".join(f"<li><code>{esc(c.name)}</code>: {esc(c.meaning)}</li>" for c in q.columns)
-    body = (f'<p><code>{esc(q.name)}</code> · download {downloads}</p>{_form(q, values, candidates)}'
-            f"{result_table(res, truncated)}"
-            f'<details><summary>Columns and query</summary><ul>{columns}</ul><pre>{esc(q.body)}</pre></details>')
+    body = (
+        f"<p><code>{esc(q.name)}</code> · download {downloads}</p>{_form(q, values, candidates)}"
+        f"{result_table(res, truncated)}"
+        f"<details><summary>Columns and query</summary><ul>{columns}</ul><pre>{esc(q.body)}</pre></details>"
+    )
     return page(q.question, body)
 
 
@@ -298,9 +355,18 @@ def editor(query: str = "", result_html: str = "", error: str = "") -> bytes:
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in iris.PREFIXES.items())
     example = "SELECT ?type ?label WHERE {\n  ?type a mgo:MentoringModelType ; rdfs:label ?label .\n}\n"
     text = query or prefixes + "\n" + example
-    options = "".join(f'<option value="{v}">{n}</option>' for v, n in
-                      (("html", "HTML table"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
-                       ("tsv", "TSV"), ("turtle", "Turtle (CONSTRUCT)"), ("jsonld", "JSON-LD (CONSTRUCT)")))
+    options = "".join(
+        f'<option value="{v}">{n}</option>'
+        for v, n in (
+            ("html", "HTML table"),
+            ("json", "SPARQL JSON"),
+            ("xml", "SPARQL XML"),
+            ("csv", "CSV"),
+            ("tsv", "TSV"),
+            ("turtle", "Turtle (CONSTRUCT)"),
+            ("jsonld", "JSON-LD (CONSTRUCT)"),
+        )
+    )
     err = f'<p class="error">{esc(error)}</p>' if error else ""
     body = f"""<form method="get" action="/sparql" class="editor">
 <textarea name="query" rows="14" spellcheck="false">{esc(text)}</textarea>
@@ -319,8 +385,10 @@ def error_page(status: int, message: str) -> bytes:
 
 def about(limits: dict[str, str]) -> bytes:
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in limits.items())
-    body = (f'<p>This server is read-only and never makes a request elsewhere on a user\'s behalf.</p>'
-            f'<table class="props">{rows}</table>'
-            '<p>Machine-readable: <a href="/sparql?format=turtle">service description</a> · '
-            '<a href="/.well-known/void">VoID / DCAT</a> · <a href="/health">health</a></p>')
+    body = (
+        f"<p>This server is read-only and never makes a request elsewhere on a user's behalf.</p>"
+        f'<table class="props">{rows}</table>'
+        '<p>Machine-readable: <a href="/sparql?format=turtle">service description</a> · '
+        '<a href="/.well-known/void">VoID / DCAT</a> · <a href="/health">health</a></p>'
+    )
     return page("Limits of this service", body)

@@ -42,8 +42,14 @@ class _Worker:
 class Pool:
     """`size` worker processes over the store in `out`; `run` answers one request within a deadline."""
 
-    def __init__(self, out: Path, root: Path, size: int = 2, allowed_services: list[str] | None = None,
-                 start_timeout: float = 60.0):
+    def __init__(
+        self,
+        out: Path,
+        root: Path,
+        size: int = 2,
+        allowed_services: list[str] | None = None,
+        start_timeout: float = 60.0,
+    ):
         self.out, self.root, self.size = out, root, size
         self.allowed_services = list(allowed_services or [])
         self.start_timeout = start_timeout
@@ -60,8 +66,12 @@ class Pool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(target=worker.main, name="mentorgraph-query-worker", daemon=True,
-                                 args=(child, str(self.out), str(self.root), self.allowed_services))
+        proc = self._ctx.Process(
+            target=worker.main,
+            name="mentorgraph-query-worker",
+            daemon=True,
+            args=(child, str(self.out), str(self.root), self.allowed_services),
+        )
         proc.start()
         child.close()
         w = _Worker(proc, parent)
@@ -119,8 +129,11 @@ class Pool:
             w.conn.send((op, args))
             if not w.conn.poll(max(remaining, 0.001)):
                 self._replace(w)
-                raise PoolError(503, f"the query ran longer than the time limit of {timeout:g} s and was "
-                                     "stopped; narrow it down (LIMIT, more specific patterns) and try again")
+                raise PoolError(
+                    503,
+                    f"the query ran longer than the time limit of {timeout:g} s and was "
+                    "stopped; narrow it down (LIMIT, more specific patterns) and try again",
+                )
             answer = w.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(w)

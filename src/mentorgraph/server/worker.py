@@ -17,8 +17,7 @@ from typing import Any
 from .. import iris
 
 # Error kinds a worker reports, and the HTTP status the server answers for each.
-ERROR_KINDS = {"syntax": 400, "param": 400, "refused": 403, "notacceptable": 406, "notfound": 404,
-               "internal": 500}
+ERROR_KINDS = {"syntax": 400, "param": 400, "refused": 403, "notacceptable": 406, "notfound": 404, "internal": 500}
 
 SPARQL_RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -105,8 +104,16 @@ def serialize_result(res, fmt: str) -> bytes:
 
 
 # -- operations --------------------------------------------------------------------------------------
-def op_sparql(state: State, text: str, default_graphs: list[str] | None, named_graphs: list[str] | None,
-              result_fmt: str | None, graph_fmt: str | None, max_rows: int, base_iri: str | None = None) -> dict:
+def op_sparql(
+    state: State,
+    text: str,
+    default_graphs: list[str] | None,
+    named_graphs: list[str] | None,
+    result_fmt: str | None,
+    graph_fmt: str | None,
+    max_rows: int,
+    base_iri: str | None = None,
+) -> dict:
     """Run a protocol query; answer the serialized body, its media type and whether rows were cut."""
     import pyoxigraph as ox
 
@@ -154,20 +161,30 @@ def op_sparql(state: State, text: str, default_graphs: list[str] | None, named_g
         raise WorkerError("internal", f"the store could not be read: {exc}") from None
     if kind == "graph":
         if graph_fmt is None:
-            raise WorkerError("notacceptable", "a CONSTRUCT/DESCRIBE result is available as " +
-                              ", ".join(RDF_TYPES.values()))
+            raise WorkerError(
+                "notacceptable", "a CONSTRUCT/DESCRIBE result is available as " + ", ".join(RDF_TYPES.values())
+            )
         if graph_fmt == "html":
             rows = [{"s": term(t.subject), "p": term(t.predicate), "o": term(t.object)} for t in triples]
             return {"kind": kind, "result": Result("select", ["s", "p", "o"], rows), "truncated": truncated}
-        return {"kind": kind, "body": serialize_graph(triples, graph_fmt, state.context()),
-                "ctype": RDF_TYPES[graph_fmt], "truncated": truncated}
+        return {
+            "kind": kind,
+            "body": serialize_graph(triples, graph_fmt, state.context()),
+            "ctype": RDF_TYPES[graph_fmt],
+            "truncated": truncated,
+        }
     if result_fmt is None:
-        raise WorkerError("notacceptable", "a SELECT/ASK result is available as " +
-                          ", ".join(SPARQL_RESULT_TYPES.values()))
+        raise WorkerError(
+            "notacceptable", "a SELECT/ASK result is available as " + ", ".join(SPARQL_RESULT_TYPES.values())
+        )
     if result_fmt == "html":
         return {"kind": kind, "result": result, "truncated": truncated}
-    return {"kind": kind, "body": serialize_result(result, result_fmt), "ctype": SPARQL_RESULT_TYPES[result_fmt],
-            "truncated": truncated}
+    return {
+        "kind": kind,
+        "body": serialize_result(result, result_fmt),
+        "ctype": SPARQL_RESULT_TYPES[result_fmt],
+        "truncated": truncated,
+    }
 
 
 def op_canned(state: State, name: str, params: dict[str, str], max_rows: int) -> dict:
@@ -215,17 +232,26 @@ def op_entity(state: State, iri: str) -> dict:
     from ..catalogue import sparql_iri
 
     node = sparql_iri(iri)
-    out_rows = _rows(state, f"""SELECT ?p ?o ?g ?plabel ?olabel WHERE {{
+    out_rows = _rows(
+        state,
+        f"""SELECT ?p ?o ?g ?plabel ?olabel WHERE {{
         GRAPH ?g {{ {node} ?p ?o }}
-        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?o rdfs:label ?olabel }} }}""")
-    in_rows = _rows(state, f"""SELECT ?s ?p ?g ?plabel ?slabel WHERE {{
+        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?o rdfs:label ?olabel }} }}""",
+    )
+    in_rows = _rows(
+        state,
+        f"""SELECT ?s ?p ?g ?plabel ?slabel WHERE {{
         GRAPH ?g {{ ?s ?p {node} }} FILTER (?g != mgg:evidence && ?p != rdf:subject && ?p != rdf:object)
-        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?s rdfs:label ?slabel }} }} LIMIT 2000""")
-    evidence = _rows(state, f"""SELECT ?st ?p ?o ?kind ?kindLabel ?quote ?source ?note WHERE {{
+        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?s rdfs:label ?slabel }} }} LIMIT 2000""",
+    )
+    evidence = _rows(
+        state,
+        f"""SELECT ?st ?p ?o ?kind ?kindLabel ?quote ?source ?note WHERE {{
         GRAPH mgg:evidence {{ ?st rdf:subject {node} ; rdf:predicate ?p ; rdf:object ?o .
           OPTIONAL {{ ?st mgo:evidenceKind ?kind }} OPTIONAL {{ ?st mgo:evidenceQuote ?quote }}
           OPTIONAL {{ ?st dcterms:source ?source }} OPTIONAL {{ ?st mgo:curationNote ?note }} }}
-        OPTIONAL {{ ?kind rdfs:label ?kindLabel }} }}""")
+        OPTIONAL {{ ?kind rdfs:label ?kindLabel }} }}""",
+    )
     if not out_rows and not in_rows:
         raise WorkerError("notfound", f"nothing in the graph is named {iri}")
     return {"iri": iri, "out": out_rows, "in": in_rows, "evidence": evidence}
@@ -233,10 +259,13 @@ def op_entity(state: State, iri: str) -> dict:
 
 def op_browse(state: State) -> list[dict]:
     """Every labelled instance of the main classes, for the browse page."""
-    return _rows(state, """SELECT ?cls ?clsLabel ?item ?label WHERE {
+    return _rows(
+        state,
+        """SELECT ?cls ?clsLabel ?item ?label WHERE {
         VALUES ?cls { mgo:MentoringModelType mgo:Initiative mgo:Organization mgo:Population }
         ?item a ?cls ; rdfs:label ?label . OPTIONAL { ?cls rdfs:label ?clsLabel }
-        FILTER (isIRI(?item)) } ORDER BY ?cls LCASE(STR(?label))""")
+        FILTER (isIRI(?item)) } ORDER BY ?cls LCASE(STR(?label))""",
+    )
 
 
 def op_graph(state: State, iri: str, fmt: str, max_triples: int) -> dict:
@@ -313,10 +342,22 @@ def op_ping(state: State) -> bool:
     return bool(state.engine.store.query("ASK { }"))
 
 
-OPS = {"sparql": op_sparql, "canned": op_canned, "candidates": op_candidates, "home": op_home,
-       "entity": op_entity, "browse": op_browse, "graph": op_graph, "describe": op_describe,
-       "ontology": op_ontology, "docs": op_docs, "dataset": op_dataset, "find": op_find, "graphs": op_graphs,
-       "ping": op_ping}
+OPS = {
+    "sparql": op_sparql,
+    "canned": op_canned,
+    "candidates": op_candidates,
+    "home": op_home,
+    "entity": op_entity,
+    "browse": op_browse,
+    "graph": op_graph,
+    "describe": op_describe,
+    "ontology": op_ontology,
+    "docs": op_docs,
+    "dataset": op_dataset,
+    "find": op_find,
+    "graphs": op_graphs,
+    "ping": op_ping,
+}
 
 
 def main(conn, out: str, root: str, allowed_services: list[str]) -> None:
