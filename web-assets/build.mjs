@@ -78,6 +78,11 @@ function versionFile(summary, packages) {
   return Buffer.from(`${summary}\nFrom the npm registry (name version licence integrity):\n${lines.join("\n")}\n`);
 }
 
+/** An asset: a folder of vendor/ with its files, the packages they come from, and a VERSION file. */
+function asset(name, description, license, packages, summary, files) {
+  return { name, description, license, packages, files: { ...files, VERSION: versionFile(summary, packages) } };
+}
+
 async function codemirror() {
   const banner = "/* mentorgraph SPARQL editor (CodeMirror 6, MIT): see LICENSE and VERSION beside this file. */";
   const esm = await bundle("sparql-editor.js", { format: "esm", banner: { js: banner } });
@@ -91,18 +96,12 @@ async function codemirror() {
   const summary =
     "sparql-editor.mjs (ES module) and sparql-editor.js (classic script, global MentorgraphEditor): " +
     `web-assets/src/sparql-editor.js bundled by web-assets/build.mjs with esbuild ${ESBUILD}.`;
-  return {
-    name: "codemirror",
-    description: "SPARQL editor: web-assets/src/sparql-editor.js bundled with CodeMirror 6 by esbuild",
-    license: "MIT",
-    packages,
-    files: {
-      "sparql-editor.mjs": esm.bytes,
-      "sparql-editor.js": iife.bytes,
-      LICENSE: Buffer.from(licence.join("\n")),
-      VERSION: versionFile(summary, packages),
-    },
-  };
+  const description = "SPARQL editor: web-assets/src/sparql-editor.js bundled with CodeMirror 6 by esbuild";
+  return asset("codemirror", description, "MIT", packages, summary, {
+    "sparql-editor.mjs": esm.bytes,
+    "sparql-editor.js": iife.bytes,
+    LICENSE: Buffer.from(licence.join("\n")),
+  });
 }
 
 async function oxigraph() {
@@ -119,36 +118,24 @@ async function oxigraph() {
     "web.js and web_bg.wasm copied verbatim from the package; oxigraph-inline.js (classic script, global " +
     `Oxigraph, the wasm gzip+base64 inside) built by web-assets/build.mjs with esbuild ${ESBUILD}. ` +
     "The package ships no licence file: see web-assets/licenses/oxigraph/PROVENANCE.md.";
-  return {
-    name: "oxigraph",
-    description: "Oxigraph's WebAssembly build (web.js + web_bg.wasm) and a file:// variant with the wasm inside",
-    license: packages[0].license,
-    packages,
-    files: {
-      "web.js": read("oxigraph", "web.js"),
-      "web_bg.wasm": read("oxigraph", "web_bg.wasm"),
-      "oxigraph-inline.js": inline.bytes,
-      "LICENSE-MIT": fs.readFileSync(path.join(licences, "LICENSE-MIT")),
-      "LICENSE-APACHE": fs.readFileSync(path.join(licences, "LICENSE-APACHE")),
-      VERSION: versionFile(summary, packages),
-    },
-  };
+  const description = "Oxigraph's WebAssembly build (web.js + web_bg.wasm) and a file:// variant with the wasm inside";
+  return asset("oxigraph", description, packages[0].license, packages, summary, {
+    "web.js": read("oxigraph", "web.js"),
+    "web_bg.wasm": read("oxigraph", "web_bg.wasm"),
+    "oxigraph-inline.js": inline.bytes,
+    "LICENSE-MIT": fs.readFileSync(path.join(licences, "LICENSE-MIT")),
+    "LICENSE-APACHE": fs.readFileSync(path.join(licences, "LICENSE-APACHE")),
+  });
 }
 
 function axe() {
   const packages = [npmPackage("axe-core")];
-  return {
-    name: "axe-core",
-    description: "axe-core accessibility engine, for the tests (pages never load it)",
-    license: packages[0].license,
-    packages,
-    files: {
-      "axe.min.js": read("axe-core", "axe.min.js"),
-      LICENSE: read("axe-core", "LICENSE"),
-      "LICENSE-3RD-PARTY.txt": read("axe-core", "LICENSE-3RD-PARTY.txt"),
-      VERSION: versionFile("axe.min.js copied verbatim from the package.", packages),
-    },
-  };
+  const description = "axe-core accessibility engine, for the tests (pages never load it)";
+  return asset("axe-core", description, packages[0].license, packages, "axe.min.js copied verbatim from the package.", {
+    "axe.min.js": read("axe-core", "axe.min.js"),
+    LICENSE: read("axe-core", "LICENSE"),
+    "LICENSE-3RD-PARTY.txt": read("axe-core", "LICENSE-3RD-PARTY.txt"),
+  });
 }
 
 function manifest(assets) {
