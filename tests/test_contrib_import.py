@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_contrib import copy_project, snapshot
+from test_contrib import snapshot
 
 from mentorgraph.cli import main
 from mentorgraph.contrib import import_files
+from conftest import ROOT, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "https://example.org/source"
 # Names the issue asks to survive byte for byte: accents, curly quotes, dashes, CJK.
 ACCENTS = "Réseau “Ñandú” — mentorat entre pairs"
@@ -137,7 +137,7 @@ def test_import_writes_curated_records_with_derived_ids_and_evidence(imported):
 def test_text_survives_byte_for_byte_through_exports_and_queries(imported):
     from rdflib import Graph, Literal
 
-    from mentorgraph.api import open_graph
+    from mentorgraph.query.api import open_graph
 
     root, *_ = imported
     names = [ACCENTS, DASHES, CJK, *FORMULAS]
@@ -158,7 +158,7 @@ def test_text_survives_byte_for_byte_through_exports_and_queries(imported):
 
 
 def test_query_layer_finds_contributions_by_name(imported):
-    from mentorgraph.api import open_graph
+    from mentorgraph.query.api import open_graph
 
     root, *_ = imported
     mg = open_graph(root / "dist", root=root)
@@ -198,7 +198,7 @@ def test_changed_row_updates_the_record_and_keeps_its_id(tmp_path):
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_a_failed_or_interrupted_rebuild_writes_nothing(tmp_path, monkeypatch, failure):
-    import mentorgraph.build
+    import mentorgraph.pipeline.build
 
     root = copy_project(tmp_path / "p")
     before = snapshot(root)
@@ -206,7 +206,7 @@ def test_a_failed_or_interrupted_rebuild_writes_nothing(tmp_path, monkeypatch, f
     def broken(*_args, **_kw):
         raise failure
 
-    monkeypatch.setattr(mentorgraph.build, "build", broken)
+    monkeypatch.setattr(mentorgraph.pipeline.build, "build", broken)
     path = tmp_path / "one.csv"
     path.write_text(
         contribution_csv(

@@ -57,7 +57,7 @@ class Listener:
 
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
-    from mentorgraph.api import find_root
+    from mentorgraph.layout import find_root
 
     proc = ServerProcess(
         built,
@@ -304,7 +304,7 @@ def hostile_server(built, root, tmp_path_factory):
     The store is rebuilt from the build's N-Quads with the extra quads (the server serves whatever the
     store holds; a full rebuild with reasoning and validation would only make this test slower).
     """
-    from mentorgraph.store import build_store
+    from mentorgraph.pipeline.store import build_store
 
     out = tmp_path_factory.mktemp("hostile-dist")
     for name in ("manifest.json", "context.jsonld"):

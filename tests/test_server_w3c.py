@@ -144,7 +144,7 @@ def check_response(req: dict, status: int, headers: dict, body: bytes) -> None:
 @pytest.fixture(scope="module")
 def data_server(root, tmp_path_factory):
     """A server over the suite's own data: each dataN.nt loaded as the named graph the manifest gives it."""
-    from mentorgraph.store import build_store
+    from mentorgraph.pipeline.store import build_store
 
     graphs = {}
     for t in PROTOCOL_TESTS:

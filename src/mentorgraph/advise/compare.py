@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..api import MentorGraph, ParameterError, UnknownValue, normalize
+from ..query.api import MentorGraph, ParameterError, UnknownValue
+from ..text import normalize
 from ..problems import closest
 from .model import Model, ModelType
-from .themes import ThemeScheme
+from ..pipeline.themes import ThemeScheme
 
 MAIN_EXAMPLES = 6  # how many of a type's top-level examples a comparison names
 

@@ -9,7 +9,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from .. import iris
-from ..api import MentorGraph
+from ..query.api import MentorGraph
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import iris
-from ..api import MentorGraph, ParameterError, find_root
+from ..query.api import MentorGraph, ParameterError
+from ..layout import find_root
 from .model import Initiative, Model, ModelType, cached_model
-from .themes import Facet, Theme, ThemeScheme, load_themes
+from ..pipeline.themes import Facet, Theme, ThemeScheme, load_themes
 
 RULE = (
     "score = +1 for each strength in a theme you want, -1 for each weakness in a theme you want or avoid "

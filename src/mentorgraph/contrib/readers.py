@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import iris
-from ..problems import Problem, closest
+from .. import iris, mediatypes
+from ..problems import InputError, Problem, closest
 from .records import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -293,40 +293,13 @@ _YAML_KEYS = {"initiatives": "initiative", "organizations": "organization"}
 
 def read_yaml_contribution(text: str, display: str) -> tuple[list[Raw], list[Problem]]:
     """A YAML document shaped like data/contributions.yaml, with optional organizations."""
-    import yaml
-
-    from ..sources import _Loader
+    from .. import datafiles
 
     try:
-        # Aliases are refused outright: they are how a few lines of YAML expand to gigabytes.
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
-                mark = token.start_mark
-                return [], [
-                    Problem(
-                        display,
-                        "YAML anchors and aliases (&, *) are not accepted",
-                        line=mark.line + 1,
-                        column=mark.column + 1,
-                        expected="each value written out in full",
-                    )
-                ]
-        doc = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        return [], [
-            Problem(
-                display,
-                f"YAML syntax error: {exc.problem}",
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-                expected="valid YAML",
-            )
-        ]
-    except yaml.YAMLError as exc:
-        return [], [Problem(display, f"YAML error: {exc}", expected="valid YAML")]
-    except RecursionError:
-        return [], [Problem(display, "YAML nested too deeply", expected="records one level deep")]
+        # Located, duplicate keys and anchors/aliases refused, depth bounded: the rules of data/ itself.
+        doc = datafiles.parse(text, display)
+    except InputError as exc:
+        return [], exc.problems
     if not isinstance(doc, dict) or not set(doc) & set(_YAML_KEYS):
         keys = ", ".join(map(repr, doc)) if isinstance(doc, dict) else type(doc).__name__
         hint = closest(str(next(iter(doc), "")), _YAML_KEYS) if isinstance(doc, dict) and doc else []
@@ -628,19 +601,7 @@ def _names_as_text(node: Any, prefixes: set[str]) -> Any:
     return out
 
 
-FORMATS = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".ttl": "turtle",
-    ".nt": "ntriples",
-    ".rdf": "rdfxml",
-    ".owl": "rdfxml",
-    ".xml": "rdfxml",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-}
+FORMATS = mediatypes.CONTRIBUTION_FORMATS
 
 
 # -- RDF triples to records ----------------------------------------------------------------------

@@ -8,20 +8,19 @@ are derived from the name (kebab-case ASCII) and kept forever once stored in dat
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 
-from .. import iris
-from ..api import normalize
+from .. import iris, schema
+from ..datafiles import LocatedDict, plain
 from ..namespaces import MGO
+from ..pipeline.load import Sources
 from ..problems import Problem, closest
-from ..sources import EVIDENCE_KEYS, INITIATIVE_KEYS, LocatedDict, Sources
+from ..text import normalize
 from .records import (
     INITIATIVE_ORDER,
     LINK_KINDS,
@@ -32,31 +31,12 @@ from .records import (
     iri_problem,
 )
 
-ORGANIZATION_KEYS = {"id", "class", "label", "altLabels", "acronyms", "parent", "mappings"} | EVIDENCE_KEYS
 # The evidence a contributor can give: a cited source, or a curator's note saying why (vocabularies.yaml).
 CONTRIBUTED_EVIDENCE = ("cited-source", "curator")
-# Which class each kind of linked entity must have.
+# Which class each kind of linked entity must have (schema.py's links, by their words).
 KIND_CLASS = {
-    "mentoring type": "MentoringModelType",
-    "parent program": "Initiative",
-    "organization": "Organization",
-    "population": "Population",
-    "delivery mode": "DeliveryMode",
-    "platform": "Platform",
+    link.words: link.target for link in (*schema.INITIATIVE_LINKS.values(), *schema.ORGANIZATION_LINKS.values())
 }
-MAX_SLUG = 60
-
-
-def slugify(name: str) -> str:
-    """A kebab-case ASCII id from a name; names with no Latin letters get a stable hash instead."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("'", "").replace("\u2019", "")
-    text = re.sub(r"[^a-z0-9]+", "-", text.casefold().encode("ascii", "ignore").decode("ascii")).strip("-")
-    if len(text) > MAX_SLUG:
-        text = text[:MAX_SLUG].rsplit("-", 1)[0] or text[:MAX_SLUG]
-    if not text:
-        text = "initiative-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
-    return text
 
 
 def loose(name: str) -> str:
@@ -64,32 +44,6 @@ def loose(name: str) -> str:
     text = re.sub(r"\([^)]*\)", " ", normalize(name))
     text = re.sub(r"[^\w]+", " ", text)
     return " ".join(w for w in text.split() if w not in {"the", "and", "of"})
-
-
-def is_slug(s: str) -> bool:
-    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", s)) and len(s) <= 100
-
-
-def superclasses(onto: Graph) -> dict[str, set[str]]:
-    """Each mgo: term of the ontology with all its mgo: superclasses (itself included)."""
-    supers: dict[str, set[str]] = {}
-    for cls in onto.subjects(RDF.type, None):
-        if isinstance(cls, URIRef) and str(cls).startswith(iris.MGO):
-            closure, todo = set(), [cls]
-            while todo:
-                c = todo.pop()
-                if c not in closure:
-                    closure.add(c)
-                    todo.extend(onto.objects(c, RDFS.subClassOf))
-            supers[str(cls)[len(iris.MGO) :]] = {
-                str(c)[len(iris.MGO) :] for c in closure if str(c).startswith(iris.MGO)
-            }
-    return supers
-
-
-def subclasses(supers: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Each class with all its subclasses (itself included)."""
-    return {name: {c for c, s in supers.items() if name in s} for name in supers}
 
 
 @dataclass
@@ -114,11 +68,12 @@ class Index:
 
     def __init__(self, sources: Sources):
         ds = sources.dataset
-        supers = superclasses(sources.graph("ontology"))
+        vocabulary = schema.Vocabulary.from_graph(sources.graph("ontology"))
+        supers = vocabulary.supers
         self.class_labels = {
             name: str(sources.graph("ontology").value(URIRef(iris.MGO + name), RDFS.label) or name) for name in supers
         }
-        self.subclasses = subclasses(supers)
+        self.subclasses = {name: set(vocabulary.subclasses(name)) for name in supers}
         self.entities: dict[str, Entity] = {}
         for s, _, o in _types(ds):
             slug = str(s)[len(iris.MG) :]
@@ -239,7 +194,7 @@ class Resolver:
 
     # -- checks of single values ------------------------------------------------------------------
     def _shape(self, raw: Raw) -> bool:
-        allowed = INITIATIVE_KEYS if raw.kind == "initiative" else ORGANIZATION_KEYS
+        allowed = (schema.INITIATIVE if raw.kind == "initiative" else schema.ORGANIZATION).allowed
         ok = True
         for key, value in list(raw.values.items()):
             if key not in allowed:
@@ -367,14 +322,14 @@ class Resolver:
         stored = self._stored(raw)
         given = raw.values.get("id")
         if given is not None:
-            if not is_slug(given):
+            if not schema.is_slug(given):
                 self.plan.problems.append(
                     raw.problem(
                         "id",
                         f"invalid id {given!r}",
                         value=given,
                         expected="lowercase letters, digits and hyphens (or leave it empty to derive it from the name)",
-                        suggestion=slugify(given),
+                        suggestion=schema.slugify(given),
                     )
                 )
                 return None, ""
@@ -398,7 +353,7 @@ class Resolver:
         for slug, rec in stored.items():
             if normalize(str(rec.get("label", ""))) == key:
                 return slug, "stored"
-        base = slugify(raw.values["label"])
+        base = schema.slugify(raw.values["label"])
         slug, n = base, 1
         while slug in self.index.ids or slug in self.batch:
             n += 1
@@ -468,7 +423,7 @@ class Resolver:
             if record is None or cls is None or not ok:
                 continue
             stored = self._stored(raw).get(slug)
-            if status == "stored" and raw.kind == "organization" and _plain(stored) != _plain(record):
+            if status == "stored" and raw.kind == "organization" and plain(stored) != plain(record):
                 self.plan.problems.append(
                     raw.problem(
                         "label",
@@ -478,7 +433,7 @@ class Resolver:
                     )
                 )
                 continue
-            action = "add" if status == "add" else ("unchanged" if _plain(stored) == _plain(record) else "update")
+            action = "add" if status == "add" else ("unchanged" if plain(stored) == plain(record) else "update")
             target = self.plan.initiatives if raw.kind == "initiative" else self.plan.organizations
             target.append(Planned(raw, slug, action, record))
         return self.plan
@@ -542,12 +497,3 @@ class Resolver:
 def _texts(values: Any) -> list[str]:
     """The text items of a value that should be a list of texts (other items are reported elsewhere)."""
     return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-
-
-def _plain(rec: Any) -> Any:
-    """A record as plain data, for comparing what is stored with what is imported."""
-    if isinstance(rec, dict):
-        return {k: _plain(v) for k, v in rec.items()}
-    if isinstance(rec, list):
-        return [_plain(v) for v in rec]
-    return rec

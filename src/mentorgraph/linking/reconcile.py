@@ -1,6 +1,6 @@
 """Match the graph's organizations to ROR records: names first, context to rank, a curator for doubt.
 
-How a match is made (issue 5; traps from ../shared/linking/README.md):
+How a match is made (issue 5; traps seen in real ROR records):
 
 - Names are compared after `normalize_name` (soft hyphens and zero-width characters dropped,
   curly apostrophes straightened, accents folded, punctuation and runs of whitespace collapsed,
@@ -29,9 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from .. import iris
+from .. import datafiles, iris
 from ..problems import InputError, Problem
 from .ror import RorRecord
 
@@ -130,26 +128,15 @@ class Subject:
 
 def load_subjects(root: Path) -> list[Subject]:
     """The organizations of data/organizations.yaml (plain YAML: the linker needs no RDF)."""
-    path = root / "data" / "organizations.yaml"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = datafiles.read(root, datafiles.ORGANIZATIONS)
     except FileNotFoundError:
         raise InputError(
             [
                 Problem(
-                    "data/organizations.yaml",
+                    datafiles.display(datafiles.ORGANIZATIONS),
                     "file not found",
                     expected="the curated organizations (run inside a mentorgraph checkout)",
-                )
-            ]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(
-            [
-                Problem(
-                    "data/organizations.yaml",
-                    f"YAML syntax error: {exc}",
-                    suggestion="run `mentorgraph build` for a full report",
                 )
             ]
         ) from None

@@ -6,7 +6,7 @@ without holding the whole file in memory: JSON Lines line by line, a JSON array 
 (json.JSONDecoder.raw_decode over a sliding buffer). `.gz` files are decompressed on the fly.
 
 Both schemas are reduced to one small `RorRecord`. The traps seen in real data
-(../shared/linking/README.md, "Schema traps"): the schema is told by shape (v2 has `names`, v1 has
+(seen in the verified records of tests/fixtures/linking): the schema is told by shape (v2 has `names`, v1 has
 `name`), never by `admin.*.schema_version`; v1's GRID `all` is a string; `preferred` is often null;
 the display name is the `names` entry whose `types` contains `ror_display`; v1 types and
 relationship types are capitalised; withdrawn and inactive records point to a successor.

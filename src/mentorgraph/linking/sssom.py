@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .. import iris
-from ..export import atomic_write
+from .. import datafiles, iris
+from ..atomic import atomic_write
 from .reconcile import Mapping
 
 COLUMNS = (
@@ -92,19 +92,13 @@ def write_mappings(path: Path, mappings: list[Mapping], fmt: str, set_name: str,
 
 
 # -- accepting into curated data ------------------------------------------------------------------
-def dump_canonical(doc: Any) -> str:
-    """YAML in the canonical form of data/*.yaml (tests/test_data_curation.py: load + dump = identity)."""
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=4096)
-
-
 def accept(root: Path, mappings: list[Mapping]) -> list[tuple[str, str]]:
     """Add each confident mapping to its organization in data/organizations.yaml; return what was added.
 
     A mapping already curated (same predicate and IRI) is left alone, so accepting twice is harmless.
     Evidence: the ROR record (its IRI as source) and a note naming the input and what matched.
     """
-    path = root / "data" / "organizations.yaml"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = datafiles.plain(datafiles.read(root, datafiles.ORGANIZATIONS))
     by_slug = {rec["id"]: rec for rec in doc.get("organizations") or [] if isinstance(rec, dict) and "id" in rec}
     added = []
     for m in sort_mappings([m for m in mappings if m.confident]):
@@ -125,5 +119,5 @@ def accept(root: Path, mappings: list[Mapping]) -> list[tuple[str, str]]:
         )
         added.append((m.slug, m.object_id))
     if added:
-        atomic_write(path, dump_canonical(doc).encode("utf-8"))
+        datafiles.write(root, {datafiles.ORGANIZATIONS: datafiles.dump(doc)})
     return added

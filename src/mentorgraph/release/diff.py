@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import iris
+from .. import iris, layout
 from ..problems import Problem, closest
 
 QUAD_FORMATS = {".nq": "N_QUADS", ".trig": "TRIG"}
@@ -70,10 +70,10 @@ def _term(t) -> Term:
 def data_file(path: Path) -> Path:
     """The RDF file to read for `path`: itself, or the N-Quads export of a build or release directory."""
     if path.is_dir():
-        nq = path / "mentorgraph.nq"
+        nq = path / layout.NQUADS
         if nq.is_file():
             return nq
-        releases = sorted(p.name for p in path.glob("mentorgraph-*/mentorgraph.nq"))
+        releases = sorted(p.parent.name for p in path.glob(f"{layout.release_dir(Path(), '*')}/{layout.NQUADS}"))
         hint = f"; it holds releases: {', '.join(r.split('/')[0] for r in releases)}" if releases else ""
         raise DiffInputError(
             Problem(

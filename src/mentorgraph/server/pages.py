@@ -13,7 +13,7 @@ from pathlib import Path
 from string import Template
 
 from .. import iris
-from ..formats import curie
+from ..query.formats import curie
 
 TEMPLATES = Path(__file__).parent / "templates"
 GRAPH_LABELS = {
