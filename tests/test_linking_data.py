@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import re
 
-import pytest
 import yaml
 from conftest import FIXTURES, ROOT
 

@@ -9,6 +9,7 @@ The ROR graph is loaded from fixture records the test writes for the graph's cur
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,8 @@ def fixture_records() -> list[dict]:
 
 
 def _copy_build(built: Path, dest: Path) -> Path:
-    dest.mkdir()
-    (dest / "mentorgraph.nq").write_bytes((built / "mentorgraph.nq").read_bytes())
+    """A copy of the built directory (its generation, `current` and the links are relative)."""
+    shutil.copytree(built, dest, symlinks=True)
     return dest
 
 

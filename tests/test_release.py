@@ -118,13 +118,16 @@ def test_existing_release_is_kept_without_force_and_force_rebuilds_identical_byt
 
 
 def test_failed_release_writes_nothing(tmp_path, monkeypatch):
-    import mentorgraph.pipeline.build
+    real = rel.atomic_write
+    calls = {"n": 0}
 
-    def half_build(_root, out, **_kwargs):
-        (out / "mentorgraph.ttl").write_text("# half written\n")
-        raise RuntimeError("build failed")
+    def half_build(path, data):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second file of the build's exports
+            raise RuntimeError("build failed")
+        real(path, data)
 
-    monkeypatch.setattr(mentorgraph.pipeline.build, "build", half_build)
+    monkeypatch.setattr(rel, "atomic_write", half_build)
     dist = tmp_path / "dist"
     with pytest.raises(RuntimeError, match="build failed"):
         rel.make_release(ROOT, dist)

@@ -6,7 +6,6 @@ written, and the server keeps answering other clients meanwhile.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import urllib.parse
@@ -306,9 +305,9 @@ def hostile_server(built, root, tmp_path_factory):
     """
     from mentorgraph.pipeline.store import build_store
 
+    from mentorgraph import layout
+
     out = tmp_path_factory.mktemp("hostile-dist")
-    for name in ("manifest.json", "context.jsonld"):
-        shutil.copy(built / name, out / name)
     node, graph = f"<{iris.MG}hostile-label-test>", f"<{iris.GRAPH}curation>"
     extra = (
         f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{iris.MGO}Program> {graph} .\n"
@@ -317,7 +316,10 @@ def hostile_server(built, root, tmp_path_factory):
         f"<{iris.GRAPH}inferred> .\n"
         f"{node} <{iris.MGO}modelType> <{iris.MG}formal-mentoring-programs> {graph} .\n"
     )
-    build_store((built / "mentorgraph.nq").read_bytes() + extra.encode(), out)
+    with layout.new_generation(out, "hostile") as w:
+        for name in (layout.MANIFEST, layout.CONTEXT):
+            w.write(name, (built / name).read_bytes())
+        build_store((built / layout.NQUADS).read_bytes() + extra.encode(), w.path / layout.STORE)
     proc = ServerProcess(out, root, tmp_path_factory.mktemp("hostile-serve"), "--workers", "1")
     yield proc
     assert proc.stop() == 0
