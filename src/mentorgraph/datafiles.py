@@ -155,7 +155,7 @@ def parse(text: str, name: str) -> Any:
     """Parse YAML text (a data file or a contribution) into located values; InputError with line/column."""
     try:
         _check_shape(text, name)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except _Duplicate as exc:
         mark = exc.problem_mark
         raise InputError([_problem(name, str(exc.context), mark, str(exc.problem))]) from None

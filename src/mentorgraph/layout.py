@@ -113,18 +113,22 @@ class Generation:
 
     @property
     def store(self) -> Path:
+        """The generation's store directory."""
         return self.path / STORE
 
     @property
     def nquads(self) -> Path:
+        """The generation's N-Quads export (every named graph)."""
         return self.path / NQUADS
 
     @property
     def manifest(self) -> Path:
+        """The generation's manifest.json."""
         return self.path / MANIFEST
 
     @property
     def context(self) -> Path:
+        """The generation's JSON-LD context file."""
         return self.path / CONTEXT
 
     @property

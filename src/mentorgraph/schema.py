@@ -70,6 +70,7 @@ class Shape:
 
     @property
     def allowed(self) -> frozenset[str]:
+        """The keys a record of this shape may have."""
         return frozenset(self.keys)
 
 

@@ -34,6 +34,7 @@ class Comparison:
     rows: list[dict[str, Any]]  # {"theme", "definition", "cells": [{"strengths": [...], "weaknesses": [...]}]}
 
     def as_dict(self) -> dict[str, Any]:
+        """The comparison as plain data (the JSON a page or tool reads)."""
         return {
             "types": [
                 {"type": t.label, "iri": t.iri, "examples": n, "mainExamples": m}
@@ -133,6 +134,8 @@ def _cut(head: list[str], widths: list[int]) -> list[str]:
 
 
 def render_markdown(c: Comparison) -> str:
+    """The comparison as a Markdown table, one row per theme."""
+
     def cell(lines: list[str]) -> str:
         return "<br>".join(x.replace("|", "\\|") for x in lines)
 

@@ -88,6 +88,7 @@ class Match:
     avoided: list[str]
 
     def reason(self) -> str:
+        """Why this bullet counts, in words (+1 or -1 and the themes)."""
         sign = "+1" if self.points > 0 else "-1"
         parts = []
         if self.wanted:
@@ -105,11 +106,14 @@ def _themes_words(labels: list[str]) -> str:
 
 @dataclass
 class Program:
+    """An initiative that fits the person, with notes (e.g. mode not recorded)."""
+
     item: str
     label: str
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The program as plain data."""
         out: dict[str, Any] = {"item": self.item, "label": self.label}
         if self.notes:
             out["notes"] = self.notes
@@ -118,11 +122,14 @@ class Program:
 
 @dataclass
 class Excluded:
+    """An initiative filtered out, and why."""
+
     item: str
     label: str
     why: list[str]
 
     def as_dict(self) -> dict[str, Any]:
+        """The exclusion as plain data."""
         return {"item": self.item, "label": self.label, "why": self.why}
 
 
@@ -142,6 +149,7 @@ class TypeAdvice:
 
     @property
     def reasons(self) -> list[str]:
+        """The rank's explanation: the score's parts, then each bullet that counts."""
         plus = sum(1 for m in self.matches if m.points > 0)
         minus = sum(1 for m in self.matches if m.points < 0)
         head = (
@@ -153,6 +161,7 @@ class TypeAdvice:
         return [head] + [m.reason() for m in self.matches]
 
     def as_dict(self) -> dict[str, Any]:
+        """The ranked type as plain data."""
         return {
             "type": self.label,
             "iri": self.iri,
@@ -166,11 +175,14 @@ class TypeAdvice:
 
 @dataclass
 class Recommendation:
+    """The ranked types for one person, with the person in words and notes."""
+
     person: list[str]
     types: list[TypeAdvice]
     notes: list[str]
 
     def as_dict(self) -> dict[str, Any]:
+        """The recommendation as plain data."""
         return {"person": self.person, "rule": RULE, "notes": self.notes, "types": [t.as_dict() for t in self.types]}
 
 
@@ -357,6 +369,7 @@ def render_text(rec: Recommendation) -> str:
 
 
 def render_json(rec: Recommendation) -> str:
+    """The recommendation as JSON (the rule included)."""
     import json
 
     return json.dumps(rec.as_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return common.error("interrupted", common.INTERRUPTED)
     except BrokenPipeError:
         return common.OK
-    except Exception as exc:  # noqa: BLE001 - a known failure becomes a message; report() re-raises the rest
+    except Exception as exc:
         return common.report(exc)
 
 

@@ -36,7 +36,7 @@ def _run(args, body) -> int:
         text = body(common.open_graph(args, root), root)
     except InputError as exc:
         return common.problems(THEMES, exc.problems)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return common.report(exc)
     sys.stdout.write(text)
     return common.OK

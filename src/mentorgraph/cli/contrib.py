@@ -46,7 +46,7 @@ def cmd_validate(args) -> int:
         return common.USAGE
     try:
         outcome, _ = validate_files(common.project_root(args), files, args.accept_duplicates, displays=args.files)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return common.report(exc)
     _emit(outcome, args.format)
     return common.OK if outcome.ok else common.INVALID
@@ -76,7 +76,7 @@ def cmd_import(args) -> int:
         )
     except DataWriteError as exc:
         return common.error(str(exc), common.FAILURE)
-    except Exception as exc:  # noqa: BLE001 - data/ was written; only the build of it failed
+    except Exception as exc:
         return common.report(exc, "data/ was updated, but the build failed (run `mentorgraph build` again)")
     if outcome.recovered:
         print(f"mentorgraph: note: {outcome.recovered}", file=sys.stderr)

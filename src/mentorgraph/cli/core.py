@@ -49,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         linked = _linked(args.with_, args.without)
         result = build(common.project_root(args), out, progress=progress, linked=linked)
-    except Exception as exc:  # noqa: BLE001 - known failures are reported, others re-raised by report()
+    except Exception as exc:
         return common.report(exc)
     if not args.quiet:
         total = time.perf_counter() - t0
@@ -74,7 +74,7 @@ def cmd_table(args: argparse.Namespace) -> int:
 
     try:
         text = RENDERERS[args.format](table_data(common.open_graph(args)))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return common.report(exc)
     sys.stdout.write(text)
     return common.OK
@@ -125,7 +125,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     try:
         res = common.open_graph(args).query(args.name, **_params(args.param))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return common.report(exc)
     sys.stdout.write(RESULT_FORMATS[args.format](res))
     return common.OK
@@ -144,7 +144,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         text = source
     try:
         res = common.open_graph(args).sparql(text)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return common.report(exc)
     sys.stdout.write(graph_to_ntriples(res) if res.kind == "graph" else RESULT_FORMATS[args.format](res))
     return common.OK

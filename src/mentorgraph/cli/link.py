@@ -52,6 +52,7 @@ def _fmt(args, path: str | None) -> str:
 
 
 def cmd_link_ror(args) -> int:
+    """Match the organizations of data/ to ROR records; write SSSOM or Turtle."""
     from ..problems import InputError
     from ..linking.reconcile import load_subjects, reconcile
     from ..linking.ror import iter_records
@@ -132,7 +133,7 @@ def cmd_load_ror(args) -> int:
     except InputError as exc:
         progress.close()
         return common.problems("{n} problem(s) in the input; nothing was written:", exc.problems)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         progress.close()
         return common.report(exc)
     progress.close()

@@ -22,7 +22,7 @@ def cmd_docs(args) -> int:
     out = common.out_dir(args)
     try:
         html = render_docs(common.project_root(args), current_generation(out).path)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return common.report(exc)
     if args.output == "-":
         sys.stdout.write(html.decode("utf-8"))
@@ -50,7 +50,7 @@ def cmd_release(args) -> int:
         return common.problems("cannot make the release; nothing was written:", exc.problems)
     except OSError as exc:
         return common.error(f"cannot write the release: {exc}")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return common.report(exc)
     if not quiet:
         print(

@@ -38,12 +38,15 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
+        """Whether nothing was wrong (no problem, and SHACL conforms when it ran)."""
         return not self.problems and (self.report is None or self.report.conforms)
 
     def entries_planned(self) -> list:
+        """Every entity the import would write, organizations first."""
         return (self.plan.organizations + self.plan.initiatives) if self.plan else []
 
     def entries(self) -> list[dict]:
+        """Each planned entity as plain data (kind, id, label, action, where)."""
         if self.plan is None:
             return []
         return [
@@ -59,6 +62,7 @@ class Outcome:
         ]
 
     def as_json(self) -> str:
+        """The outcome as JSON (problems, SHACL report, notes, entries, what was written)."""
         doc = {
             "valid": self.ok,
             "problems": [p.as_dict() for p in self.problems],
@@ -71,6 +75,7 @@ class Outcome:
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
     def text(self) -> str:
+        """The outcome for a terminal: problems, notes, then a summary line."""
         lines = [str(p) for p in self.problems]
         if self.report is not None and not self.report.conforms:
             lines.append(self.report.text())

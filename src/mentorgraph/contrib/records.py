@@ -54,14 +54,17 @@ class Raw:
     places: dict[str, Where] = field(default_factory=dict)
 
     def at(self, key: str | None) -> Where:
+        """Where one key's value came from (the record's place when unknown)."""
         return self.places.get(key, self.where) if key else self.where
 
     def problem(self, key: str | None, message: str, **kw: Any) -> Problem:
+        """A Problem located at one key of this record."""
         w = self.at(key)
         prefix = f"{w.label}: " if w.label else ""
         return Problem(self.file, prefix + message, line=w.line, column=w.column, **kw)
 
     def name(self) -> str:
+        """The record's label, or '?' when it has none."""
         label = self.values.get("label")
         return label if isinstance(label, str) else "?"
 

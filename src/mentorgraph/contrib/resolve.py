@@ -48,6 +48,8 @@ def loose(name: str) -> str:
 
 @dataclass
 class Entity:
+    """An entity of the graph (or of the batch being imported), with its names and classes."""
+
     iri: str
     slug: str
     label: str
@@ -58,6 +60,7 @@ class Entity:
     _loose: set[str] | None = None
 
     def loose_names(self) -> set[str]:
+        """The entity's names reduced by `loose`, for spotting the same program spelt differently."""
         if self._loose is None:
             self._loose = {loose(n) for n in self.names if n != self.slug} - {""}
         return self._loose
@@ -102,9 +105,11 @@ class Index:
         self._by_name.clear()
 
     def superclasses(self, cls: str) -> set[str]:
+        """The classes above `cls` (itself included)."""
         return {c for c, subs in self.subclasses.items() if cls in subs}
 
     def of_class(self, cls: str) -> dict[str, list[Entity]]:
+        """Normalized name -> entities of class `cls` (subclasses included) carrying it."""
         if cls not in self._by_name:
             table: dict[str, list[Entity]] = {}
             for ent in self.entities.values():
@@ -142,6 +147,7 @@ class Index:
         return None, f"unknown {kind} {value!r}", closest(text, names, n=1)
 
     def examples(self, kind: str, n: int = 3) -> str:
+        """A few labels of entities of `kind`, for an error message's "e.g."."""
         if kind in ("mentoring type", "delivery mode"):
             n = 10  # few enough to list them all
         ents = sorted(
@@ -168,6 +174,8 @@ class Planned:
 
 @dataclass
 class Plan:
+    """What an import would write: records by kind, the problems and the notes."""
+
     initiatives: list[Planned] = field(default_factory=list)
     organizations: list[Planned] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -396,6 +404,7 @@ class Resolver:
 
     # -- the whole batch --------------------------------------------------------------------------
     def run(self, raws: list[Raw]) -> Plan:
+        """Resolve a batch of raw records into the plan (problems and notes included)."""
         ready = []
         # Organizations first, so initiatives of the same batch may name them.
         for raw in sorted(raws, key=lambda r: r.kind != "organization"):

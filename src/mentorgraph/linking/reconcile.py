@@ -97,10 +97,12 @@ def normalize_name(text: str) -> str:
 
 
 def normalize_acronym(text: str) -> str:
+    """An acronym as compared: NFKC, invisible characters dropped, upper case."""
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip().upper()
 
 
 def tokens(normalized: str) -> frozenset[str]:
+    """The words of a normalized name, stopwords left out."""
     return frozenset(t for t in normalized.split() if t not in STOPWORDS)
 
 
@@ -118,9 +120,11 @@ class Subject:
 
     @property
     def iri(self) -> str:
+        """The organization's IRI."""
         return iris.MG + self.slug
 
     def names(self) -> Iterable[tuple[str, str]]:
+        """(field, value) for each of the organization's full names."""
         yield "label", self.label
         for alt in self.alt_labels:
             yield "altLabel", alt
@@ -177,6 +181,7 @@ class Candidate:
 
     @property
     def score(self) -> float:
+        """The name score plus the context adjustments."""
         return self.name_score + self.context
 
 

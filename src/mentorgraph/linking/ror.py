@@ -53,6 +53,7 @@ class RorRecord:
 
     @property
     def short_id(self) -> str:
+        """The ROR ID without https://ror.org/."""
         return self.id.removeprefix(ROR_PREFIX)
 
     def related(self, kind: str) -> list[str]:
@@ -80,7 +81,7 @@ def _as_list(value: Any) -> list[str]:
 def parse_record(obj: Any, source: str = "") -> RorRecord:
     """One ROR record (v1 or v2, told apart by shape) as a RorRecord; ValueError if it is neither."""
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        raise ValueError("not a ROR record: expected a JSON object with an 'id'")  # noqa: TRY004 - one error for all
+        raise ValueError("not a ROR record: expected a JSON object with an 'id'")
     if isinstance(obj.get("names"), list):
         return _parse_v2(obj, source)
     if isinstance(obj.get("name"), str):
@@ -165,7 +166,7 @@ def _parse_v1(obj: dict, source: str) -> RorRecord:
 
 
 def _open(path: Path) -> IO[str]:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115 - closed by caller
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
     return io.TextIOWrapper(raw, encoding="utf-8")
 
 

@@ -69,6 +69,7 @@ def render_sssom(mappings: list[Mapping], set_name: str, title: str) -> bytes:
 
 
 def sort_mappings(mappings: list[Mapping]) -> list[Mapping]:
+    """Mappings in the files' order: by subject, higher confidence first, then object."""
     return sorted(mappings, key=lambda m: (m.subject_id, -m.confidence, m.object_id))
 
 
@@ -87,6 +88,7 @@ def render_turtle(mappings: list[Mapping], title: str) -> bytes:
 
 
 def write_mappings(path: Path, mappings: list[Mapping], fmt: str, set_name: str, title: str) -> None:
+    """Write mappings as SSSOM TSV or Turtle (by `fmt`) atomically."""
     data = render_turtle(mappings, title) if fmt == "ttl" else render_sssom(mappings, set_name, title)
     atomic_write(path, data)
 

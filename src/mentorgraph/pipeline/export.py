@@ -1,8 +1,9 @@
-"""Export stage: deterministic serializations of the built dataset, written atomically.
+"""Export stage: deterministic serializations of the built dataset.
 
 Every file is rendered in memory; the build writes them into a new generation (layout.py), so an
-interrupted build never leaves a truncated or mixed set of files. Rebuilding unchanged inputs gives byte-identical outputs: line-based formats are sorted, blank nodes
-(only in the ontology's OWL lists) are canonically relabelled, JSON-LD nodes and values are sorted.
+interrupted build never leaves a truncated or mixed set of files. Rebuilding unchanged inputs gives
+byte-identical outputs: line-based formats are sorted, blank nodes (only in the ontology's OWL lists)
+are canonically relabelled, JSON-LD nodes and values are sorted.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def data_union(ds: Dataset) -> Graph:
 
 
 def sorted_lines(text: str) -> bytes:
+    """The distinct non-empty lines of `text`, sorted, as UTF-8 bytes (deterministic N-Triples/N-Quads)."""
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -80,6 +82,7 @@ def _sort_jsonld(value):
 
 
 def render_jsonld(g: Graph, context: Mapping) -> bytes:
+    """`g` as JSON-LD compacted with `context`, nodes and values sorted (stable bytes)."""
     raw = g.serialize(format="json-ld", context=dict(context), auto_compact=True)
     doc = json.loads(raw)
     body = {k: v for k, v in doc.items() if k != "@context"}
@@ -89,6 +92,7 @@ def render_jsonld(g: Graph, context: Mapping) -> bytes:
 
 
 def canonical_dataset(ds: Dataset) -> Dataset:
+    """A copy of the dataset's named graphs with blank nodes relabelled canonically."""
     out = Dataset()
     for prefix, ns in iris.PREFIXES.items():
         out.bind(prefix, ns, override=True, replace=True)

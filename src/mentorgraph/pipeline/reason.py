@@ -48,6 +48,8 @@ class InconsistencyError(Exception):
 
 @dataclass
 class Reasoned:
+    """What OWL RL added (meaningful triples only) and the size of the closure."""
+
     inferred: Graph
     closure_size: int
 

@@ -35,6 +35,7 @@ class Theme:
 
     @property
     def iri(self) -> str:
+        """The theme's IRI."""
         return iris.MG + self.id
 
 
@@ -70,6 +71,7 @@ class ThemeScheme:
     facets: list[Facet] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Theme]:
+        """The themes by id."""
         return {t.id: t for t in self.themes}
 
     def themes_of(self, attribute: str) -> list[str]:

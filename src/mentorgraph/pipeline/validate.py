@@ -39,11 +39,14 @@ class Violation:
 
 @dataclass
 class Report:
+    """A SHACL validation report: whether the data conforms and each violation in words."""
+
     conforms: bool
     violations: list[Violation]
     graph: Graph
 
     def text(self) -> str:
+        """The report for people: "conforms", or each violation on its own line."""
         if self.conforms:
             return "SHACL validation: conforms."
         lines = [f"SHACL validation failed with {len(self.violations)} problem(s):"]
@@ -51,6 +54,7 @@ class Report:
         return "\n".join(lines)
 
     def as_json(self) -> str:
+        """The report as JSON (conforms and the violations)."""
         return json.dumps(
             {"conforms": self.conforms, "violations": [asdict(v) for v in self.violations]},
             ensure_ascii=False,
@@ -59,6 +63,7 @@ class Report:
 
 
 def load_shapes(root: Path) -> Graph:
+    """The SHACL shapes of ontology/shapes.ttl."""
     return Graph().parse(root / SHAPES_FILE, format="turtle")
 
 
@@ -68,7 +73,7 @@ def _short(g: Graph, term) -> str:
     if isinstance(term, URIRef):
         try:
             return g.namespace_manager.normalizeUri(term)
-        except Exception:  # noqa: BLE001 - fall back to the full IRI
+        except Exception:
             return str(term)
     return str(term)
 

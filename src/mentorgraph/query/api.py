@@ -30,6 +30,8 @@ class ParameterError(Exception):
 
 
 class UnknownValue(ParameterError):
+    """A value names no entity of the expected kind; `suggestions` are the closest known names."""
+
     def __init__(self, param: str, value: str, suggestions: list[str], kind: str):
         self.param, self.value, self.suggestions = param, value, suggestions
         hint = ("; closest known: " + ", ".join(repr(s) for s in suggestions)) if suggestions else ""
@@ -37,6 +39,8 @@ class UnknownValue(ParameterError):
 
 
 class AmbiguousValue(ParameterError):
+    """A value names several entities; `candidates` are (IRI, label) pairs."""
+
     def __init__(self, param: str, value: str, candidates: list[tuple[str, str]]):
         self.param, self.value, self.candidates = param, value, candidates
         listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates)
@@ -121,6 +125,7 @@ class MentorGraph:
         return self.engine.query(bind(q, terms))
 
     def get(self, name: str) -> CannedQuery:
+        """The canned query `name`, or ParameterError naming the closest names."""
         if name not in self.catalogue:
             hint = closest(name, self.catalogue, n=3)
             raise ParameterError(
@@ -132,6 +137,7 @@ class MentorGraph:
 
     # -- resolving parameter values ---------------------------------------------------------------
     def candidates(self, kind: str) -> list[Candidate]:
+        """Every entity a parameter of `kind` (a class CURIE, or 'any') may name, with all its names."""
         if kind not in self._candidates:
             cls = "" if kind == "any" else f"?item a {kind} ."
             # Names come from mentorgraph's own graphs only: a linked dataset loaded beside them (a ROR

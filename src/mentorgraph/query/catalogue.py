@@ -22,6 +22,8 @@ from ..iris import sparql_prologue
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter of a canned question, from its '# param:' header line."""
+
     name: str
     kind: str  # a class CURIE such as mgo:Organization, "any" for any entity, or "text"
     meaning: str
@@ -30,12 +32,16 @@ class Param:
 
 @dataclass(frozen=True)
 class Column:
+    """One result column of a canned question, from its '# column:' header line."""
+
     name: str
     meaning: str
 
 
 @dataclass
 class CannedQuery:
+    """One canned question: its header (question, parameters, columns, notes) and its SPARQL body."""
+
     name: str
     question: str
     params: list[Param]
@@ -51,10 +57,13 @@ class CannedQuery:
 
 
 class CatalogueError(Exception):
+    """A queries/*.rq file's header is malformed."""
+
     pass
 
 
 def parse_header(path: Path) -> CannedQuery:
+    """Read one queries/*.rq file: its header comments and its body."""
     text = path.read_text(encoding="utf-8")
     question, params, columns, notes = None, [], [], []
     body_lines = []
@@ -100,6 +109,7 @@ _IRI_OK = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")
 
 
 def sparql_iri(iri: str) -> str:
+    """`iri` as a SPARQL IRI term <...>; ValueError for characters an IRI may not hold."""
     if not _IRI_OK.match(iri):
         raise ValueError(f"not a valid IRI: {iri!r}")
     return f"<{iri}>"

@@ -116,6 +116,7 @@ class OxigraphEngine:
         return _literal(t.value, t.datatype.value if t.datatype else None, t.language)
 
     def query(self, text: str) -> Result:
+        """Run `text` on the store (the default graph is the union unless the query names a dataset)."""
         from .policy import keywords
 
         # The default graph is the union of the named graphs, unless the query names its own dataset
@@ -176,13 +177,14 @@ class RdflibEngine:
         return Term("literal", str(t))
 
     def query(self, text: str) -> Result:
+        """Run `text` on the dataset, after the query policy (rdflib would follow SERVICE)."""
         from .policy import check_query
 
         # rdflib would follow SERVICE and read FROM <file:...>; refuse them before it sees the query.
         check_query(text, allowed_graphs=self.graph_names)
         try:
             res = self.dataset.query(text)
-        except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing and other errors
+        except Exception as exc:
             syntax = type(exc).__name__ in ("ParseException", "ParseSyntaxException") or isinstance(exc, SyntaxError)
             raise (QuerySyntaxError if syntax else EngineError)(str(exc)) from None
         if res.type == "ASK":

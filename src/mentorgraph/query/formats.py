@@ -22,6 +22,7 @@ def escape(text: str) -> str:
 
 
 def quoteattr(text: str) -> str:
+    """XML attribute value quoting (quotes and line breaks escaped)."""
     return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;") + '"'
 
 
@@ -92,6 +93,7 @@ def to_csv(res: Result) -> str:
 
 
 def ntriples_term(t: Term) -> str:
+    """A term in N-Triples syntax."""
     if t.kind == "uri":
         return f"<{t.value}>"
     if t.kind == "bnode":
@@ -115,6 +117,7 @@ def to_tsv(res: Result) -> str:
 
 
 def curie(iri: str) -> str:
+    """The shortest CURIE for `iri` with the project's prefixes, or the IRI itself."""
     best = None
     for prefix, ns in iris.PREFIXES.items():
         if iri.startswith(ns) and (best is None or len(ns) > len(iris.PREFIXES[best])):
@@ -165,6 +168,7 @@ def to_table(res: Result, max_width: int = 60) -> str:
 
 
 def to_markdown(res: Result) -> str:
+    """A SELECT result as a Markdown table (labels rather than IRIs)."""
     if res.kind == "ask":
         return ("yes" if res.boolean else "no") + "\n"
     cols = readable_columns(res)
@@ -178,6 +182,7 @@ def to_markdown(res: Result) -> str:
 
 
 def graph_to_ntriples(res: Result) -> str:
+    """CONSTRUCT/DESCRIBE triples as sorted N-Triples."""
     return "".join(" ".join(ntriples_term(x) for x in t) + " .\n" for t in sorted(res.triples or []))
 
 

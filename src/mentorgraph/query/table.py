@@ -60,6 +60,7 @@ def table_data(mg: MentorGraph) -> dict[str, Any]:
 
 
 def render_json(data: dict) -> str:
+    """Table 1 as JSON: title, rows (type, examples, strengths, weaknesses) and footnote."""
     public = {"title": data["title"], "rows": data["rows"], "footnote": data["footnote"]}
     return json.dumps(public, ensure_ascii=False, indent=2) + "\n"
 

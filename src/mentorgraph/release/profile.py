@@ -156,6 +156,7 @@ class Violation:
 
 
 def curie(term) -> str:
+    """A term as a CURIE where a project prefix fits, else <iri> (or the literal)."""
     if isinstance(term, BNode):
         return "_:" + str(term)
     text = str(term)
@@ -465,6 +466,8 @@ def check_rl(g: Graph) -> list[Violation]:
 
 @dataclass(frozen=True)
 class HermitResult:
+    """What HermiT said: consistent or not, and the unsatisfiable classes."""
+
     consistent: bool
     unsatisfiable: list[str]
 

@@ -55,6 +55,8 @@ class ReleaseError(Exception):
 
 @dataclass
 class Release:
+    """What a release wrote: its directory, version, files and where its notes came from."""
+
     path: Path
     version: str
     files: list[str]

@@ -42,6 +42,8 @@ class Graph:
 
 @dataclass
 class Failure:
+    """One graph that the store refused, with the HTTP status and the start of its answer."""
+
     graph: str
     url: str
     status: int | None

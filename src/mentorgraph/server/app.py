@@ -229,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
             resp = self._error(exc.status, str(exc), {"Retry-After": "1"})
         except WorkerError as exc:
             resp = self._error(ERROR_KINDS.get(exc.kind, 500), str(exc))
-        except Exception as exc:  # noqa: BLE001 - answer 500 rather than drop the connection
+        except Exception as exc:
             log({"event": "internal-error", "path": self.path[:200], "error": f"{type(exc).__name__}: {exc}"})
             resp = self._error(500, "internal error; the server log has the details")
         if not self._body_read:

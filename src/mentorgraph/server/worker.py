@@ -356,7 +356,7 @@ def main(conn, out: str, root: str, allowed_services: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         state = State(Path(out), Path(root), set(allowed_services))
-    except Exception as exc:  # noqa: BLE001 - reported to the server, which prints it
+    except Exception as exc:
         conn.send(("error", "internal", f"cannot open the built graph: {exc}"))
         return
     conn.send(("ok", "ready"))
@@ -369,5 +369,5 @@ def main(conn, out: str, root: str, allowed_services: list[str]) -> None:
             conn.send(("ok", OPS[op](state, **args)))
         except WorkerError as exc:
             conn.send(("error", exc.kind, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - one bad request must not end the worker
+        except Exception as exc:
             conn.send(("error", "internal", f"{type(exc).__name__}: {exc}"))
