@@ -24,6 +24,7 @@ from typing import Any
 from .. import iris
 from ..query.api import MentorGraph, ParameterError
 from ..layout import find_root
+from ..text import normalize
 from .model import Initiative, Model, ModelType, cached_model
 from ..pipeline.themes import Facet, Theme, ThemeScheme, load_themes
 
@@ -214,7 +215,7 @@ def resolve_profile(mg: MentorGraph, model: Model, scheme: ThemeScheme, person: 
             # A population's id (early-career-faculty) is accepted too, as in data/populations.yaml.
             iri = iris.MG + value
             if iri not in model.populations:
-                iri = mg.resolve(value, "mgo:Population", param)
+                iri = _stage_spelling(value, required, model, scheme) or mg.resolve(value, "mgo:Population", param)
             facet = facet_of(iri, model, scheme)
             if required and (facet is None or facet.id != required):
                 allowed = [
@@ -235,6 +236,25 @@ def resolve_profile(mg: MentorGraph, model: Model, scheme: ThemeScheme, person: 
         mode = mg.resolve(person.mode, "mgo:DeliveryMode", "--mode")
         mode_label = next((i.mode_label for i in model.initiatives if i.mode == mode), None) or person.mode
     return Profile(want, avoid, named, unfaceted, mode, mode_label)
+
+
+def _stage_spelling(value: str, facet: str | None, model: Model, scheme: ThemeScheme) -> str | None:
+    """The one population of `facet` whose id or label starts with `value` as a whole word or words
+    ('early-career' -> early-career-faculty), or None: the obvious spellings of a career stage."""
+    if facet is None:
+        return None
+    key = normalize(value).replace("-", " ")
+    hits = [
+        p.iri
+        for p in model.populations.values()
+        if (f := facet_of(p.iri, model, scheme)) is not None
+        and f.id == facet
+        and any(
+            f"{name} ".startswith(f"{key} ")
+            for name in (p.iri.removeprefix(iris.MG).replace("-", " "), normalize(p.label).replace("-", " "))
+        )
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _unique(themes: Iterable[Theme]) -> list[Theme]:
