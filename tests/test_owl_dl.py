@@ -15,7 +15,9 @@ import shutil
 import pytest
 from rdflib import Graph, URIRef
 
-from mentorgraph.release.profile import check_dl, check_rl, hermit
+from mentorgraph.release.hermit import hermit
+from mentorgraph.release.profile import check_dl
+from mentorgraph.release.profile_rl import check_rl
 from conftest import ROOT
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs a Java runtime")

@@ -168,6 +168,8 @@ CONCEPT_SCHEME = Shape(
 EVIDENCE_KIND = Shape("evidence kind", ("id", "label", "definition"), frozenset({"id", "label", "definition"}))
 DEFINITION = Shape("definition", ("id", "definition"), frozenset({"id", "definition"}))
 
+# Keys that may hold several values (a list), in records of every shape.
+MANY_KEYS = frozenset(set(INITIATIVE.keys) - INITIATIVE.single - {"mappings"})
 # Keys holding a name: one line of text.
 ONE_LINE_KEYS = frozenset(
     {"id", "class", "label", "altLabels", "acronyms", "website", "contributor", "source"}

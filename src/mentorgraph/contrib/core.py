@@ -20,9 +20,12 @@ from ..datafiles import CONTRIBUTIONS, ORGANIZATIONS
 from ..layout import CONTEXT_FILE
 from ..pipeline.validate import Report
 from ..problems import InputError, Problem
-from .readers import FORMATS, rdf_records, read_csv, read_jsonld, read_rdf, read_text, read_yaml_contribution
+from .jsonld import read_jsonld
+from .rdf import rdf_records, read_rdf
+from .readers import FORMATS, read_csv, read_text, read_yaml_contribution
 from .records import Raw
-from .resolve import Index, Plan, Resolver
+from .index import Index
+from .resolve import Plan, Resolver
 
 
 @dataclass

@@ -22,15 +22,13 @@ The ROR input is streamed once; only the graph's names are indexed, so memory st
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from .. import datafiles, iris
 from ..problems import InputError, Problem
+from .names import normalize_acronym, normalize_name, tokens
 from .ror import RorRecord
 
 CONFIDENT = 0.8
@@ -61,49 +59,6 @@ TYPE_FIT = {
     "Funder": ({"funder", "government", "nonprofit"}, {"company"}),
     "Company": ({"company"}, {"education", "government", "healthcare"}),
 }
-STOPWORDS = {
-    "the",
-    "of",
-    "for",
-    "and",
-    "in",
-    "at",
-    "on",
-    "a",
-    "an",
-    "de",
-    "la",
-    "le",
-    "du",
-    "des",
-    "der",
-    "und",
-}
-
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'"})
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-@lru_cache(maxsize=1 << 16)
-def normalize_name(text: str) -> str:
-    """The comparable form of a name: 'The  Rheumatol\u00adogy Alliance' -> 'rheumatology alliance'."""
-    if not text.isascii():  # most names are ASCII: skip the Unicode work for them
-        text = text.translate(_INVISIBLE).translate(_QUOTES)
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.casefold().replace("&", " and ").replace("'", "").replace("`", "")
-    text = " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
-    return text.removeprefix("the ")
-
-
-def normalize_acronym(text: str) -> str:
-    """An acronym as compared: NFKC, invisible characters dropped, upper case."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip().upper()
-
-
-def tokens(normalized: str) -> frozenset[str]:
-    """The words of a normalized name, stopwords left out."""
-    return frozenset(t for t in normalized.split() if t not in STOPWORDS)
 
 
 @dataclass
