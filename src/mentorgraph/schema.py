@@ -153,7 +153,11 @@ FUNDING_MECHANISM = Shape(
     links={"mechanismOf": Link("mechanismOf", "Organization", "organization")},
 )
 # Table 1 itself (data/table1.yaml).
-TABLE = Shape("table", ("id", "label", "title", "footnote"), frozenset({"id", "label", "title", "footnote"}))
+TABLE = Shape(
+    "table",
+    ("id", "label", "title", "footnote", "source", "columns"),
+    frozenset({"id", "label", "title", "footnote", "source", "columns"}),
+)
 TABLE_ROW = Shape(
     "type",
     ("id", "label", "examples", "strengths", "weaknesses"),

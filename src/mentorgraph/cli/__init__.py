@@ -53,8 +53,8 @@ def make_parser(commands: list[str] | None = None) -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="mentorgraph",
-        description="The open knowledge graph of peer-mentoring models in academic medicine "
-        "(Table 1 of Cree-Green et al., J Investig Med 2020).",
+        description="The open knowledge graph of peer-mentoring models in academic medicine: the "
+        "models of Table 1 of a published article (`mentorgraph query table1-caption` cites it).",
         epilog=EPILOG,
         formatter_class=common.RAW,
     )

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .. import datafiles, schema
 from ..layout import ONTOLOGY_FILE
-from ..namespaces import ARTICLE_DOI, GRAPH, MG, MGO
+from ..namespaces import GRAPH, MG, MGO
 from ..problems import InputError, Problem, closest
 from .records import MAPPING_PREDICATES, Builder, statement_iri
 from .themes import theme_triples
@@ -58,7 +58,17 @@ class _Loader(Builder):
         a.add((table, RDFS.label, Literal(t["label"])))
         a.add((table, DCTERMS.title, Literal(t["title"])))
         a.add((table, MGO.footnote, Literal(t["footnote"])))
-        a.add((table, DCTERMS.source, ARTICLE_DOI))
+        source = self.iri(file, t, "source")  # the article the table is published in (its DOI)
+        if source is not None:
+            a.add((table, DCTERMS.source, source))
+        # The column headings, as printed, in order: the one home of Table 1's header row.
+        for pos, heading in enumerate(self.texts(file, t, "columns"), 1):
+            column = self.define(file, t, f"{t['id']}-column-{pos}")
+            if column is not None:
+                a.add((table, MGO.hasColumn, column))
+                a.add((column, RDF.type, MGO.TableColumn))
+                a.add((column, RDFS.label, heading))
+                a.add((column, MGO.tablePosition, Literal(pos)))
         for pos, row in enumerate(doc["types"] or [], 1):
             if not self.shape(file, row, schema.TABLE_ROW):
                 continue

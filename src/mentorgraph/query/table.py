@@ -12,7 +12,6 @@ from typing import Any
 from .api import MentorGraph
 
 BULLET = "\u2022"
-TEXT_HEADER = "Type of peer mentoring group" + "Examples" + "Strengths" + "Weaknesses"
 
 
 def table_data(mg: MentorGraph) -> dict[str, Any]:
@@ -56,6 +55,9 @@ def table_data(mg: MentorGraph) -> dict[str, Any]:
         "rows": result_rows,
         "footnote": caption[0]["footnote"],
         "_label": caption[0]["label"],
+        "_columns": [r["label"] for r in mg.query("table1-columns").plain()],
+        "_citation": caption[0]["citation"],
+        "_source": caption[0]["source"],
     }
 
 
@@ -67,7 +69,8 @@ def render_json(data: dict) -> str:
 
 def render_text(data: dict) -> str:
     """The table in the flattened layout it was received in (data/source/table1.txt)."""
-    out = [f"{data['_label']}\n\n{data['title']}\n\n{TEXT_HEADER}\n"]
+    # The received text runs the headings together on one line (data/source/table1.txt).
+    out = [f"{data['_label']}\n\n{data['title']}\n\n{''.join(data['_columns'])}\n"]
 
     def bullets(entries: list[dict], depth: int) -> None:
         for e in entries:
