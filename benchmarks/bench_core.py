@@ -56,9 +56,9 @@ def main() -> None:
             args.runs,
         )
 
-        from mentorgraph.api import open_graph
-        from mentorgraph.reason import reason
-        from mentorgraph.sources import load_sources
+        from mentorgraph.query.api import open_graph
+        from mentorgraph.pipeline.reason import reason
+        from mentorgraph.pipeline.load import load_sources
 
         def naive():
             from rdflib import Dataset

@@ -46,7 +46,7 @@ WORDS = [
 def vocabulary() -> dict[str, list[str]]:
     """Names of the graph's types, organizations, populations and delivery modes (never hard-coded)."""
     from mentorgraph.contrib.resolve import Index
-    from mentorgraph.sources import load_sources
+    from mentorgraph.pipeline.load import load_sources
 
     index = Index(load_sources(ROOT))
 

@@ -1,8 +1,8 @@
 """Scale benchmark for `mentorgraph link ror`: 100,000 ROR records, wall time and peak memory.
 
 Issue 5's target: 100,000 ROR records reconciled in under 60 s and under 2 GB RAM on the 2-core
-machine. The records are ../shared/linking/ror-sample-dev.jsonl (2,000 real records, schema v1 and
-v2 mixed) replicated with fresh IDs, plus the 26 Table 1 and near-miss records of ../shared/linking
+machine. The records are the ROR sample ($MENTORGRAPH_ROR_SAMPLE) (2,000 real records, schema v1 and
+v2 mixed) replicated with fresh IDs, plus the 26 Table 1 and near-miss records of tests/fixtures/linking
 once each, so the run also finds its matches. Copy n of a sample record gets the ID
 https://example.org/ror-replica/n/<suffix>, so no invented identifier looks like a real ROR ID.
 
@@ -30,14 +30,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "linking"
+# The verified records (copied into the repository with their provenance) and the 2,000-record ROR
+# sample, which is not: its path comes from $MENTORGRAPH_ROR_SAMPLE (a JSON Lines file of ROR records).
+FIXTURES = ROOT / "tests" / "fixtures" / "linking"
+SAMPLE = Path(os.environ.get("MENTORGRAPH_ROR_SAMPLE", "ror-sample-dev.jsonl"))
 
 
 def make_input(n: int, dest: Path) -> tuple[Path, Path]:
-    sample = [json.loads(line) for line in (SHARED / "ror-sample-dev.jsonl").open(encoding="utf-8")]
+    sample = [json.loads(line) for line in SAMPLE.open(encoding="utf-8")]
     real = [
         json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((SHARED / "ror").glob("*.json")) + sorted((SHARED / "ror-related").glob("*.json"))
+        for p in sorted((FIXTURES / "ror").glob("*.json")) + sorted((FIXTURES / "ror-related").glob("*.json"))
     ]
     jsonl, array = dest / "ror-100k.jsonl", dest / "ror-100k.json"
     with jsonl.open("w", encoding="utf-8") as fh:
@@ -76,8 +79,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--load", action="store_true", help="also time `link load-ror` into a copy of dist/")
     args = ap.parse_args()
-    if not (SHARED / "ror-sample-dev.jsonl").exists():
-        sys.exit(f"needs {SHARED}/ror-sample-dev.jsonl")
+    if not SAMPLE.exists():
+        sys.exit(f"needs the ROR sample at {SAMPLE} (set MENTORGRAPH_ROR_SAMPLE)")
     exe = [sys.executable, "-m", "mentorgraph.cli"]
     with tempfile.TemporaryDirectory(prefix="bench-link-") as tmp:
         tmp = Path(tmp)

@@ -11,7 +11,7 @@ fresh process so peak memory is the step's own:
   plus resolving each parameter kind from scratch (the label lookup a cold query does first);
 - cold `mentorgraph query NAME` in a fresh process: wall time and peak RSS, for every canned query.
 
-The organizations come from ../shared/linking/ror-sample-dev.jsonl (2,000 ROR records, schema v1
+The organizations come from the ROR sample at $MENTORGRAPH_ROR_SAMPLE (2,000 ROR records, schema v1
 and v2), replicated as often as needed. Copy 0 keeps the records' ROR IDs; copy n > 0 lives under
 https://example.org/ror-replica/n/ so no invented identifier looks like a real ROR ID.
 
@@ -44,7 +44,8 @@ CHILD_ENV = {
     **os.environ,
     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
 }
-ROR_SAMPLE = ROOT.parent / "shared" / "linking" / "ror-sample-dev.jsonl"
+# A JSON Lines file of ROR records (2,000 real ones were used for the published figures).
+ROR_SAMPLE = Path(os.environ.get("MENTORGRAPH_ROR_SAMPLE", "ror-sample-dev.jsonl"))
 ROR_GRAPH = "https://w3id.org/mentorgraph/graph/ror"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -203,10 +204,13 @@ def measure(fn, runs, limit):
 LOAD_OXIGRAPH = (
     CHILD_PRELUDE
     + """
-from mentorgraph.store import build_store
+from mentorgraph import layout
+from mentorgraph.pipeline.store import build_store
 nq, out = Path(sys.argv[1]), Path(sys.argv[2])
 t = time.perf_counter()
-build_store(nq.read_bytes(), out)
+with layout.new_generation(out, "scale") as w:
+    w.write(layout.MANIFEST, b"{}\n")
+    build_store(nq.read_bytes(), w.path / layout.STORE)
 print(json.dumps({"seconds": time.perf_counter() - t, "maxrss_kib": maxrss()}))
 """
 )
@@ -214,8 +218,8 @@ print(json.dumps({"seconds": time.perf_counter() - t, "maxrss_kib": maxrss()}))
 QUERIES = (
     CHILD_PRELUDE
     + """
-from mentorgraph.api import MentorGraph
-from mentorgraph.engines import OxigraphEngine, RdflibEngine, RemoteEngine
+from mentorgraph.query.api import MentorGraph
+from mentorgraph.query.engines import OxigraphEngine, RdflibEngine, RemoteEngine
 engine_name, target, queries_json = sys.argv[1:4]
 runs, limit = int(sys.argv[4]), float(sys.argv[5])
 spec = json.loads(Path(queries_json).read_text())
@@ -226,7 +230,8 @@ if engine_name == "rdflib":
     ds.parse(target, format="nquads")
     engine = RdflibEngine(ds)
 elif engine_name == "oxigraph":
-    engine = OxigraphEngine.open(Path(target))
+    from mentorgraph.layout import current_generation
+    engine = OxigraphEngine.open(current_generation(Path(target)))
 else:
     engine = RemoteEngine(target)
 load = time.perf_counter() - t
@@ -423,8 +428,8 @@ def bench_size(target: int, base_nq: bytes, base_triples: int, spec: dict, work:
 
 def query_spec(out: Path) -> dict:
     """Each canned query bound to its example parameters (resolved once on the plain build)."""
-    from mentorgraph.api import open_graph
-    from mentorgraph.catalogue import bind, sparql_iri, sparql_string
+    from mentorgraph.query.api import open_graph
+    from mentorgraph.query.catalogue import bind, sparql_iri, sparql_string
 
     mg = open_graph(out, root=ROOT)
     queries, params, resolve = {}, {}, {}
@@ -531,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="mg-bench-") as tmp:
         work = Path(tmp)
-        from mentorgraph.build import build
+        from mentorgraph.pipeline.build import build
 
         build(ROOT, work / "base")
         base_nq = (work / "base" / "mentorgraph.nq").read_bytes()

@@ -51,8 +51,8 @@ def wait_ready(url: str, timeout: float = 60.0) -> None:
 
 
 def bound_query(out: Path, name: str) -> str:
-    from mentorgraph.api import open_graph
-    from mentorgraph.catalogue import bind, sparql_iri, sparql_string
+    from mentorgraph.query.api import open_graph
+    from mentorgraph.query.catalogue import bind, sparql_iri, sparql_string
 
     mg = open_graph(out)
     q = mg.get(name)

@@ -1,6 +1,6 @@
-"""Quality of `mentorgraph link ror` on ../shared/linking: precision and recall of confident matches.
+"""Quality of `mentorgraph link ror` on the verified ROR records: precision and recall of confident matches.
 
-Gold standard: the 16 ROR records that ../shared/linking/identifiers.tsv assigns to Table 1
+Gold standard: the 16 ROR records that tests/fixtures/linking/identifiers.tsv assigns to Table 1
 organizations (rows of scheme `ror` whose entity label is a Table 1 name, or "X [ROR record: Y]"
 for the companies behind platforms). Input: ror-sample-dev.jsonl (2,000 records, none of them a
 Table 1 organization) with the 16 records and the 10 near-misses of ror/ and ror-related/ (withdrawn
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import sys
 import tempfile
@@ -29,7 +30,10 @@ from mentorgraph.linking.reconcile import Subject, load_subjects, reconcile
 from mentorgraph.linking.ror import iter_records
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "linking"
+# The verified records (copied into the repository with their provenance) and the 2,000-record ROR
+# sample, which is not: its path comes from $MENTORGRAPH_ROR_SAMPLE (a JSON Lines file of ROR records).
+FIXTURES = ROOT / "tests" / "fixtures" / "linking"
+SAMPLE = Path(os.environ.get("MENTORGRAPH_ROR_SAMPLE", "ror-sample-dev.jsonl"))
 
 
 def gold(subjects: list[Subject]) -> set[tuple[str, str]]:
@@ -38,7 +42,7 @@ def gold(subjects: list[Subject]) -> set[tuple[str, str]]:
         for _, name in s.names():
             by_name.setdefault(name, s.slug)
     pairs = set()
-    with (SHARED / "identifiers.tsv").open(encoding="utf-8") as fh:
+    with (FIXTURES / "identifiers.tsv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             if row["scheme"] != "ror":
                 continue
@@ -53,10 +57,10 @@ def gold(subjects: list[Subject]) -> set[tuple[str, str]]:
 
 
 def mixed_input(dest: Path) -> Path:
-    lines = (SHARED / "ror-sample-dev.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     extra = [
         json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
-        for p in sorted((SHARED / "ror").glob("*.json")) + sorted((SHARED / "ror-related").glob("*.json"))
+        for p in sorted((FIXTURES / "ror").glob("*.json")) + sorted((FIXTURES / "ror-related").glob("*.json"))
     ]
     rng = random.Random(20200601)
     for rec in extra:
@@ -89,8 +93,8 @@ def evaluate(name: str, subjects: list[Subject], truth: set[tuple[str, str]], pa
 
 
 def main() -> int:
-    if not (SHARED / "identifiers.tsv").exists():
-        sys.exit(f"needs {SHARED}")
+    if not SAMPLE.exists():
+        sys.exit(f"needs the ROR sample at {SAMPLE} (set MENTORGRAPH_ROR_SAMPLE)")
     subjects = load_subjects(ROOT)
     truth = gold(subjects)
     print(

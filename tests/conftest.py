@@ -6,11 +6,37 @@ so that expected answers come from the source, not from the program.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+# The one project root every test uses (import it: `from conftest import ROOT`).
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+# What a copy of the project needs to build and release: the inputs, and the files naming the version.
+PROJECT_DIRS = ("ontology", "data", "queries")
+PROJECT_FILES = ("pyproject.toml", "CHANGELOG.md", "CITATION.cff")
+
+
+def copy_project(dest: Path, link: tuple[str, ...] = ()) -> Path:
+    """A copy of the project in `dest` that a test may change: ontology/, data/, queries/ and the
+    version files copied; the directories in `link` symlinked to the real ones instead (read-only use)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for d in PROJECT_DIRS:
+        if d in link:
+            (dest / d).symlink_to(ROOT / d)
+        else:
+            shutil.copytree(ROOT / d, dest / d)
+    for f in PROJECT_FILES:
+        shutil.copyfile(ROOT / f, dest / f)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh copy of the project for one test (see copy_project)."""
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +47,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The graph built once from the checked-in sources into a temporary dist/."""
-    from mentorgraph.build import build
+    from mentorgraph.pipeline.build import build
 
     out = tmp_path_factory.mktemp("dist")
     build(ROOT, out)
@@ -30,14 +56,14 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def mg(built):
-    from mentorgraph.api import open_graph
+    from mentorgraph.query.api import open_graph
 
     return open_graph(built, engine="oxigraph", root=ROOT)
 
 
 @pytest.fixture(scope="session")
 def mg_rdflib(built):
-    from mentorgraph.api import open_graph
+    from mentorgraph.query.api import open_graph
 
     return open_graph(built, engine="rdflib", root=ROOT)
 

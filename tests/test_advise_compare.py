@@ -34,7 +34,7 @@ def model(mg):
 def test_compare_aligns_time_commitment(mg, model, root):
     """The issue's example: "Travel and time commitment" beside "Time commitment"."""
     from mentorgraph.advise.compare import compare, resolve_type
-    from mentorgraph.advise.themes import load_themes
+    from mentorgraph.pipeline.themes import load_themes
 
     c = compare(model, load_themes(root), [resolve_type(mg, model, "formal"), resolve_type(mg, model, "committed")])
     row = next(r for r in c.rows if r["theme"] == "Time commitment")
@@ -44,7 +44,7 @@ def test_compare_aligns_time_commitment(mg, model, root):
 
 def test_compare_example_counts_and_main_examples(mg, model, root, table1):
     from mentorgraph.advise.compare import compare, resolve_type
-    from mentorgraph.advise.themes import load_themes
+    from mentorgraph.pipeline.themes import load_themes
 
     types = [resolve_type(mg, model, v) for v in (FORMAL, "grant", "mg:committed-purposeful-peer-mentoring")]
     c = compare(model, load_themes(root), types)
@@ -56,7 +56,7 @@ def test_compare_example_counts_and_main_examples(mg, model, root, table1):
 
 def test_compare_lists_every_bullet_of_each_type(mg, model, root, table1):
     from mentorgraph.advise.compare import compare, resolve_type
-    from mentorgraph.advise.themes import load_themes
+    from mentorgraph.pipeline.themes import load_themes
 
     c = compare(model, load_themes(root), [resolve_type(mg, model, "social"), resolve_type(mg, model, "ad hoc")])
     for k, label in enumerate(["Social media", "Ad hoc peer mentoring relationships"]):
@@ -85,7 +85,7 @@ def test_compare_cli_formats(fmt, built, capsys):
 def test_compare_escapes_html(model, root):
     from mentorgraph.advise.compare import compare, render_html_table
     from mentorgraph.advise.model import ModelType
-    from mentorgraph.advise.themes import load_themes
+    from mentorgraph.pipeline.themes import load_themes
 
     t = model.types[0]
     evil = ModelType(t.iri, "<b>x</b> & y", t.position, t.strengths, t.weaknesses)
@@ -157,7 +157,7 @@ def test_rdflib_engine_gives_the_same_ranking(mg, mg_rdflib, root):
 
 def test_matrix_svg_marks_strengths_and_weaknesses(model, root):
     from mentorgraph.advise.html import matrix_svg
-    from mentorgraph.advise.themes import load_themes
+    from mentorgraph.pipeline.themes import load_themes
 
     svg = matrix_svg(model, load_themes(root), want=["visibility-and-reputation"])
     # Programs within professional organizations: four strengths in Visibility (data/themes.yaml).

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mentorgraph.advise.themes import ThemeError, load_themes, theme_triples
+from mentorgraph.pipeline.themes import ThemeError, load_themes, theme_triples
 from mentorgraph.problems import InputError
 
 # Issue 8: at least these words must resolve, and to the theme a reader would expect.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,17 +12,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from mentorgraph import export
+from mentorgraph.pipeline import export
 from mentorgraph.cli import main
+from conftest import ROOT, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 EXPORT_FILES = sorted(export.EXPORTS)
-
-
-def copy_project(dest: Path) -> Path:
-    for d in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / d, dest / d)
-    return dest
 
 
 def snapshot(path: Path) -> dict[str, bytes]:
@@ -200,28 +193,35 @@ def test_bad_reference_reports_file_line_and_suggestion(tmp_path, capsys):
 
 
 def test_interrupted_write_leaves_previous_files_whole(tmp_path, monkeypatch):
-    """A crash while writing one file leaves every file either old and whole or new and whole."""
+    """A crash while writing one file of a generation leaves every file old and whole, and no temp files."""
+    from mentorgraph import layout
+
     out = tmp_path / "dist"
-    out.mkdir()
     old = {name: f"old {name}\n".encode() for name in EXPORT_FILES}
-    for name, data in old.items():
-        (out / name).write_bytes(data)
+    with layout.new_generation(out, "old") as w:
+        for name, data in old.items():
+            w.write(name, data)
     files = {name: f"new {name}\n".encode() for name in EXPORT_FILES}
-    real_replace = os.replace
+    real_write = layout.GenerationWriter.write
     calls = {"n": 0}
 
-    def crashing_replace(src, dst):
+    def crashing_write(self, name, data):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt("killed mid-build")
-        real_replace(src, dst)
+        return real_write(self, name, data)
 
-    monkeypatch.setattr(os, "replace", crashing_replace)
+    monkeypatch.setattr(layout.GenerationWriter, "write", crashing_write)
     with pytest.raises(KeyboardInterrupt):
-        export.write_all(files, out)
+        with layout.new_generation(out, "new") as w:
+            for name, data in files.items():
+                w.write(name, data)
     for name in EXPORT_FILES:
         assert (out / name).read_bytes() in (old[name], files[name]), name
-    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")], "temporary files left behind"
+        assert (out / name).read_bytes() == old[name], name  # the switch never happened
+    assert layout.current_id(out) == "old"
+    left = [p for p in (out / layout.BUILDS).iterdir() if p.name.startswith(".tmp") or p.name.endswith(".tmp")]
+    assert not left, "temporary files left behind"
 
 
 def test_table_json_matches_the_published_columns(built, table1, footnote, capsys):

@@ -9,7 +9,6 @@ byte of data/ and dist/ is as before. Names used below are Table 1's own (data/s
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mentorgraph.cli import main
+from conftest import copy_project
 
 HEADER = (
     "name,mentoring type,sponsor organization,parent program,target populations,delivery mode,website,"
@@ -39,17 +39,10 @@ def test_names_come_from_the_table(table1):
     assert (examples + children).count(AMBIGUOUS) >= 2
 
 
-def copy_project(dest: Path) -> Path:
-    src = Path(__file__).resolve().parents[1]
-    for name in ("ontology", "data", "queries"):
-        shutil.copytree(src / name, dest / name)
-    return dest
-
-
 @pytest.fixture(scope="module")
 def proj(tmp_path_factory) -> Path:
     """A copy of the project with dist/ built, shared by the cases (none of which may change it)."""
-    from mentorgraph.build import build
+    from mentorgraph.pipeline.build import build
 
     root = copy_project(tmp_path_factory.mktemp("proj"))
     build(root, root / "dist")

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_contrib import copy_project, snapshot
+from test_contrib import snapshot
 
 from mentorgraph.cli import main
 from mentorgraph.contrib import import_files
+from conftest import ROOT, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "https://example.org/source"
 # Names the issue asks to survive byte for byte: accents, curly quotes, dashes, CJK.
 ACCENTS = "Réseau “Ñandú” — mentorat entre pairs"
@@ -137,7 +137,7 @@ def test_import_writes_curated_records_with_derived_ids_and_evidence(imported):
 def test_text_survives_byte_for_byte_through_exports_and_queries(imported):
     from rdflib import Graph, Literal
 
-    from mentorgraph.api import open_graph
+    from mentorgraph.query.api import open_graph
 
     root, *_ = imported
     names = [ACCENTS, DASHES, CJK, *FORMULAS]
@@ -158,7 +158,7 @@ def test_text_survives_byte_for_byte_through_exports_and_queries(imported):
 
 
 def test_query_layer_finds_contributions_by_name(imported):
-    from mentorgraph.api import open_graph
+    from mentorgraph.query.api import open_graph
 
     root, *_ = imported
     mg = open_graph(root / "dist", root=root)
@@ -197,16 +197,11 @@ def test_changed_row_updates_the_record_and_keeps_its_id(tmp_path):
 
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
-def test_a_failed_or_interrupted_rebuild_writes_nothing(tmp_path, monkeypatch, failure):
-    import mentorgraph.build
+def test_a_failed_or_interrupted_rebuild_leaves_data_new_and_dist_as_it_was(tmp_path, monkeypatch, failure):
+    """Issue 12, item 4: import writes data/ first, then builds, so dist/ is never ahead of data/. A build
+    that fails after the write leaves data/ exactly as a build-less import writes it, dist/ untouched."""
+    import mentorgraph.pipeline.build
 
-    root = copy_project(tmp_path / "p")
-    before = snapshot(root)
-
-    def broken(*_args, **_kw):
-        raise failure
-
-    monkeypatch.setattr(mentorgraph.build, "build", broken)
     path = tmp_path / "one.csv"
     path.write_text(
         contribution_csv(
@@ -214,9 +209,24 @@ def test_a_failed_or_interrupted_rebuild_writes_nothing(tmp_path, monkeypatch, f
         ),
         encoding="utf-8",
     )
+    expected = copy_project(tmp_path / "expected")
+    import_files(expected, [path], expected / "dist", rebuild=False, reason_and_shapes=False)
+    root = copy_project(tmp_path / "p")
+    before = snapshot(root)
+
+    def broken(*_args, **_kw):
+        raise failure
+
+    monkeypatch.setattr(mentorgraph.pipeline.build, "build", broken)
     with pytest.raises(type(failure)):
         import_files(root, [path], root / "dist", reason_and_shapes=False)
-    assert snapshot(root) == before
+    after = snapshot(root)
+    assert {k: v for k, v in after.items() if k.startswith("dist")} == {
+        k: v for k, v in before.items() if k.startswith("dist")
+    }
+    data = {k: v for k, v in after.items() if k.startswith("data")}
+    assert data == {k: v for k, v in snapshot(expected).items() if k.startswith("data")}
+    assert data != {k: v for k, v in before.items() if k.startswith("data")}
 
 
 YAML_WITH_ORGANIZATION = (
@@ -228,22 +238,26 @@ YAML_WITH_ORGANIZATION = (
 
 
 def test_a_failed_second_write_restores_the_first(tmp_path, monkeypatch):
-    import mentorgraph.export
+    """A failure while the second file is staged leaves data/ exactly old (nothing was committed)."""
+    import mentorgraph.datafiles
 
     root = copy_project(tmp_path / "p")
     before = snapshot(root)
-    real = mentorgraph.export.atomic_write
+    real = mentorgraph.datafiles.os.fsync
+    calls = {"n": 0}
 
-    def failing(path, data):
-        if path.name == "contributions.yaml":
+    def failing(fd):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second staged file (data/organizations.yaml)
             raise OSError(5, "Input/output error")
-        real(path, data)
+        real(fd)
 
-    monkeypatch.setattr(mentorgraph.export, "atomic_write", failing)
+    monkeypatch.setattr(mentorgraph.datafiles.os, "fsync", failing)
     path = tmp_path / "c.yaml"
     path.write_text(YAML_WITH_ORGANIZATION, encoding="utf-8")
-    with pytest.raises(OSError, match="Input/output error"):
+    with pytest.raises(OSError, match="Input/output error.*data/ is as it was"):
         import_files(root, [path], root / "dist", rebuild=False, reason_and_shapes=False)
+    monkeypatch.setattr(mentorgraph.datafiles.os, "fsync", real)
     assert snapshot(root) == before
 
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from mentorgraph.contrib import import_files
 from mentorgraph.problems import Problem
+from conftest import copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 TYPES = ["Formal mentoring programs", "Social media", "Grant based", "Programs for trainees"]  # Table 1 rows
 POPULATIONS = ["Women", "Residents", "Trainees"]
 
@@ -50,11 +50,7 @@ rows = st.fixed_dictionaries(
 def fresh_root(base: Path) -> Path:
     if base.exists():
         shutil.rmtree(base)
-    base.mkdir(parents=True)
-    os.symlink(ROOT / "ontology", base / "ontology")
-    os.symlink(ROOT / "queries", base / "queries")
-    shutil.copytree(ROOT / "data", base / "data")
-    return base
+    return copy_project(base, link=("ontology", "queries"))
 
 
 # CONTRIB_EXAMPLES=200 tries more files (a few minutes); the suite's default keeps it to seconds.
@@ -69,7 +65,7 @@ def test_random_rows_import_exactly_or_are_rejected_with_a_report(tmp_path, data
     from rdflib.namespace import RDFS
 
     from mentorgraph.namespaces import MG
-    from mentorgraph.sources import load_sources
+    from mentorgraph.pipeline.load import load_sources
 
     root = fresh_root(tmp_path / "project")
     buf = io.StringIO()

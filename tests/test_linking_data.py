@@ -2,24 +2,21 @@
 
 Policy (issue 5): only identifiers seen in a real record, never guessed; each stated with its
 evidence; ROR and Wikidata as skos:exactMatch, never owl:sameAs; a platform is not the company that
-operates it. ../shared/linking holds the verified identifiers; when it is absent only the comparison
-against it is skipped.
+operates it. tests/fixtures/linking holds the verified identifiers (copied, see PROVENANCE.md).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
-import pytest
 import yaml
+from conftest import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SHARED = ROOT.parent / "shared" / "linking"
+SHARED = FIXTURES / "linking"
 
-# The organizations of the graph that have no verified identifier: ../shared/linking/README.md,
+# The organizations of the graph that have no verified identifier: tests/fixtures/linking/gaps.md,
 # section "Gaps (no ROR record in any source checked)", restricted to what the graph models as
 # an organization (Reddit, Doximity, KevinMD and LinkedIn are platforms there; ELAM and C-Change
 # are programmes, linked only through their host universities).
@@ -109,9 +106,8 @@ def test_every_link_has_evidence_naming_its_source():
     assert not bad, "links without evidence and source:\n" + "\n".join(bad)
 
 
-@pytest.mark.skipif(not (SHARED / "identifiers.tsv").exists(), reason="../shared/linking is not present")
 def test_every_identifier_was_seen_in_the_record_its_source_names():
-    """Rule: only identifiers from ../shared/linking/identifiers.tsv, each citing the record it came from.
+    """Rule: only identifiers from tests/fixtures/linking/identifiers.tsv, each citing the record it came from.
     Fix: remove the identifier, or copy the `source` column of its identifiers.tsv row."""
     with (SHARED / "identifiers.tsv").open(encoding="utf-8") as fh:
         seen = {(r["scheme"], r["identifier"], r["source"]) for r in csv.DictReader(fh, delimiter="\t")}
@@ -137,9 +133,8 @@ def test_organizations_without_a_verified_identifier_are_exactly_the_known_gaps(
     )
 
 
-@pytest.mark.skipif(not (SHARED / "README.md").exists(), reason="../shared/linking is not present")
 def test_the_gaps_are_those_the_reference_data_lists():
-    text = (SHARED / "README.md").read_text(encoding="utf-8")
+    text = (SHARED / "gaps.md").read_text(encoding="utf-8")
     section = text.split("## Gaps", 1)[1].split("\n## ", 1)[0]
     section = " ".join(section.split())
     missing = [name for name in GAPS if name not in section]
@@ -179,7 +174,7 @@ def test_platforms_carry_no_company_identifiers(mg):
 
 
 def test_facebook_is_operated_by_meta_which_holds_the_ror_record(mg):
-    """Table 1 names Facebook; ../shared/linking: ROR record 01zbnvs85 is the company Meta (United States)."""
+    """Table 1 names Facebook; tests/fixtures/linking: ROR record 01zbnvs85 is the company Meta (United States)."""
     res = mg.sparql("""ASK { mg:facebook a mgo:Platform ; mgo:operatedBy mg:meta .
                             mg:meta a mgo:Company ; skos:exactMatch <https://ror.org/01zbnvs85> }""")
     assert res.boolean is True

@@ -1,7 +1,7 @@
 """The ROR reconciler: normalization, acronyms, context, successors, collisions, SSSOM, --accept, CLI.
 
 Every record here is a small fixture written by the test, modelled on the traps that
-../shared/linking/README.md documents in real ROR data (NIH in the US and in Malaysia, ACG = the
+the reference notes (tests/fixtures/PROVENANCE.md) document in real ROR data (NIH in the US and in Malaysia, ACG = the
 American College of Greece, AGA = the American Genetic Association, two unrelated ATS, a French
 CARRA, a soft hyphen in CARRA's name, withdrawn duplicates with successors). Identifiers are
 fixture identifiers (0fx...), not real ROR IDs.

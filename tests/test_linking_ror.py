@@ -1,7 +1,7 @@
 """Reading ROR records: both schemas, every container format, the traps of real data, clear errors.
 
 Fixtures are small records written here, shaped like the ROR schema documentation and the traps
-listed in ../shared/linking/README.md ("Schema traps"), so the tests pass without ../shared.
+seen in the verified records (tests/fixtures/linking), written out here.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -11,10 +10,9 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from mentorgraph import iris
 from mentorgraph.namespaces import MG, MGO, ONTOLOGY_IRI, ONTOLOGY_TERMS
-from mentorgraph.reason import InconsistencyError, reason
-from mentorgraph.sources import load_sources
-
-ROOT = Path(__file__).resolve().parents[1]
+from mentorgraph.pipeline.reason import InconsistencyError, reason
+from mentorgraph.pipeline.load import load_sources
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

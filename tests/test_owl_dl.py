@@ -11,14 +11,15 @@ describe.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 
-from mentorgraph.release.profile import check_dl, check_rl, hermit
+from mentorgraph.release.hermit import hermit
+from mentorgraph.release.profile import check_dl
+from mentorgraph.release.profile_rl import check_rl
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs a Java runtime")
 
 HEAD = """@prefix : <http://example.org/t#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .

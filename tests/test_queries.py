@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from mentorgraph.api import AmbiguousValue, ParameterError, UnknownValue
+from mentorgraph.query.api import AmbiguousValue, ParameterError, UnknownValue
 from mentorgraph.cli import main
 
 REQUIRED = [
@@ -508,7 +508,7 @@ def test_from_selects_one_of_the_dataset_graphs(request, built, engine):
     ],
 )
 def test_from_outside_the_dataset_is_refused(mg, mg_rdflib, query):
-    from mentorgraph.safety import RefusedQuery
+    from mentorgraph.query.policy import RefusedQuery
 
     for g in (mg, mg_rdflib):
         with pytest.raises(RefusedQuery):

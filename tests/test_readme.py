@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def quick_start_commands() -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
@@ -10,10 +9,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from mentorgraph import iris
 from mentorgraph.namespaces import MG, MGO, SCHEMA
-from mentorgraph.reason import reason
-from mentorgraph.sources import load_sources
-
-ROOT = Path(__file__).resolve().parents[1]
+from mentorgraph.pipeline.reason import reason
+from mentorgraph.pipeline.load import load_sources
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

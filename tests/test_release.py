@@ -18,8 +18,8 @@ from rdflib.compare import isomorphic
 
 from mentorgraph.cli import main
 from mentorgraph.release import release as rel
+from conftest import ROOT, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 # What the issue asks a release to hold: every serialization, the JSON-LD context, the validation report,
 # the docs, a CHANGELOG excerpt and SHA-256 checksums; plus the ontology, dataset description, citation.
@@ -40,14 +40,6 @@ EXPECTED_FILES = {
     "RELEASE-NOTES.md",
     "SHA256SUMS",
 }
-
-
-def copy_project(dest: Path) -> Path:
-    for d in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / d, dest / d)
-    for f in ("pyproject.toml", "CHANGELOG.md", "CITATION.cff"):
-        shutil.copyfile(ROOT / f, dest / f)
-    return dest
 
 
 def files_under(path: Path) -> dict[str, bytes]:
@@ -126,13 +118,16 @@ def test_existing_release_is_kept_without_force_and_force_rebuilds_identical_byt
 
 
 def test_failed_release_writes_nothing(tmp_path, monkeypatch):
-    import mentorgraph.build
+    real = rel.atomic_write
+    calls = {"n": 0}
 
-    def half_build(_root, out, **_kwargs):
-        (out / "mentorgraph.ttl").write_text("# half written\n")
-        raise RuntimeError("build failed")
+    def half_build(path, data):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second file of the build's exports
+            raise RuntimeError("build failed")
+        real(path, data)
 
-    monkeypatch.setattr(mentorgraph.build, "build", half_build)
+    monkeypatch.setattr(rel, "atomic_write", half_build)
     dist = tmp_path / "dist"
     with pytest.raises(RuntimeError, match="build failed"):
         rel.make_release(ROOT, dist)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
@@ -14,8 +13,8 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID
 from rdflib.plugins.sparql import prepareQuery
 
 from mentorgraph.release.dataset import DATASET_IRI, describe, render
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

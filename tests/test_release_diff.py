@@ -4,14 +4,13 @@ inputs whose differences are known, and from a real curation edit rebuilt from a
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from mentorgraph.cli import main
+from conftest import copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 MG = "https://w3id.org/mentorgraph/id/"
 MGO = "https://w3id.org/mentorgraph/ontology#"
 G = "https://w3id.org/mentorgraph/graph/"
@@ -146,11 +145,9 @@ def test_bad_input_is_explained(tmp_path, pair, capsys, args, code, words, monke
 
 
 def test_a_curation_edit_shows_as_that_edit(built, tmp_path, capsys):
-    from mentorgraph.build import build
+    from mentorgraph.pipeline.build import build
 
-    project = tmp_path / "project"
-    for d in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / d, project / d)
+    project = copy_project(tmp_path / "project")
     orgs = project / "data" / "organizations.yaml"
     text = orgs.read_text(encoding="utf-8")
     assert "  label: Drexel University\n" in text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from html import escape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
@@ -14,8 +13,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from mentorgraph.cli import main
 from mentorgraph.release.docs import render_docs
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 MGO = "https://w3id.org/mentorgraph/ontology#"
 
 

@@ -109,7 +109,7 @@ def _normal(result) -> Counter:
 
 
 def test_every_canned_query_answers_the_same_remotely(mg, built, pushed, root):
-    from mentorgraph.api import open_graph
+    from mentorgraph.query.api import open_graph
 
     remote = open_graph(built, endpoint=pushed + "/query", root=root)
     assert mg.catalogue, "the catalogue is empty"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentorgraph.catalogue import bind, sparql_iri, sparql_string
+from mentorgraph.query.catalogue import bind, sparql_iri, sparql_string
 from w3c.serverproc import ServerProcess
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, OWL, RDF, VOID
 from mentorgraph import iris
 from test_advise_personas import PERSONAS, RankedTypes, _check
 from w3c.serverproc import ServerProcess, request
+from conftest import copy_project
 
 HTML = {"Accept": "text/html"}
 
@@ -96,7 +97,7 @@ def test_find_without_values_ranks_all_seven_types(server, table1):
 
 
 def test_unknown_values_are_400_escaped_with_the_closest_ones(server, root):
-    from mentorgraph.advise.themes import load_themes
+    from mentorgraph.pipeline.themes import load_themes
 
     visibility = next(t.label for t in load_themes(root).themes if "visibility" in t.label.lower())
     status, headers, body = request(find_url(server, {"want": ["visibilty<script>alert(1)</script>"]}), headers=HTML)
@@ -111,12 +112,7 @@ def test_unknown_values_are_400_escaped_with_the_closest_ones(server, root):
 
 def test_invalid_themes_file_is_500(built, root, tmp_path):
     # A project directory like root, whose data/themes.yaml is not a theme scheme.
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    for child in root.iterdir():
-        if child.name not in ("data", ".git", "dist"):
-            (proj / child.name).symlink_to(child)
-    shutil.copytree(root / "data", proj / "data")
+    proj = copy_project(tmp_path / "proj", link=("ontology", "queries"))
     (proj / "data" / "themes.yaml").write_text("themes: 42\n", encoding="utf-8")
     proc = ServerProcess(built, proj, tmp_path, "--workers", "1")
     try:

@@ -144,7 +144,7 @@ def check_response(req: dict, status: int, headers: dict, body: bytes) -> None:
 @pytest.fixture(scope="module")
 def data_server(root, tmp_path_factory):
     """A server over the suite's own data: each dataN.nt loaded as the named graph the manifest gives it."""
-    from mentorgraph.store import build_store
+    from mentorgraph.pipeline.store import build_store
 
     graphs = {}
     for t in PROTOCOL_TESTS:
@@ -153,8 +153,12 @@ def data_server(root, tmp_path_factory):
     for name, file_iri in sorted(graphs.items()):
         path = W3C / "protocol" / file_iri.rsplit("/", 1)[-1]
         nquads += [line[: -len(" .")] + f" <{name}> .\n" for line in path.read_text().splitlines() if line.strip()]
+    from mentorgraph import layout
+
     out = tmp_path_factory.mktemp("w3c-dist")
-    build_store("".join(nquads).encode(), out)
+    with layout.new_generation(out, "w3c") as w:
+        w.write(layout.MANIFEST, b"{}\n")
+        build_store("".join(nquads).encode(), w.path / layout.STORE)
     proc = ServerProcess(out, root, tmp_path_factory.mktemp("w3c-serve"), "--workers", "1")
     yield proc
     assert proc.stop() == 0

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from mentorgraph.build import asserted_graph
+from mentorgraph.pipeline.build import asserted_graph
 from mentorgraph.namespaces import MG, MGO
-from mentorgraph.sources import load_sources, statement_iri
-from mentorgraph.validate import load_shapes, validate
+from mentorgraph.pipeline.load import load_sources, statement_iri
+from mentorgraph.pipeline.validate import load_shapes, validate
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SHAPES = "https://w3id.org/mentorgraph/shapes#"
 
 

@@ -19,12 +19,16 @@ def __getattr__(name: str):
 
         return version("mentorgraph")
     # Lazy: importing mentorgraph must stay cheap for the CLI's cold start.
-    if name in {"open_graph", "MentorGraph", "find_root", "ParameterError", "UnknownValue", "AmbiguousValue"}:
-        from . import api
+    if name == "find_root":
+        from .layout import find_root
+
+        return find_root
+    if name in {"open_graph", "MentorGraph", "ParameterError", "UnknownValue", "AmbiguousValue"}:
+        from .query import api
 
         return getattr(api, name)
     if name == "build":
-        from .build import build
+        from .pipeline.build import build
 
         return build
     raise AttributeError(name)

@@ -14,7 +14,6 @@ STATEMENT = BASE + "statement/"
 GRAPH = BASE + "graph/"
 GRAPH_NAMES = ("ontology", "article", "curation", "evidence", "inferred")
 DATASET = BASE + "dataset"
-ARTICLE_DOI = "https://doi.org/10.1136/jim-2020-001391"
 
 # The prefixes every export, query and CLI command declares, in one place.
 PREFIXES: dict[str, str] = {

@@ -39,6 +39,7 @@ ONTOLOGY_TERMS = (
     "Seminar",
     "Strength",
     "Table",
+    "TableColumn",
     "Theme",
     "Weakness",
     "acronym",
@@ -52,6 +53,7 @@ ONTOLOGY_TERMS = (
     "footnote",
     "fundedBy",
     "fundingMechanism",
+    "hasColumn",
     "hasExample",
     "hasModelTypeRow",
     "hasPart",
@@ -89,7 +91,6 @@ GRAPH = ClosedNamespace(iris.GRAPH, list(iris.GRAPH_NAMES))
 SCHEMA = Namespace(iris.PREFIXES["schema"])
 ORG = Namespace(iris.PREFIXES["org"])
 MESH = Namespace(iris.PREFIXES["mesh"])
-ARTICLE_DOI = URIRef(iris.ARTICLE_DOI)
 
 # Which named graph holds what (README, "Where every triple comes from").
 GRAPH_ROLES: dict[URIRef, str] = {

@@ -38,6 +38,7 @@ class Problem:
         return text
 
     def as_dict(self) -> dict:
+        """The problem as a dict without empty fields."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
@@ -49,6 +50,7 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def to_json(self) -> str:
+        """Every problem as a JSON list."""
         return json.dumps([p.as_dict() for p in self.problems], ensure_ascii=False, indent=2)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 class ServerProcess:
     def __init__(self, out: Path, root: Path, logdir: Path, *options: str):
         self.log_path = logdir / "serve.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - open for the life of the process
+        self._log = open(self.log_path, "wb")
         cmd = [
             sys.executable,
             "-m",

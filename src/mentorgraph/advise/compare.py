@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..api import MentorGraph, ParameterError, UnknownValue, normalize
+from ..query.api import MentorGraph, ParameterError, UnknownValue
+from ..text import normalize
 from ..problems import closest
 from .model import Model, ModelType
-from .themes import ThemeScheme
+from ..pipeline.themes import ThemeScheme
 
 MAIN_EXAMPLES = 6  # how many of a type's top-level examples a comparison names
 
@@ -33,6 +34,7 @@ class Comparison:
     rows: list[dict[str, Any]]  # {"theme", "definition", "cells": [{"strengths": [...], "weaknesses": [...]}]}
 
     def as_dict(self) -> dict[str, Any]:
+        """The comparison as plain data (the JSON a page or tool reads)."""
         return {
             "types": [
                 {"type": t.label, "iri": t.iri, "examples": n, "mainExamples": m}
@@ -132,6 +134,8 @@ def _cut(head: list[str], widths: list[int]) -> list[str]:
 
 
 def render_markdown(c: Comparison) -> str:
+    """The comparison as a Markdown table, one row per theme."""
+
     def cell(lines: list[str]) -> str:
         return "<br>".join(x.replace("|", "\\|") for x in lines)
 

@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 
-from ..api import MentorGraph, ParameterError, find_root
+from ..query.api import MentorGraph, ParameterError
+from ..layout import find_root
 from ..problems import InputError
 from .model import Model, cached_model
 from .recommend import RULE, Person, Recommendation, facet_of, recommend
-from .themes import ThemeError, ThemeScheme, load_themes
+from ..pipeline.themes import ThemeError, ThemeScheme, load_themes
 
 MODES = ("online", "in-person", "hybrid")
 # Scoped to the page's own classes; the form is not printed, the ranking and the matrix are.

@@ -9,7 +9,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from .. import iris
-from ..api import MentorGraph
+from ..query.api import MentorGraph
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Attribute:
 
     @property
     def id(self) -> str:
+        """The attribute's slug (its id in data/table1.yaml)."""
         return slug(self.iri)
 
 
@@ -38,6 +39,7 @@ class ModelType:
 
     @property
     def attributes(self) -> list[Attribute]:
+        """Strengths then weaknesses, in table order."""
         return self.strengths + self.weaknesses
 
 
@@ -70,6 +72,8 @@ class Initiative:
 
 @dataclass
 class Population:
+    """A target population and the broader ones it sits under."""
+
     iri: str
     label: str
     broader: set[str] = field(default_factory=set)
@@ -84,6 +88,7 @@ class Model:
     populations: dict[str, Population]
 
     def type_by_iri(self) -> dict[str, ModelType]:
+        """The types by IRI."""
         return {t.iri: t for t in self.types}
 
     def examples(self, type_iri: str) -> list[Initiative]:
@@ -92,6 +97,7 @@ class Model:
 
 
 def slug(iri: str) -> str:
+    """The slug of a mentorgraph IRI."""
     return iri.removeprefix(iris.MG)
 
 

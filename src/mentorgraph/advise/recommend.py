@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import iris
-from ..api import MentorGraph, ParameterError, find_root
+from ..query.api import MentorGraph, ParameterError
+from ..layout import find_root
+from ..text import normalize
 from .model import Initiative, Model, ModelType, cached_model
-from .themes import Facet, Theme, ThemeScheme, load_themes
+from ..pipeline.themes import Facet, Theme, ThemeScheme, load_themes
 
 RULE = (
     "score = +1 for each strength in a theme you want, -1 for each weakness in a theme you want or avoid "
@@ -87,6 +89,7 @@ class Match:
     avoided: list[str]
 
     def reason(self) -> str:
+        """Why this bullet counts, in words (+1 or -1 and the themes)."""
         sign = "+1" if self.points > 0 else "-1"
         parts = []
         if self.wanted:
@@ -104,11 +107,14 @@ def _themes_words(labels: list[str]) -> str:
 
 @dataclass
 class Program:
+    """An initiative that fits the person, with notes (e.g. mode not recorded)."""
+
     item: str
     label: str
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The program as plain data."""
         out: dict[str, Any] = {"item": self.item, "label": self.label}
         if self.notes:
             out["notes"] = self.notes
@@ -117,11 +123,14 @@ class Program:
 
 @dataclass
 class Excluded:
+    """An initiative filtered out, and why."""
+
     item: str
     label: str
     why: list[str]
 
     def as_dict(self) -> dict[str, Any]:
+        """The exclusion as plain data."""
         return {"item": self.item, "label": self.label, "why": self.why}
 
 
@@ -141,6 +150,7 @@ class TypeAdvice:
 
     @property
     def reasons(self) -> list[str]:
+        """The rank's explanation: the score's parts, then each bullet that counts."""
         plus = sum(1 for m in self.matches if m.points > 0)
         minus = sum(1 for m in self.matches if m.points < 0)
         head = (
@@ -152,6 +162,7 @@ class TypeAdvice:
         return [head] + [m.reason() for m in self.matches]
 
     def as_dict(self) -> dict[str, Any]:
+        """The ranked type as plain data."""
         return {
             "type": self.label,
             "iri": self.iri,
@@ -165,11 +176,14 @@ class TypeAdvice:
 
 @dataclass
 class Recommendation:
+    """The ranked types for one person, with the person in words and notes."""
+
     person: list[str]
     types: list[TypeAdvice]
     notes: list[str]
 
     def as_dict(self) -> dict[str, Any]:
+        """The recommendation as plain data."""
         return {"person": self.person, "rule": RULE, "notes": self.notes, "types": [t.as_dict() for t in self.types]}
 
 
@@ -201,7 +215,7 @@ def resolve_profile(mg: MentorGraph, model: Model, scheme: ThemeScheme, person: 
             # A population's id (early-career-faculty) is accepted too, as in data/populations.yaml.
             iri = iris.MG + value
             if iri not in model.populations:
-                iri = mg.resolve(value, "mgo:Population", param)
+                iri = _stage_spelling(value, required, model, scheme) or mg.resolve(value, "mgo:Population", param)
             facet = facet_of(iri, model, scheme)
             if required and (facet is None or facet.id != required):
                 allowed = [
@@ -222,6 +236,25 @@ def resolve_profile(mg: MentorGraph, model: Model, scheme: ThemeScheme, person: 
         mode = mg.resolve(person.mode, "mgo:DeliveryMode", "--mode")
         mode_label = next((i.mode_label for i in model.initiatives if i.mode == mode), None) or person.mode
     return Profile(want, avoid, named, unfaceted, mode, mode_label)
+
+
+def _stage_spelling(value: str, facet: str | None, model: Model, scheme: ThemeScheme) -> str | None:
+    """The one population of `facet` whose id or label starts with `value` as a whole word or words
+    ('early-career' -> early-career-faculty), or None: the obvious spellings of a career stage."""
+    if facet is None:
+        return None
+    key = normalize(value).replace("-", " ")
+    hits = [
+        p.iri
+        for p in model.populations.values()
+        if (f := facet_of(p.iri, model, scheme)) is not None
+        and f.id == facet
+        and any(
+            f"{name} ".startswith(f"{key} ")
+            for name in (p.iri.removeprefix(iris.MG).replace("-", " "), normalize(p.label).replace("-", " "))
+        )
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _unique(themes: Iterable[Theme]) -> list[Theme]:
@@ -356,6 +389,7 @@ def render_text(rec: Recommendation) -> str:
 
 
 def render_json(rec: Recommendation) -> str:
+    """The recommendation as JSON (the rule included)."""
     import json
 
     return json.dumps(rec.as_dict(), ensure_ascii=False, indent=2) + "\n"

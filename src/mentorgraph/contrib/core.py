@@ -3,34 +3,29 @@
 The pipeline is the build's own: contributions become YAML-shaped documents, loaded together with
 data/ by `load_sources(root, extra=...)` (so references resolve and problems point into the
 contributor's file), then checked for OWL RL consistency and SHACL conformance with `build.check`.
-`import_files` writes data/ only when all of that passes, atomically, then rebuilds; if the rebuild
-fails the previous data files are put back.
+`import_files` writes data/ only when all of that passes, as one unit through datafiles.write (lock,
+journal: data/ is exactly old or exactly new), and only then builds, reusing the checked stages: the
+build directory is never ahead of data/.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .. import datafiles, schema
+from ..datafiles import CONTRIBUTIONS, ORGANIZATIONS
+from ..layout import CONTEXT_FILE
+from ..pipeline.validate import Report
 from ..problems import InputError, Problem
-from ..validate import Report
-from .readers import FORMATS, rdf_records, read_csv, read_jsonld, read_rdf, read_text, read_yaml_contribution
+from .jsonld import read_jsonld
+from .rdf import rdf_records, read_rdf
+from .readers import FORMATS, read_csv, read_text, read_yaml_contribution
 from .records import Raw
-from .resolve import Index, Plan, Resolver, _plain, subclasses, superclasses
-
-CONTRIBUTIONS = "contributions.yaml"
-ORGANIZATIONS = "organizations.yaml"
-
-
-def dump_yaml(doc: Any) -> bytes:
-    """`doc` in the canonical YAML form of data/ (tests/test_data_curation.py), non-ASCII written as is."""
-    return yaml.safe_dump(_plain(doc), allow_unicode=True, sort_keys=False, width=4096).encode("utf-8")
+from .index import Index
+from .resolve import Plan, Resolver
 
 
 @dataclass
@@ -42,15 +37,19 @@ class Outcome:
     plan: Plan | None = None
     written: list[str] = field(default_factory=list)
     built: bool = False
+    recovered: str | None = None  # what an earlier, interrupted write of data/ left and how it was resolved
 
     @property
     def ok(self) -> bool:
+        """Whether nothing was wrong (no problem, and SHACL conforms when it ran)."""
         return not self.problems and (self.report is None or self.report.conforms)
 
     def entries_planned(self) -> list:
+        """Every entity the import would write, organizations first."""
         return (self.plan.organizations + self.plan.initiatives) if self.plan else []
 
     def entries(self) -> list[dict]:
+        """Each planned entity as plain data (kind, id, label, action, where)."""
         if self.plan is None:
             return []
         return [
@@ -66,6 +65,7 @@ class Outcome:
         ]
 
     def as_json(self) -> str:
+        """The outcome as JSON (problems, SHACL report, notes, entries, what was written)."""
         doc = {
             "valid": self.ok,
             "problems": [p.as_dict() for p in self.problems],
@@ -78,6 +78,7 @@ class Outcome:
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
     def text(self) -> str:
+        """The outcome for a terminal: problems, notes, then a summary line."""
         lines = [str(p) for p in self.problems]
         if self.report is not None and not self.report.conforms:
             lines.append(self.report.text())
@@ -100,15 +101,12 @@ class Outcome:
 
 def _stored(root: Path, name: str, key: str) -> tuple[dict | None, dict[str, dict], list[Problem]]:
     """A data file's document and its records by id (an absent contributions.yaml is empty)."""
-    from ..sources import read_yaml
-
-    path = root / "data" / name
-    if not path.exists():
-        return None, {}, []
     try:
-        doc = read_yaml(path, f"data/{name}")
+        doc = datafiles.read_optional(root, name)
     except InputError as exc:
         return None, {}, exc.problems
+    if doc is None:
+        return None, {}, []
     records = doc.get(key, []) if isinstance(doc, dict) else []
     return doc, {r["id"]: r for r in records or [] if isinstance(r, dict) and isinstance(r.get("id"), str)}, []
 
@@ -142,41 +140,21 @@ def read_contribution(
     return rdf_records(triples, display, classes["Organization"], classes["Initiative"])
 
 
-class _Overlay:
-    """A temporary project root that shares ontology/ and data/ with `root` but for given data files."""
-
-    def __init__(self, root: Path, replaced: dict[str, bytes | None]):
-        self._tmp = tempfile.TemporaryDirectory(prefix="mentorgraph-contrib-")
-        self.path = Path(self._tmp.name)
-        for name in ("ontology", "queries"):
-            if (root / name).exists():
-                os.symlink((root / name).resolve(), self.path / name)
-        (self.path / "data").mkdir()
-        for item in (root / "data").iterdir():
-            if item.name not in replaced:
-                os.symlink(item.resolve(), self.path / "data" / item.name)
-        for name, data in replaced.items():
-            if data is not None:
-                (self.path / "data" / name).write_bytes(data)
-
-    def close(self) -> None:
-        self._tmp.cleanup()
-
-
 def _prepare(
     root: Path, paths: list[Path], accept_duplicates: bool, displays: list[str] | None
 ) -> tuple[Outcome, Any, dict[str, bytes]]:
     """Read, resolve and load the contribution with data/; return the outcome, the sources, the new files.
 
-    Loading is the build's own (`load_sources` with the contribution as `extra` documents), over an
-    overlay of data/ without the records this import restates, so those are loaded once, from the
-    contributor's file, and every problem points there.
+    Loading is the build's own (`load_sources` with the contribution as `extra` documents), with
+    data/contributions.yaml replaced by its records that this import does not restate, so those are
+    loaded once, from the contributor's file, and every problem points there.
     """
-    from ..sources import load_ontology, load_sources
+    from ..pipeline.load import load_ontology, load_sources
 
     outcome = Outcome()
-    classes = subclasses(superclasses(load_ontology(root)))
-    context = json.loads((root / "ontology" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    vocabulary = schema.Vocabulary.from_graph(load_ontology(root))
+    classes = {name: set(vocabulary.subclasses(name)) for name in ("Organization", "Initiative")}
+    context = json.loads((root / CONTEXT_FILE).read_text(encoding="utf-8"))["@context"]
     raws: list[Raw] = []
     for i, path in enumerate(paths):
         display = displays[i] if displays else str(path)
@@ -210,7 +188,6 @@ def _prepare(
         return outcome, None, {}
     in_batch = {p.slug for p in plan.initiatives}
     kept = [r for r in (contrib_doc or {}).get("initiatives") or [] if r.get("id") not in in_batch]
-    overlay = _Overlay(root, {CONTRIBUTIONS: dump_yaml({"initiatives": kept}) if kept else None})
     extra = []
     for display in dict.fromkeys(p.raw.file for p in plan.initiatives + plan.organizations):
         doc: dict[str, list] = {}
@@ -223,11 +200,9 @@ def _prepare(
         extra.append((display, doc))
     sources = None
     try:
-        sources = load_sources(overlay.path, extra=extra)
+        sources = load_sources(root, extra=extra, replace={CONTRIBUTIONS: {"initiatives": kept} if kept else None})
     except InputError as exc:
         outcome.problems += exc.problems
-    finally:
-        overlay.close()
     if not outcome.ok:
         return outcome, None, {}
     return outcome, sources, _new_files(contrib_doc, orgs_doc, plan)
@@ -253,17 +228,25 @@ def validate_files(
     `reason_and_shapes=False` stops after loading (references, ids, evidence), skipping the OWL RL and
     SHACL stages; the property-based tests use it to try many files quickly.
     """
-    from ..build import check
-    from ..reason import InconsistencyError
-
     outcome, sources, files = _prepare(root, paths, accept_duplicates, displays)
     if sources is None or not reason_and_shapes:
         return outcome, files
+    _check(root, sources, outcome)
+    return outcome, files if outcome.ok else {}
+
+
+def _check(root: Path, sources: Any, outcome: Outcome) -> Any:
+    """Reason and validate the prepared sources; the checked stages, or None after an inconsistency."""
+    from ..pipeline.build import check
+    from ..pipeline.reason import InconsistencyError
+
     try:
-        _, _, outcome.report = check(root, sources)
+        checked = check(root, sources)
     except InconsistencyError as exc:
         _inconsistency(outcome, exc)
-    return outcome, files if outcome.ok else {}
+        return None
+    outcome.report = checked.report
+    return checked
 
 
 def _new_files(contrib_doc: dict | None, orgs_doc: dict | None, plan: Plan) -> dict[str, bytes]:
@@ -274,12 +257,12 @@ def _new_files(contrib_doc: dict | None, orgs_doc: dict | None, plan: Plan) -> d
     if changed or added:
         stored = list((contrib_doc or {}).get("initiatives") or [])
         merged = [changed.get(r.get("id"), r) for r in stored] + added
-        files[CONTRIBUTIONS] = dump_yaml({"initiatives": merged})
+        files[CONTRIBUTIONS] = datafiles.dump({"initiatives": merged})
     new_orgs = [p.record for p in plan.organizations if p.action == "add"]
     if new_orgs:
         doc = dict(orgs_doc or {"organizations": []})
         doc["organizations"] = list(doc.get("organizations") or []) + new_orgs
-        files[ORGANIZATIONS] = dump_yaml(doc)
+        files[ORGANIZATIONS] = datafiles.dump(doc)
     return files
 
 
@@ -291,73 +274,27 @@ def import_files(
     rebuild: bool = True,
     displays: list[str] | None = None,
     reason_and_shapes: bool = True,
+    on_wait: Any = None,
 ) -> Outcome:
-    """Validate, then (only if everything is valid) rebuild into `out` and write data/ atomically.
+    """Validate, then (only if everything is valid) write data/ as one unit, then rebuild into `out`.
 
-    The new data files are first placed in an overlay of the project and built (or, without `rebuild`,
-    checked) from there, so reasoning and SHACL run once and invalid input never reaches data/ or `out`.
-    Only after that are they renamed into data/. A program already imported with the same content
-    costs no rebuild.
+    Order matters: data/ first, the build after, so `out` is never ahead of data/. The build reuses
+    the reasoning and SHACL already run on the contribution (they ran on exactly the new data/), so
+    each runs once. A program already imported with the same content writes nothing and builds nothing.
+    `on_wait()` is called if another import holds data/'s lock (this one then waits for it).
     """
-    from ..build import ValidationError, build, check
-    from ..export import atomic_write
-    from ..reason import InconsistencyError
+    from ..pipeline.build import build
 
     outcome, sources, files = _prepare(root, paths, accept_duplicates, displays)
     if not outcome.ok or not files:
         return outcome
-    overlay = _Overlay(root, files)
-    try:
-        if rebuild:
-            build(overlay.path, out)
-            outcome.built = True
-        elif reason_and_shapes:
-            _, _, outcome.report = check(overlay.path)
-            outcome.report = _relocated(outcome.report, overlay.path, outcome)
-    except ValidationError as exc:
-        outcome.report = _relocated(exc.report, overlay.path, outcome)
-    except InconsistencyError as exc:
-        _inconsistency(outcome, exc)
-    finally:
-        overlay.close()
+    checked = _check(root, sources, outcome) if (rebuild or reason_and_shapes) else None
     if not outcome.ok:
         return outcome
-    previous = {
-        name: (root / "data" / name).read_bytes() if (root / "data" / name).exists() else None for name in files
-    }
-    try:
-        # Organizations first: initiatives may refer to them, never the other way round.
-        for name in sorted(files, key=lambda n: n != ORGANIZATIONS):
-            atomic_write(root / "data" / name, files[name])
-            outcome.written.append(f"data/{name}")
-    except BaseException:
-        for name, data in previous.items():
-            if data is None:
-                (root / "data" / name).unlink(missing_ok=True)
-            else:
-                atomic_write(root / "data" / name, data)
-        outcome.written.clear()
-        raise
+    done = datafiles.write(root, files, on_wait=on_wait)
+    outcome.written = done.written
+    outcome.recovered = done.recovered
+    if rebuild:
+        build(root, out, checked=checked)
+        outcome.built = True
     return outcome
-
-
-def _relocated(report: Report | None, overlay: Path, outcome: Outcome) -> Report | None:
-    """The report with each violation's source moved from the overlay's data file to the contributor's row."""
-    from dataclasses import replace
-
-    from ..sources import read_yaml
-
-    if report is None or report.conforms:
-        return report
-    where: dict[str, str] = {}
-    for name, key in ((CONTRIBUTIONS, "initiatives"), (ORGANIZATIONS, "organizations")):
-        path = overlay / "data" / name
-        if path.exists():
-            for rec in read_yaml(path).get(key) or []:
-                where[rec.get("id")] = f"data/{name}:{rec.line}"
-    moved = {}
-    for p in outcome.entries_planned():
-        if p.slug in where:
-            moved[where[p.slug]] = f"{p.raw.file}:{p.raw.where.line}" if p.raw.where.line else p.raw.file
-    violations = [replace(v, source=moved.get(v.source, v.source)) for v in report.violations]
-    return Report(report.conforms, violations, report.graph)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import schema
 from ..problems import Problem
 
 # Limits on input (docs/contributing.md, "Limits"). Generous for real contributions, small enough that
@@ -21,71 +22,16 @@ MAX_COLUMNS = 40
 MAX_TRIPLES = 50_000
 MAX_JSON_DEPTH = 24
 
-# Keys whose values name other entities, and the kind of entity each must be.
-LINK_KINDS = {
-    "modelType": "mentoring type",
-    "partOf": "parent program",
-    "offeredBy": "organization",
-    "fundedBy": "organization",
-    "affiliatedWith": "organization",
-    "targetPopulation": "population",
-    "deliveryMode": "delivery mode",
-    "hostedOn": "platform",
-    "parent": "organization",
-}
+# Record shapes come from schema.py (the loader uses the same ones).
+_LINKS = {**schema.INITIATIVE_LINKS, **schema.ORGANIZATION_LINKS}
+# Keys whose values name other entities, and the kind of entity each must be, in words.
+LINK_KINDS = {key: link.words for key, link in _LINKS.items()}
 # Keys that hold exactly one value (SHACL: one model type, at most one delivery mode).
-SINGLE_KEYS = {
-    "id",
-    "class",
-    "label",
-    "modelType",
-    "deliveryMode",
-    "website",
-    "contributor",
-    "evidence",
-    "source",
-    "note",
-    "quote",
-    "parent",
-}
+SINGLE_KEYS = schema.INITIATIVE.single | schema.ORGANIZATION.single
 # Keys holding a name: one line of text.
-ONE_LINE_KEYS = {"id", "class", "label", "altLabels", "acronyms", "website", "contributor", "source"} | set(LINK_KINDS)
-
-INITIATIVE_ORDER = (
-    "id",
-    "class",
-    "label",
-    "altLabels",
-    "acronyms",
-    "modelType",
-    "partOf",
-    "offeredBy",
-    "fundedBy",
-    "affiliatedWith",
-    "targetPopulation",
-    "deliveryMode",
-    "hostedOn",
-    "website",
-    "contributor",
-    "mappings",
-    "evidence",
-    "quote",
-    "source",
-    "note",
-)
-ORGANIZATION_ORDER = (
-    "id",
-    "class",
-    "label",
-    "altLabels",
-    "acronyms",
-    "parent",
-    "mappings",
-    "evidence",
-    "quote",
-    "source",
-    "note",
-)
+ONE_LINE_KEYS = schema.ONE_LINE_KEYS
+INITIATIVE_ORDER = schema.INITIATIVE.keys
+ORGANIZATION_ORDER = schema.ORGANIZATION.keys
 
 
 @dataclass
@@ -108,14 +54,17 @@ class Raw:
     places: dict[str, Where] = field(default_factory=dict)
 
     def at(self, key: str | None) -> Where:
+        """Where one key's value came from (the record's place when unknown)."""
         return self.places.get(key, self.where) if key else self.where
 
     def problem(self, key: str | None, message: str, **kw: Any) -> Problem:
+        """A Problem located at one key of this record."""
         w = self.at(key)
         prefix = f"{w.label}: " if w.label else ""
         return Problem(self.file, prefix + message, line=w.line, column=w.column, **kw)
 
     def name(self) -> str:
+        """The record's label, or '?' when it has none."""
         label = self.values.get("label")
         return label if isinstance(label, str) else "?"
 

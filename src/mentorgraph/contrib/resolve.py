@@ -8,20 +8,14 @@ are derived from the name (kebab-case ASCII) and kept forever once stored in dat
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import SKOS
-
-from .. import iris
-from ..api import normalize
-from ..namespaces import MGO
+from .. import schema
+from ..datafiles import LocatedDict, plain
 from ..problems import Problem, closest
-from ..sources import EVIDENCE_KEYS, INITIATIVE_KEYS, LocatedDict, Sources
+from ..text import normalize
+from .index import Index, loose
 from .records import (
     INITIATIVE_ORDER,
     LINK_KINDS,
@@ -32,175 +26,11 @@ from .records import (
     iri_problem,
 )
 
-ORGANIZATION_KEYS = {"id", "class", "label", "altLabels", "acronyms", "parent", "mappings"} | EVIDENCE_KEYS
 # The evidence a contributor can give: a cited source, or a curator's note saying why (vocabularies.yaml).
 CONTRIBUTED_EVIDENCE = ("cited-source", "curator")
-# Which class each kind of linked entity must have.
-KIND_CLASS = {
-    "mentoring type": "MentoringModelType",
-    "parent program": "Initiative",
-    "organization": "Organization",
-    "population": "Population",
-    "delivery mode": "DeliveryMode",
-    "platform": "Platform",
-}
-MAX_SLUG = 60
 
 
-def slugify(name: str) -> str:
-    """A kebab-case ASCII id from a name; names with no Latin letters get a stable hash instead."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("'", "").replace("\u2019", "")
-    text = re.sub(r"[^a-z0-9]+", "-", text.casefold().encode("ascii", "ignore").decode("ascii")).strip("-")
-    if len(text) > MAX_SLUG:
-        text = text[:MAX_SLUG].rsplit("-", 1)[0] or text[:MAX_SLUG]
-    if not text:
-        text = "initiative-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
-    return text
-
-
-def loose(name: str) -> str:
-    """A name reduced for spotting the same program spelt differently: no parentheses or punctuation."""
-    text = re.sub(r"\([^)]*\)", " ", normalize(name))
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(w for w in text.split() if w not in {"the", "and", "of"})
-
-
-def is_slug(s: str) -> bool:
-    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", s)) and len(s) <= 100
-
-
-def superclasses(onto: Graph) -> dict[str, set[str]]:
-    """Each mgo: term of the ontology with all its mgo: superclasses (itself included)."""
-    supers: dict[str, set[str]] = {}
-    for cls in onto.subjects(RDF.type, None):
-        if isinstance(cls, URIRef) and str(cls).startswith(iris.MGO):
-            closure, todo = set(), [cls]
-            while todo:
-                c = todo.pop()
-                if c not in closure:
-                    closure.add(c)
-                    todo.extend(onto.objects(c, RDFS.subClassOf))
-            supers[str(cls)[len(iris.MGO) :]] = {
-                str(c)[len(iris.MGO) :] for c in closure if str(c).startswith(iris.MGO)
-            }
-    return supers
-
-
-def subclasses(supers: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Each class with all its subclasses (itself included)."""
-    return {name: {c for c, s in supers.items() if name in s} for name in supers}
-
-
-@dataclass
-class Entity:
-    iri: str
-    slug: str
-    label: str
-    classes: set[str]
-    names: set[str] = field(default_factory=set)
-    batch: bool = False  # contributed by the files being imported
-    acronyms: set[str] = field(default_factory=set)
-    _loose: set[str] | None = None
-
-    def loose_names(self) -> set[str]:
-        if self._loose is None:
-            self._loose = {loose(n) for n in self.names if n != self.slug} - {""}
-        return self._loose
-
-
-class Index:
-    """Every entity of the graph by id and by normalized name, with its classes (subclasses closed)."""
-
-    def __init__(self, sources: Sources):
-        ds = sources.dataset
-        supers = superclasses(sources.graph("ontology"))
-        self.class_labels = {
-            name: str(sources.graph("ontology").value(URIRef(iris.MGO + name), RDFS.label) or name) for name in supers
-        }
-        self.subclasses = subclasses(supers)
-        self.entities: dict[str, Entity] = {}
-        for s, _, o in _types(ds):
-            slug = str(s)[len(iris.MG) :]
-            ent = self.entities.get(slug)
-            if ent is None:
-                ent = self.entities[slug] = Entity(str(s), slug, slug, set(), {slug})
-            ent.classes |= supers.get(str(o)[len(iris.MGO) :], set())
-        for pred in (RDFS.label, SKOS.altLabel, SKOS.prefLabel, MGO.acronym):
-            for s, _, o, _ in ds.quads((None, pred, None, None)):
-                slug = str(s)[len(iris.MG) :]
-                if str(s).startswith(iris.MG) and slug in self.entities:
-                    self.entities[slug].names.add(str(o))
-                    if pred == RDFS.label:
-                        self.entities[slug].label = str(o)
-                    elif pred == MGO.acronym:
-                        self.entities[slug].acronyms.add(normalize(str(o)))
-        self.ids = {str(i)[len(iris.MG) :] for i in sources.origins} | set(self.entities)
-        self._by_name: dict[str, dict[str, list[Entity]]] = {}
-
-    def add(self, slug: str, label: str, names: list[str], cls: str) -> None:
-        """Make a contributed entity known, so that other records of the batch may refer to it."""
-        self.entities[slug] = Entity(
-            iris.MG + slug, slug, label, self.superclasses(cls), {slug, label, *names}, batch=True
-        )
-        self.ids.add(slug)
-        self._by_name.clear()
-
-    def superclasses(self, cls: str) -> set[str]:
-        return {c for c, subs in self.subclasses.items() if cls in subs}
-
-    def of_class(self, cls: str) -> dict[str, list[Entity]]:
-        if cls not in self._by_name:
-            table: dict[str, list[Entity]] = {}
-            for ent in self.entities.values():
-                if cls in ent.classes:
-                    for n in ent.names:
-                        table.setdefault(normalize(n), []).append(ent)
-            self._by_name[cls] = table
-        return self._by_name[cls]
-
-    def resolve(self, value: str, kind: str) -> tuple[Entity | None, str | None, list[str]]:
-        """(entity, None, []) or (None, why, suggestions) for a value naming an entity of `kind`."""
-        cls = KIND_CLASS[kind]
-        table = self.of_class(cls)
-        text = value.strip()
-        slug = None
-        if text.startswith(iris.MG):
-            slug = text[len(iris.MG) :]
-        elif text.startswith("mg:"):
-            slug = text[3:]
-        if slug is not None:
-            ent = self.entities.get(slug)
-            if ent is not None and cls in ent.classes:
-                return ent, None, []
-            return None, f"unknown {kind} {value!r}", []
-        hits = {e.slug: e for e in table.get(normalize(text), [])}
-        if len(hits) == 1:
-            return next(iter(hits.values())), None, []
-        if len(hits) > 1:
-            by_label = [e for e in hits.values() if normalize(e.label) == normalize(text)]
-            if len(by_label) == 1:
-                return by_label[0], None, []
-            listed = "; ".join(f"{e.label!r} (id {e.slug})" for e in sorted(hits.values(), key=lambda e: e.slug))
-            return None, f"{kind} {value!r} is ambiguous: it names {listed}", sorted(hits)
-        names = sorted({n for ents in table.values() for e in ents for n in e.names if n != e.slug})
-        return None, f"unknown {kind} {value!r}", closest(text, names, n=1)
-
-    def examples(self, kind: str, n: int = 3) -> str:
-        if kind in ("mentoring type", "delivery mode"):
-            n = 10  # few enough to list them all
-        ents = sorted(
-            {e.slug: e for v in self.of_class(KIND_CLASS[kind]).values() for e in v}.values(), key=lambda e: e.slug
-        )
-        return ", ".join(repr(e.label) for e in ents[:n])
-
-
-def _types(ds):
-    for s, _, o, _ in ds.quads((None, RDF.type, None, None)):
-        if isinstance(s, URIRef) and str(s).startswith(iris.MG) and str(o).startswith(iris.MGO):
-            yield s, None, o
-
-
+# Which class each kind of linked entity must have (schema.py's links, by their words).
 @dataclass
 class Planned:
     """One record to be stored: its id, what happens to it, and the curated form."""
@@ -213,6 +43,8 @@ class Planned:
 
 @dataclass
 class Plan:
+    """What an import would write: records by kind, the problems and the notes."""
+
     initiatives: list[Planned] = field(default_factory=list)
     organizations: list[Planned] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -239,7 +71,7 @@ class Resolver:
 
     # -- checks of single values ------------------------------------------------------------------
     def _shape(self, raw: Raw) -> bool:
-        allowed = INITIATIVE_KEYS if raw.kind == "initiative" else ORGANIZATION_KEYS
+        allowed = (schema.INITIATIVE if raw.kind == "initiative" else schema.ORGANIZATION).allowed
         ok = True
         for key, value in list(raw.values.items()):
             if key not in allowed:
@@ -367,14 +199,14 @@ class Resolver:
         stored = self._stored(raw)
         given = raw.values.get("id")
         if given is not None:
-            if not is_slug(given):
+            if not schema.is_slug(given):
                 self.plan.problems.append(
                     raw.problem(
                         "id",
                         f"invalid id {given!r}",
                         value=given,
                         expected="lowercase letters, digits and hyphens (or leave it empty to derive it from the name)",
-                        suggestion=slugify(given),
+                        suggestion=schema.slugify(given),
                     )
                 )
                 return None, ""
@@ -398,7 +230,7 @@ class Resolver:
         for slug, rec in stored.items():
             if normalize(str(rec.get("label", ""))) == key:
                 return slug, "stored"
-        base = slugify(raw.values["label"])
+        base = schema.slugify(raw.values["label"])
         slug, n = base, 1
         while slug in self.index.ids or slug in self.batch:
             n += 1
@@ -441,6 +273,7 @@ class Resolver:
 
     # -- the whole batch --------------------------------------------------------------------------
     def run(self, raws: list[Raw]) -> Plan:
+        """Resolve a batch of raw records into the plan (problems and notes included)."""
         ready = []
         # Organizations first, so initiatives of the same batch may name them.
         for raw in sorted(raws, key=lambda r: r.kind != "organization"):
@@ -468,7 +301,7 @@ class Resolver:
             if record is None or cls is None or not ok:
                 continue
             stored = self._stored(raw).get(slug)
-            if status == "stored" and raw.kind == "organization" and _plain(stored) != _plain(record):
+            if status == "stored" and raw.kind == "organization" and plain(stored) != plain(record):
                 self.plan.problems.append(
                     raw.problem(
                         "label",
@@ -478,7 +311,7 @@ class Resolver:
                     )
                 )
                 continue
-            action = "add" if status == "add" else ("unchanged" if _plain(stored) == _plain(record) else "update")
+            action = "add" if status == "add" else ("unchanged" if plain(stored) == plain(record) else "update")
             target = self.plan.initiatives if raw.kind == "initiative" else self.plan.organizations
             target.append(Planned(raw, slug, action, record))
         return self.plan
@@ -542,12 +375,3 @@ class Resolver:
 def _texts(values: Any) -> list[str]:
     """The text items of a value that should be a list of texts (other items are reported elsewhere)."""
     return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-
-
-def _plain(rec: Any) -> Any:
-    """A record as plain data, for comparing what is stored with what is imported."""
-    if isinstance(rec, dict):
-        return {k: _plain(v) for k, v in rec.items()}
-    if isinstance(rec, list):
-        return [_plain(v) for v in rec]
-    return rec

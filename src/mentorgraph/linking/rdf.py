@@ -24,12 +24,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import iris
-from ..export import atomic_write
+from ..layout import LINKED
 from .ror import RorRecord
 
 GRAPH_NAME = "ror"
 ROR_GRAPH = iris.GRAPH + GRAPH_NAME
-ROR_FILE = "ror.nq"
+ROR_FILE = LINKED[GRAPH_NAME]
 
 _S = iris.PREFIXES["schema"]
 _RDF_TYPE = ox.NamedNode(iris.PREFIXES["rdf"] + "type")
@@ -109,20 +109,17 @@ def ror_nquads(records: Iterable[RorRecord]) -> bytes:
 
 
 def load_ror(out: Path, records: Iterable[RorRecord]) -> tuple[Path, int]:
-    """Write out/ror.nq and rebuild out/store with the built graph plus the ROR graph; return (file, quads).
+    """A new generation of `out`: the current one with the ROR graph as its linked dataset `ror`.
 
-    The store is rebuilt from out/mentorgraph.nq and swapped into place (store.build_store), so an
-    interrupted load leaves the previous store as it was. A later `mentorgraph build` replaces the
-    store without the ROR graph: load again after each build.
+    Returns (the generation's ror.nq, quads). The store is rebuilt with the ROR graph and the switch is
+    atomic (pipeline.build.relink), so an interrupted load leaves the previous generation serving.
+    Later builds carry the ROR graph over, so both engines keep seeing it. Raises layout.NoBuild
+    when there is no build yet.
     """
-    from ..store import build_store
+    from ..layout import current_generation
+    from ..pipeline.build import relink
 
-    base_file = out / "mentorgraph.nq"
-    if not base_file.is_file():
-        raise FileNotFoundError(f"no built graph at {base_file}; run `mentorgraph build` first")
-    base = base_file.read_bytes()
+    current_generation(out)  # no build yet: say so before reading a large dump
     nq = ror_nquads(records)
-    path = out / ROR_FILE
-    atomic_write(path, nq)
-    build_store(base + nq, out)
-    return path, nq.count(b"\n")
+    result = relink(out, {GRAPH_NAME: nq})
+    return result.generation.linked[GRAPH_NAME], nq.count(b"\n")

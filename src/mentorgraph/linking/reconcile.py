@@ -1,6 +1,6 @@
 """Match the graph's organizations to ROR records: names first, context to rank, a curator for doubt.
 
-How a match is made (issue 5; traps from ../shared/linking/README.md):
+How a match is made (issue 5; traps seen in real ROR records):
 
 - Names are compared after `normalize_name` (soft hyphens and zero-width characters dropped,
   curly apostrophes straightened, accents folded, punctuation and runs of whitespace collapsed,
@@ -22,17 +22,13 @@ The ROR input is streamed once; only the graph's names are indexed, so memory st
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from .. import iris
+from .. import datafiles, iris
 from ..problems import InputError, Problem
+from .names import normalize_acronym, normalize_name, tokens
 from .ror import RorRecord
 
 CONFIDENT = 0.8
@@ -63,47 +59,6 @@ TYPE_FIT = {
     "Funder": ({"funder", "government", "nonprofit"}, {"company"}),
     "Company": ({"company"}, {"education", "government", "healthcare"}),
 }
-STOPWORDS = {
-    "the",
-    "of",
-    "for",
-    "and",
-    "in",
-    "at",
-    "on",
-    "a",
-    "an",
-    "de",
-    "la",
-    "le",
-    "du",
-    "des",
-    "der",
-    "und",
-}
-
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'"})
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-@lru_cache(maxsize=1 << 16)
-def normalize_name(text: str) -> str:
-    """The comparable form of a name: 'The  Rheumatol\u00adogy Alliance' -> 'rheumatology alliance'."""
-    if not text.isascii():  # most names are ASCII: skip the Unicode work for them
-        text = text.translate(_INVISIBLE).translate(_QUOTES)
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.casefold().replace("&", " and ").replace("'", "").replace("`", "")
-    text = " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
-    return text.removeprefix("the ")
-
-
-def normalize_acronym(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip().upper()
-
-
-def tokens(normalized: str) -> frozenset[str]:
-    return frozenset(t for t in normalized.split() if t not in STOPWORDS)
 
 
 @dataclass
@@ -120,9 +75,11 @@ class Subject:
 
     @property
     def iri(self) -> str:
+        """The organization's IRI."""
         return iris.MG + self.slug
 
     def names(self) -> Iterable[tuple[str, str]]:
+        """(field, value) for each of the organization's full names."""
         yield "label", self.label
         for alt in self.alt_labels:
             yield "altLabel", alt
@@ -130,26 +87,15 @@ class Subject:
 
 def load_subjects(root: Path) -> list[Subject]:
     """The organizations of data/organizations.yaml (plain YAML: the linker needs no RDF)."""
-    path = root / "data" / "organizations.yaml"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = datafiles.read(root, datafiles.ORGANIZATIONS)
     except FileNotFoundError:
         raise InputError(
             [
                 Problem(
-                    "data/organizations.yaml",
+                    datafiles.display(datafiles.ORGANIZATIONS),
                     "file not found",
                     expected="the curated organizations (run inside a mentorgraph checkout)",
-                )
-            ]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(
-            [
-                Problem(
-                    "data/organizations.yaml",
-                    f"YAML syntax error: {exc}",
-                    suggestion="run `mentorgraph build` for a full report",
                 )
             ]
         ) from None
@@ -190,6 +136,7 @@ class Candidate:
 
     @property
     def score(self) -> float:
+        """The name score plus the context adjustments."""
         return self.name_score + self.context
 
 

@@ -6,7 +6,7 @@ without holding the whole file in memory: JSON Lines line by line, a JSON array 
 (json.JSONDecoder.raw_decode over a sliding buffer). `.gz` files are decompressed on the fly.
 
 Both schemas are reduced to one small `RorRecord`. The traps seen in real data
-(../shared/linking/README.md, "Schema traps"): the schema is told by shape (v2 has `names`, v1 has
+(seen in the verified records of tests/fixtures/linking): the schema is told by shape (v2 has `names`, v1 has
 `name`), never by `admin.*.schema_version`; v1's GRID `all` is a string; `preferred` is often null;
 the display name is the `names` entry whose `types` contains `ror_display`; v1 types and
 relationship types are capitalised; withdrawn and inactive records point to a successor.
@@ -53,6 +53,7 @@ class RorRecord:
 
     @property
     def short_id(self) -> str:
+        """The ROR ID without https://ror.org/."""
         return self.id.removeprefix(ROR_PREFIX)
 
     def related(self, kind: str) -> list[str]:
@@ -80,7 +81,7 @@ def _as_list(value: Any) -> list[str]:
 def parse_record(obj: Any, source: str = "") -> RorRecord:
     """One ROR record (v1 or v2, told apart by shape) as a RorRecord; ValueError if it is neither."""
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        raise ValueError("not a ROR record: expected a JSON object with an 'id'")  # noqa: TRY004 - one error for all
+        raise ValueError("not a ROR record: expected a JSON object with an 'id'")
     if isinstance(obj.get("names"), list):
         return _parse_v2(obj, source)
     if isinstance(obj.get("name"), str):
@@ -165,7 +166,7 @@ def _parse_v1(obj: dict, source: str) -> RorRecord:
 
 
 def _open(path: Path) -> IO[str]:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115 - closed by caller
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
     return io.TextIOWrapper(raw, encoding="utf-8")
 
 

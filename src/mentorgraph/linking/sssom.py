@@ -7,6 +7,12 @@ matched and a comment naming the evidence. As issue 5 asks, subject_id and objec
 (the ROR IRI https://ror.org/...); predicate and justification are CURIEs declared in curie_map.
 
 Rows are sorted and carry no timestamp, so the same inputs give byte-identical files.
+
+sssom-py (0.4.21) reads these files and finds them valid against the SSSOM JSON schema; its own
+writer gives the same mappings with the metadata condensed differently (constant columns moved into
+the header, more prefixes declared), and it brings 100 packages (LinkML, pandas, ~390 MB) for a
+20-line job, so the file is written here. CURIEs go through `curies` (the library sssom-py itself
+uses): every CURIE in a row must expand with the file's own curie_map, and IRIs compress with it.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from .. import iris
-from ..export import atomic_write
+from .. import datafiles, iris
+from ..atomic import atomic_write
 from .reconcile import Mapping
 
 COLUMNS = (
@@ -44,6 +50,23 @@ CURIE_MAP = {
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
+def converter():
+    """The CURIE converter of the files' curie_map (curies.Converter)."""
+    import curies
+
+    return curies.Converter.from_prefix_map(CURIE_MAP)
+
+
+def _check_curies(mappings: list[Mapping]) -> None:
+    """Every CURIE column of every row expands with the curie_map (ValueError naming the row if not)."""
+    conv = converter()
+    for m in mappings:
+        for column in ("predicate_id", "mapping_justification", "subject_match_field", "object_match_field"):
+            value = getattr(m, column)
+            if value and conv.expand(value) is None:
+                raise ValueError(f"{m.subject_id}: {column} {value!r} is not a CURIE of the curie_map")
+
+
 def _cell(value: Any) -> str:
     # TSV has no quoting: tabs and newlines inside a value would break the row.
     return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
@@ -60,6 +83,7 @@ def render_sssom(mappings: list[Mapping], set_name: str, title: str) -> bytes:
         "object_source": iris.PREFIXES["ror"],
         "mapping_tool": "mentorgraph link ror",
     }
+    _check_curies(mappings)
     header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=4096)
     lines = ["# " + line for line in header.splitlines()]
     lines.append("\t".join(COLUMNS))
@@ -69,6 +93,7 @@ def render_sssom(mappings: list[Mapping], set_name: str, title: str) -> bytes:
 
 
 def sort_mappings(mappings: list[Mapping]) -> list[Mapping]:
+    """Mappings in the files' order: by subject, higher confidence first, then object."""
     return sorted(mappings, key=lambda m: (m.subject_id, -m.confidence, m.object_id))
 
 
@@ -78,33 +103,28 @@ def _turtle_string(text: str) -> str:
 
 def render_turtle(mappings: list[Mapping], title: str) -> bytes:
     """The mappings as skos:exactMatch triples, each preceded by a comment with its evidence."""
+    conv = converter()
     lines = [f"# {title}", f"@prefix mg: <{iris.MG}> .", f"@prefix skos: <{iris.PREFIXES['skos']}> .", ""]
     for m in sort_mappings(mappings):
         lines.append(f"# confidence {m.confidence}: {_cell(m.comment)}")
-        local = m.subject_id.removeprefix(iris.MG)
-        lines.append(f"mg:{local} skos:exactMatch <{m.object_id}> .")
+        lines.append(f"{conv.compress(m.subject_id, passthrough=True)} skos:exactMatch <{m.object_id}> .")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def write_mappings(path: Path, mappings: list[Mapping], fmt: str, set_name: str, title: str) -> None:
+    """Write mappings as SSSOM TSV or Turtle (by `fmt`) atomically."""
     data = render_turtle(mappings, title) if fmt == "ttl" else render_sssom(mappings, set_name, title)
     atomic_write(path, data)
 
 
 # -- accepting into curated data ------------------------------------------------------------------
-def dump_canonical(doc: Any) -> str:
-    """YAML in the canonical form of data/*.yaml (tests/test_data_curation.py: load + dump = identity)."""
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=4096)
-
-
 def accept(root: Path, mappings: list[Mapping]) -> list[tuple[str, str]]:
     """Add each confident mapping to its organization in data/organizations.yaml; return what was added.
 
     A mapping already curated (same predicate and IRI) is left alone, so accepting twice is harmless.
     Evidence: the ROR record (its IRI as source) and a note naming the input and what matched.
     """
-    path = root / "data" / "organizations.yaml"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = datafiles.plain(datafiles.read(root, datafiles.ORGANIZATIONS))
     by_slug = {rec["id"]: rec for rec in doc.get("organizations") or [] if isinstance(rec, dict) and "id" in rec}
     added = []
     for m in sort_mappings([m for m in mappings if m.confident]):
@@ -125,5 +145,5 @@ def accept(root: Path, mappings: list[Mapping]) -> list[tuple[str, str]]:
         )
         added.append((m.slug, m.object_id))
     if added:
-        atomic_write(path, dump_canonical(doc).encode("utf-8"))
+        datafiles.write(root, {datafiles.ORGANIZATIONS: datafiles.dump(doc)})
     return added

@@ -20,8 +20,8 @@ import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
-from .. import iris
-from ..export import EXPORTS
+from .. import iris, layout, mediatypes
+from ..pipeline.export import EXPORTS
 from ..namespaces import GRAPH_ROLES, ONTOLOGY_IRI
 from . import project_version
 
@@ -36,34 +36,22 @@ SCHEMA = Namespace(iris.PREFIXES["schema"])
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 IANA = "https://www.iana.org/assignments/media-types/"
-# Media types of the files a build or release holds (IANA registrations; DCAT 3 §6.8.x dcat:mediaType).
-MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".jsonld": "application/ld+json",
-    ".json": "application/json",
-    ".owl": "application/rdf+xml",
-    ".html": "text/html",
-    ".md": "text/markdown",
-    ".cff": "application/x-yaml",
-}
 # The files that carry the dataset itself (the rest of a release describes or checks it).
 DISTRIBUTED = (
-    "mentorgraph.ttl",
-    "mentorgraph.nt",
-    "mentorgraph.jsonld",
-    "mentorgraph.trig",
-    "mentorgraph.nq",
-    "ontology.ttl",
+    layout.TURTLE,
+    layout.NTRIPLES,
+    layout.JSONLD,
+    layout.TRIG,
+    layout.NQUADS,
+    layout.ONTOLOGY,
     "ontology.owl",
-    "context.jsonld",
+    layout.CONTEXT,
 )
 
 
 def media_type(name: str) -> str | None:
-    return MEDIA_TYPES.get(Path(name).suffix)
+    """The IANA media type of a file of a build or release (DCAT 3 dcat:mediaType)."""
+    return mediatypes.of_file(name)
 
 
 def _counts(nquads: Path) -> dict:
@@ -121,7 +109,7 @@ def describe(
     `extra_files`: further files of `out` to list as distributions, name -> description.
     """
     version = version or project_version(root)
-    ontology = Graph().parse(root / "ontology" / "mentorgraph.ttl", format="turtle")
+    ontology = Graph().parse(root / layout.ONTOLOGY_FILE, format="turtle")
     header = ONTOLOGY_IRI
     ds = URIRef(DATASET_IRI)
     g = Graph()
@@ -159,7 +147,7 @@ def describe(
         g.add((ds, DCTERMS.conformsTo, v))
     g.add((ds, VOID.uriSpace, Literal(iris.MG)))
 
-    stats = _counts(out / "mentorgraph.nq")
+    stats = _counts(out / layout.NQUADS)
     g.add((ds, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
     g.add((ds, VOID.entities, Literal(stats["entities"], datatype=XSD.integer)))
     g.add((ds, VOID.distinctSubjects, Literal(stats["subjects"], datatype=XSD.integer)))
@@ -240,7 +228,7 @@ def _citation(root: Path, ontology: Graph) -> dict:
 
 def _add_examples(g: Graph, ds: URIRef, root: Path, endpoint: str | None, part) -> None:
     """Every canned question of queries/ as an example query (read from disk: the catalogue grows)."""
-    from ..catalogue import load_catalogue
+    from ..query.catalogue import load_catalogue
 
     kinds = {
         "SELECT": (SH.SPARQLSelectExecutable, SH.select),

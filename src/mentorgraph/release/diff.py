@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import iris
+from .. import iris, layout
 from ..problems import Problem, closest
 
 QUAD_FORMATS = {".nq": "N_QUADS", ".trig": "TRIG"}
@@ -38,6 +38,8 @@ class DiffInputError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Term:
+    """An RDF term as plain data, comparable across parsers."""
+
     kind: str  # "iri", "bnode" or "literal"
     value: str
     datatype: str = ""
@@ -49,6 +51,8 @@ Quad = tuple[str, Term, Term, Term]  # (graph name or "", subject, predicate, ob
 
 @dataclass
 class Side:
+    """One side of a diff: its quads, by graph."""
+
     path: Path
     file: Path
     quads: set[Quad]
@@ -70,10 +74,10 @@ def _term(t) -> Term:
 def data_file(path: Path) -> Path:
     """The RDF file to read for `path`: itself, or the N-Quads export of a build or release directory."""
     if path.is_dir():
-        nq = path / "mentorgraph.nq"
+        nq = path / layout.NQUADS
         if nq.is_file():
             return nq
-        releases = sorted(p.name for p in path.glob("mentorgraph-*/mentorgraph.nq"))
+        releases = sorted(p.parent.name for p in path.glob(f"{layout.release_dir(Path(), '*')}/{layout.NQUADS}"))
         hint = f"; it holds releases: {', '.join(r.split('/')[0] for r in releases)}" if releases else ""
         raise DiffInputError(
             Problem(
@@ -119,6 +123,8 @@ def load(path: Path, graphs: tuple[str, ...]) -> Side:
 
 @dataclass
 class Change:
+    """One statement added or removed."""
+
     graph: str
     predicate: Term
     added: list[Term] = field(default_factory=list)
@@ -127,6 +133,8 @@ class Change:
 
 @dataclass
 class EntityDiff:
+    """The changes to one entity, with its label."""
+
     subject: Term
     status: str  # "added", "removed" or "changed"
     changes: list[Change]
@@ -134,6 +142,8 @@ class EntityDiff:
 
 @dataclass
 class Diff:
+    """Every change between two sides, grouped by entity."""
+
     old: Side
     new: Side
     graphs: tuple[str, ...]
@@ -145,6 +155,7 @@ class Diff:
 
     @property
     def empty(self) -> bool:
+        """Whether the two sides are the same."""
         return not self.entities
 
 
@@ -214,6 +225,7 @@ def check_graphs(names: list[str]) -> tuple[str, ...]:
 
 # -- rendering -------------------------------------------------------------------------------------
 def curie(iri: str) -> str:
+    """The shortest CURIE for `iri`, or <iri>."""
     for prefix, ns in sorted(iris.PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and iri != ns:
             return f"{prefix}:{iri[len(ns) :]}"
@@ -240,6 +252,7 @@ def _graph(g: str) -> str:
 
 
 def summary(d: Diff) -> dict[str, int]:
+    """Counts of added, removed and changed entities and statements."""
     counts = {"added": 0, "removed": 0, "changed": 0}
     for e in d.entities:
         counts[e.status] += 1
@@ -253,6 +266,7 @@ def summary(d: Diff) -> dict[str, int]:
 
 
 def to_text(d: Diff) -> str:
+    """The diff for a terminal, grouped by entity and property."""
     s = summary(d)
     lines = [f"--- {d.old.path} ({d.old.file.name})", f"+++ {d.new.path} ({d.new.file.name})"]
     if d.old.has_graphs and d.new.has_graphs:
@@ -301,6 +315,7 @@ def _json_term(t: Term, labels: dict[Term, str]) -> dict:
 
 
 def to_json(d: Diff) -> str:
+    """The diff as JSON."""
     doc = {
         "old": {"path": str(d.old.path), "file": str(d.old.file)},
         "new": {"path": str(d.new.path), "file": str(d.new.file)},

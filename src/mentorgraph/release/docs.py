@@ -25,7 +25,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .. import iris
+from .. import iris, layout
 from ..namespaces import GRAPH, GRAPH_ROLES, ONTOLOGY_IRI
 
 EXAMPLES = 5  # examples shown per term
@@ -380,7 +380,7 @@ class _Docs:
 
 def load_built(out: Path) -> Dataset:
     """The built dataset of `out` (its N-Quads export)."""
-    path = out / "mentorgraph.nq"
+    path = out / layout.NQUADS
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: run `mentorgraph build --out {out}` first")
     ds = Dataset()
@@ -390,5 +390,5 @@ def load_built(out: Path) -> Dataset:
 
 def render_docs(root: Path, out: Path, ds: Dataset | None = None) -> bytes:
     """The HTML documentation of root/ontology/mentorgraph.ttl, with examples from the build in `out`."""
-    ontology = Graph().parse(root / "ontology" / "mentorgraph.ttl", format="turtle")
+    ontology = Graph().parse(root / layout.ONTOLOGY_FILE, format="turtle")
     return _Docs(ontology, ds if ds is not None else load_built(out)).page().encode("utf-8")

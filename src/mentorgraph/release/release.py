@@ -25,7 +25,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
 from .. import iris
-from ..export import EXPORTS, _canonical, atomic_write, sorted_lines
+from ..atomic import atomic_write
+from ..pipeline.export import EXPORTS, _canonical, sorted_lines
+from ..layout import ONTOLOGY_FILE, release_dir
 from ..namespaces import ONTOLOGY_IRI
 from ..problems import Problem
 from . import project_version
@@ -40,8 +42,6 @@ RELEASE_FILES = {
 }
 DATASET_FILE = "dataset.ttl"
 CHECKSUMS = "SHA256SUMS"
-# Build outputs a release leaves out: the on-disk store is a local cache, rebuilt from mentorgraph.nq.
-EXCLUDED = {"store"}
 _SECTION = re.compile(r"^## \[(?P<name>[^\]]+)\](?P<rest>.*)$", re.MULTILINE)
 
 
@@ -55,6 +55,8 @@ class ReleaseError(Exception):
 
 @dataclass
 class Release:
+    """What a release wrote: its directory, version, files and where its notes came from."""
+
     path: Path
     version: str
     files: list[str]
@@ -64,7 +66,7 @@ class Release:
 def version_problems(root: Path, version: str) -> list[Problem]:
     """Where the ontology header or CITATION.cff disagree with pyproject.toml's version."""
     problems = []
-    onto_file = "ontology/mentorgraph.ttl"
+    onto_file = ONTOLOGY_FILE
     onto = Graph().parse(root / onto_file, format="turtle")
     info = onto.value(ONTOLOGY_IRI, OWL.versionInfo)
     if info != Literal(version):
@@ -144,7 +146,7 @@ def ontology_rdfxml(root: Path) -> bytes:
     """
     import pyoxigraph
 
-    g = _canonical(Graph().parse(root / "ontology" / "mentorgraph.ttl", format="turtle"))
+    g = _canonical(Graph().parse(root / ONTOLOGY_FILE, format="turtle"))
     ntriples = sorted_lines(g.serialize(format="nt"))
     triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     prefixes = {
@@ -155,7 +157,7 @@ def ontology_rdfxml(root: Path) -> bytes:
 
 def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> Release:
     """Build from `root` and write dist/mentorgraph-VERSION/; return what was written."""
-    from ..build import build
+    from ..pipeline.build import check, render as render_exports
     from .dataset import describe, render
     from .docs import render_docs
 
@@ -167,7 +169,7 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
     if not changelog.is_file():
         raise ReleaseError([Problem("CHANGELOG.md", "missing", expected="a changelog in Keep a Changelog format")])
     section, notes = changelog_section(changelog.read_text(encoding="utf-8"), version)
-    target = dist / f"mentorgraph-{version}"
+    target = release_dir(dist, version)
     if target.exists() and not force:
         raise ReleaseError(
             [
@@ -182,9 +184,10 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
     staging = Path(tempfile.mkdtemp(prefix=f".mentorgraph-{version}.", suffix=".tmp", dir=dist))
     try:
         say("build...")
-        build(root, staging, store=False)
-        for name in EXCLUDED:
-            shutil.rmtree(staging / name, ignore_errors=True)
+        # The exports of a fresh build, as plain files (no generation, no store: the on-disk store is
+        # a local cache that anyone rebuilds from mentorgraph.nq).
+        for name, data in render_exports(root, check(root, progress=say), say).items():
+            atomic_write(staging / name, data)
         say("ontology.owl, ontology.html...")
         atomic_write(staging / "ontology.owl", ontology_rdfxml(root))
         atomic_write(staging / "ontology.html", render_docs(root, staging))

@@ -6,21 +6,22 @@ pushing the same build twice leaves the store as after one push. Bodies are N-Tr
 text/turtle: N-Triples is a subset of Turtle (RDF 1.1 N-Triples, introduction), and text/turtle is
 the one syntax every store's graph store endpoint accepts (Oxigraph, Fuseki, GraphDB, Virtuoso).
 
-Only pyoxigraph and the standard library are imported: no rdflib on this path.
+HTTP goes through httpx (one client per push, so connections are reused across graphs); no rdflib
+on this path.
 """
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import iris
+import httpx
+
+from .. import iris, mediatypes
+from ..layout import NoBuild, current_generation
 
 CONTENT_TYPE = "text/turtle; charset=utf-8"
 EXCERPT = 300  # characters of an error response body worth showing
@@ -41,6 +42,8 @@ class Graph:
 
 @dataclass
 class Failure:
+    """One graph that the store refused, with the HTTP status and the start of its answer."""
+
     graph: str
     url: str
     status: int | None
@@ -81,11 +84,12 @@ def graphs_from_nquads(data: bytes) -> list[Graph]:
 
 
 def load_build(out: Path) -> list[Graph]:
-    """The named graphs of the build in `out` (from mentorgraph.nq, which holds every graph)."""
-    path = out / "mentorgraph.nq"
-    if not path.is_file():
-        raise PushError(f"no built graph at {path}; run `mentorgraph build --out {out}` first")
-    return graphs_from_nquads(path.read_bytes())
+    """The named graphs of the current generation in `out`: mentorgraph.nq and its linked datasets."""
+    try:
+        gen = current_generation(out)
+    except NoBuild as exc:
+        raise PushError(str(exc)) from None
+    return graphs_from_nquads(b"".join(p.read_bytes() for p in (gen.nquads, *gen.linked.values())))
 
 
 # Where each store family serves the Graph Store Protocol, given its query endpoint
@@ -117,15 +121,28 @@ class Credentials:
     authorization: str | None = None
 
 
-def _opener(creds: Credentials | None, url: str) -> urllib.request.OpenerDirector:
-    handlers: list = []
-    if creds and creds.user is not None:
-        # The store's 401 challenge picks Basic or Digest (Virtuoso's -auth endpoints use Digest);
-        # the password is offered to this URL's host only.
-        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        mgr.add_password(None, url, creds.user, creds.password or "")
-        handlers += [urllib.request.HTTPBasicAuthHandler(mgr), urllib.request.HTTPDigestAuthHandler(mgr)]
-    return urllib.request.build_opener(*handlers)
+class _ChallengeAuth(httpx.Auth):
+    """A user and password offered the way the store's 401 challenge asks: Basic or Digest (Virtuoso's
+    -auth endpoints use Digest). The scheme is learnt once, so later requests are sent authenticated."""
+
+    def __init__(self, user: str, password: str):
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+        self._scheme: str | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        if self._scheme is None:
+            response = yield request
+            if response.status_code != 401:
+                return
+            challenge = response.headers.get("WWW-Authenticate", "")
+            self._scheme = "digest" if challenge.lower().startswith("digest") else "basic"
+        yield from (self._digest if self._scheme == "digest" else self._basic).auth_flow(request)
+
+
+def _client(creds: Credentials | None, timeout: float) -> httpx.Client:
+    auth = _ChallengeAuth(creds.user, creds.password or "") if creds and creds.user is not None else None
+    return httpx.Client(auth=auth, timeout=timeout, trust_env=False)
 
 
 def _headers(creds: Credentials | None, extra: dict[str, str]) -> dict[str, str]:
@@ -141,22 +158,26 @@ def _excerpt(body: bytes) -> str:
 
 
 def put_graph(
-    graph_store: str, graph: Graph, creds: Credentials | None = None, timeout: float = 600.0
+    graph_store: str,
+    graph: Graph,
+    creds: Credentials | None = None,
+    timeout: float = 600.0,
+    client: httpx.Client | None = None,
 ) -> Failure | None:
     """PUT one graph; None on success (any 2xx), else the failure with status and body excerpt."""
     url = graph_store + ("&" if "?" in graph_store else "?") + urllib.parse.urlencode({"graph": graph.iri})
-    req = urllib.request.Request(
-        url, data=graph.body, method="PUT", headers=_headers(creds, {"Content-Type": CONTENT_TYPE})
-    )
+    own = client is None
+    client = client or _client(creds, timeout)
     try:
-        with _opener(creds, url).open(req, timeout=timeout) as resp:
-            resp.read()
-    except urllib.error.HTTPError as exc:
-        return Failure(graph.iri, url, exc.code, exc.reason or "", _excerpt(exc.read()))
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise PushError(f"cannot reach the graph store {graph_store}: {reason}") from None
-    return None
+        resp = client.put(url, content=graph.body, headers=_headers(creds, {"Content-Type": CONTENT_TYPE}))
+    except httpx.HTTPError as exc:
+        raise PushError(f"cannot reach the graph store {graph_store}: {exc}") from None
+    finally:
+        if own:
+            client.close()
+    if resp.is_success:
+        return None
+    return Failure(graph.iri, url, resp.status_code, resp.reason_phrase or "", _excerpt(resp.content))
 
 
 def push(
@@ -168,15 +189,16 @@ def push(
     """PUT every graph in turn; an HTTP failure is recorded and the next graph is still tried."""
     outcome = Outcome()
     t0 = time.perf_counter()
-    for i, graph in enumerate(graphs):
-        t = time.perf_counter()
-        failure = put_graph(graph_store, graph, creds)
-        if failure is None:
-            outcome.pushed.append(graph)
-        else:
-            outcome.failures.append(failure)
-        if progress:
-            progress(i, graph, failure, time.perf_counter() - t)
+    with _client(creds, 600.0) as client:
+        for i, graph in enumerate(graphs):
+            t = time.perf_counter()
+            failure = put_graph(graph_store, graph, creds, client=client)
+            if failure is None:
+                outcome.pushed.append(graph)
+            else:
+                outcome.failures.append(failure)
+            if progress:
+                progress(i, graph, failure, time.perf_counter() - t)
     outcome.seconds = time.perf_counter() - t0
     return outcome
 
@@ -203,24 +225,15 @@ def store_counts(
 def _select(endpoint: str, text: str, creds: Credentials | None, timeout: float) -> list[dict]:
     # URL-encoded POST (SPARQL 1.1 Protocol 2.1.2) rather than a direct application/sparql-query
     # body: Virtuoso 7.2 (Debian's) leaves a direct POST unanswered.
-    req = urllib.request.Request(
-        endpoint,
-        data=urllib.parse.urlencode({"query": text}).encode("ascii"),
-        method="POST",
-        headers=_headers(
-            creds,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/sparql-results+json",
-            },
-        ),
-    )
+    headers = _headers(creds, {"Accept": mediatypes.RESULTS["json"]})
     try:
-        with _opener(creds, endpoint).open(req, timeout=timeout) as resp:
-            return json.loads(resp.read())["results"]["bindings"]
-    except urllib.error.HTTPError as exc:
-        raise PushError(f"{endpoint} answered HTTP {exc.code} {exc.reason}: {_excerpt(exc.read())}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise PushError(f"cannot reach {endpoint}: {getattr(exc, 'reason', exc)}") from None
+        with _client(creds, timeout) as client:
+            resp = client.post(endpoint, data={"query": text}, headers=headers)
+    except httpx.HTTPError as exc:
+        raise PushError(f"cannot reach {endpoint}: {exc}") from None
+    if not resp.is_success:
+        raise PushError(f"{endpoint} answered HTTP {resp.status_code} {resp.reason_phrase}: {_excerpt(resp.content)}")
+    try:
+        return resp.json()["results"]["bindings"]
     except (ValueError, KeyError) as exc:
         raise PushError(f"{endpoint} did not answer with SPARQL JSON results: {exc}") from None

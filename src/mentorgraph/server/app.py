@@ -1,7 +1,7 @@
 """The HTTP server: SPARQL 1.1 Protocol at /sparql, linked-data IRIs, the web view, /health.
 
 Standard library only (ThreadingHTTPServer, HTTP/1.1 keep-alive, TCP_NODELAY: without it every
-response waits ~40 ms for Nagle's algorithm, shared/PERFORMANCE-NOTES.md). No query runs in this
+response waits ~40 ms for Nagle's algorithm, measured on this project). No query runs in this
 process: every one goes to the worker pool (pool.py), which enforces the time limit. See
 docs/server.md for the limits and the security model.
 """
@@ -25,31 +25,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TypeVar
 
-from .. import iris
+from .. import iris, layout, mediatypes
 from . import negotiate, pages
 from .pool import Pool, PoolError
 from .worker import ERROR_KINDS, RDF_TYPES, WorkerError, refusal, serialize_graph
 
 STATIC = Path(__file__).parent / "static"
-STATIC_TYPES = {
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-}
-DOWNLOAD_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".jsonld": "application/ld+json",
-    ".trig": "application/trig",
-    ".nq": "application/n-quads",
-    ".json": "application/json",
-}
+# The files of a build that /download/ serves (by extension; media types from mediatypes.py).
+DOWNLOADS = (".ttl", ".nt", ".jsonld", ".trig", ".nq", ".json")
 # Drain at most this much of an oversized body before answering 413, so the client reads the answer.
 DRAIN_LIMIT = 32 * 1024 * 1024
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
-EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml", ".html": "html"}
+EXTENSIONS = mediatypes.IRI_EXTENSIONS
 FORMAT_SPEC = "http://www.w3.org/ns/formats/"
 # The parameters of the "Find a model" form (mentorgraph.advise.html.person_from_params); others are ignored.
 FIND_PARAMS = ("career-stage", "population", "specialty", "mode", "want", "avoid")
@@ -144,7 +131,9 @@ class MentorServer(ThreadingHTTPServer):
         self.pool: Pool | None = None
         self.graphs: frozenset[str] = frozenset()
         self.cache = ResultCache(config.cache_size)
-        manifest = config.out / "manifest.json"
+        # One generation for the life of the server: resolved once, so every answer comes from one build.
+        self.generation = layout.current_generation(config.out)
+        manifest = self.generation.manifest
         self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
         self.static = {p.name: p for p in STATIC.iterdir() if p.is_file()}
         # Generated once per server start (the build does not change while it is served), on first use.
@@ -166,7 +155,7 @@ class MentorServer(ThreadingHTTPServer):
 
     def start_pool(self) -> None:
         c = self.config
-        self.pool = Pool(c.out, c.root, size=c.workers, allowed_services=c.allowed_services)
+        self.pool = Pool(self.generation.path, c.root, size=c.workers, allowed_services=c.allowed_services)
         self.graphs = frozenset(self.pool.run("graphs", c.timeout))
 
     def url(self) -> str:
@@ -240,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
             resp = self._error(exc.status, str(exc), {"Retry-After": "1"})
         except WorkerError as exc:
             resp = self._error(ERROR_KINDS.get(exc.kind, 500), str(exc))
-        except Exception as exc:  # noqa: BLE001 - answer 500 rather than drop the connection
+        except Exception as exc:
             log({"event": "internal-error", "path": self.path[:200], "error": f"{type(exc).__name__}: {exc}"})
             resp = self._error(500, "internal error; the server log has the details")
         if not self._body_read:
@@ -450,7 +439,7 @@ class Handler(BaseHTTPRequestHandler):
         if answer["truncated"]:
             headers["Mentorgraph-Truncated"] = f"only the first {self.server.config.max_rows} results are included"
         if "result" in answer:
-            from ..engines import Result
+            from ..query.engines import Result
 
             res: Result = answer["result"]
             return self.html(pages.editor(text, pages.result_table(res, answer["truncated"])), headers=headers)
@@ -546,9 +535,9 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def context(self) -> dict:
-        path = self.server.config.out / "context.jsonld"
+        path = self.server.generation.context
         if not path.is_file():
-            path = self.server.config.root / "ontology" / "context.jsonld"
+            path = self.server.config.root / layout.CONTEXT_FILE
         return json.loads(path.read_text(encoding="utf-8"))["@context"]
 
     # -- linked data ----------------------------------------------------------------------------------
@@ -593,9 +582,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- web view -------------------------------------------------------------------------------------
     def catalogue(self) -> dict:
-        from ..catalogue import load_catalogue
+        from ..query.catalogue import load_catalogue
 
-        return load_catalogue(self.server.config.root / "queries")
+        return load_catalogue(self.server.config.root / layout.QUERIES_DIR)
 
     def candidates(self, catalogue: dict) -> dict[str, list[tuple[str, str]]]:
         kinds = sorted({p.kind for q in catalogue.values() for p in q.params if p.kind != "text"})
@@ -612,7 +601,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.html(pages.questions(cat, self.candidates(cat)))
 
     def question(self, name: str) -> Response:
-        from .. import formats
+        from ..query import formats
         from ..problems import closest
 
         cat = self.catalogue()
@@ -649,19 +638,17 @@ class Handler(BaseHTTPRequestHandler):
             raise HTTPError(404, f"no static file {name!r}")
         return Response(
             200,
-            STATIC_TYPES.get(path.suffix, "application/octet-stream"),
+            mediatypes.of_file(path.name) or "application/octet-stream",
             path.read_bytes(),
             {"Cache-Control": "public, max-age=3600"},
         )
 
     def download(self, name: str) -> Response:
-        files = set(self.server.manifest.get("files", {})) | {"manifest.json"}
-        if name not in files or Path(name).suffix not in DOWNLOAD_TYPES:
+        files = set(self.server.manifest.get("files", {})) | {layout.MANIFEST}
+        if name not in files or Path(name).suffix not in DOWNLOADS:
             raise HTTPError(404, f"no download {name!r}; see /dataset for the list")
-        body = (self.server.config.out / name).read_bytes()
-        return Response(
-            200, DOWNLOAD_TYPES[Path(name).suffix] + "; charset=utf-8", body, {"Access-Control-Allow-Origin": "*"}
-        )
+        body = self.server.generation.file(name).read_bytes()
+        return Response(200, f"{mediatypes.of_file(name)}; charset=utf-8", body, {"Access-Control-Allow-Origin": "*"})
 
     def limits(self) -> dict[str, str]:
         c = self.server.config

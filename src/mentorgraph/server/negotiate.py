@@ -8,26 +8,11 @@ rdfxml, html) or a media type.
 
 from __future__ import annotations
 
-# Offered media types -> internal format names, in preference order.
-TABULAR = [
-    ("text/html", "html"),
-    ("application/sparql-results+json", "json"),
-    ("application/json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("application/xml", "xml"),
-    ("text/xml", "xml"),
-    ("text/csv", "csv"),
-    ("text/tab-separated-values", "tsv"),
-]
-GRAPH = [
-    ("text/html", "html"),
-    ("text/turtle", "turtle"),
-    ("application/x-turtle", "turtle"),
-    ("application/ld+json", "jsonld"),
-    ("application/n-triples", "ntriples"),
-    ("text/plain", "ntriples"),
-    ("application/rdf+xml", "rdfxml"),
-]
+from .. import mediatypes
+
+# Offered media types -> internal format names, in preference order (the table is in mediatypes.py).
+TABULAR = mediatypes.TABULAR_OFFERS
+GRAPH = mediatypes.GRAPH_OFFERS
 
 SHORT_NAMES = {
     "json": "json",

@@ -13,7 +13,7 @@ from pathlib import Path
 from string import Template
 
 from .. import iris
-from ..formats import curie
+from ..query.formats import curie
 
 TEMPLATES = Path(__file__).parent / "templates"
 GRAPH_LABELS = {
@@ -146,12 +146,12 @@ def home(data: dict, counts: dict) -> bytes:
     total = counts.get("triples")
     body = f"""
 <p class="lead">An open knowledge graph of peer-mentoring models in academic medicine, from
-{esc(table["_label"])} of Cree-Green et al., <cite>J Investig Med</cite> 2020;68(6):1128-1134
-({link(iris.ARTICLE_DOI, "doi:10.1136/jim-2020-001391")}).
+{esc(table["_label"])} of <cite>{esc(table["_citation"])}</cite>
+({link(table["_source"])}).
 {f"{esc(total)} triples; " if total else ""}every name below links to its page, with its sources.</p>
 <h2>{esc(table["_label"])}. {esc(table["title"])}</h2>
 <div class="scroll"><table class="table1">
-<thead><tr><th>Type of peer mentoring group</th><th>Examples</th><th>Strengths</th><th>Weaknesses</th></tr></thead>
+<thead><tr>{"".join(f"<th>{esc(h)}</th>" for h in table["_columns"])}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table></div>
 <p class="footnote">{esc(table["footnote"])}</p>
 <p>Regenerated from the graph by SPARQL (the <code>table1-bullets</code> and <code>table1-caption</code>

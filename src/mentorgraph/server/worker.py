@@ -14,29 +14,19 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from .. import iris
+from .. import iris, layout, mediatypes
 
 # Error kinds a worker reports, and the HTTP status the server answers for each.
 ERROR_KINDS = {"syntax": 400, "param": 400, "refused": 403, "notacceptable": 406, "notfound": 404, "internal": 500}
 
-SPARQL_RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-RDF_TYPES = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
+SPARQL_RESULT_TYPES = mediatypes.RESULTS
+RDF_TYPES = {name: media for name, (media, _ext) in mediatypes.RDF.items()}
 
 
 @functools.lru_cache(maxsize=1024)
 def refusal(text: str, allowed_graphs: frozenset[str], allowed_services: frozenset[str]) -> str | None:
     """Why safety.check_query refuses `text`, or None; cached, as clients repeat the same queries."""
-    from ..safety import RefusedQuery, check_query
+    from ..query.policy import RefusedQuery, check_query
 
     try:
         check_query(text, allowed_graphs=set(allowed_graphs), allowed_services=set(allowed_services))
@@ -57,13 +47,13 @@ class State:
     """What one worker holds for its lifetime: the store, the API over it, the JSON-LD context."""
 
     def __init__(self, out: Path, root: Path, allowed_services: set[str]):
-        from ..api import MentorGraph
-        from ..engines import OxigraphEngine
-        from ..store import open_store
+        from ..query.api import MentorGraph
+        from ..query.engines import OxigraphEngine
+        from ..pipeline.store import open_store
 
         self.out, self.root = out, root
         self.engine = OxigraphEngine(open_store(out))
-        self.mg = MentorGraph(self.engine, root / "queries")
+        self.mg = MentorGraph(self.engine, root / layout.QUERIES_DIR)
         self.allowed_services = frozenset(allowed_services)
         # FROM / FROM NAMED may name the store's own graphs, and nothing else.
         self.allowed_graphs = frozenset(g.value for g in self.engine.store.named_graphs() if hasattr(g, "value"))
@@ -72,9 +62,9 @@ class State:
     def context(self) -> dict:
         """The shipped JSON-LD @context (a dict), so JSON-LD output never names a remote context."""
         if self._context is None:
-            path = self.out / "context.jsonld"
+            path = self.out / layout.CONTEXT
             if not path.is_file():
-                path = self.root / "ontology" / "context.jsonld"
+                path = self.root / layout.CONTEXT_FILE
             self._context = json.loads(path.read_text(encoding="utf-8"))["@context"]
         return self._context
 
@@ -97,7 +87,7 @@ def serialize_graph(triples: list, fmt: str, context: dict) -> bytes:
 
 
 def serialize_result(res, fmt: str) -> bytes:
-    from .. import formats
+    from ..query import formats
 
     writer = {"json": formats.to_json, "xml": formats.to_xml, "csv": formats.to_csv, "tsv": formats.to_tsv}[fmt]
     return writer(res).encode("utf-8")
@@ -117,7 +107,7 @@ def op_sparql(
     """Run a protocol query; answer the serialized body, its media type and whether rows were cut."""
     import pyoxigraph as ox
 
-    from ..engines import Result
+    from ..query.engines import Result
 
     # Checked again here although the server checked it: this process is the one that could connect.
     reason = refusal(text, state.allowed_graphs, state.allowed_services)
@@ -189,12 +179,12 @@ def op_sparql(
 
 def op_canned(state: State, name: str, params: dict[str, str], max_rows: int) -> dict:
     """Run a canned question through the API; the catalogue is re-read so new queries/*.rq appear."""
-    from ..api import ParameterError
-    from ..catalogue import CatalogueError, load_catalogue
-    from ..engines import EngineError
+    from ..query.api import ParameterError
+    from ..query.catalogue import CatalogueError, load_catalogue
+    from ..query.engines import EngineError
 
     try:
-        state.mg.catalogue = load_catalogue(state.root / "queries")
+        state.mg.catalogue = load_catalogue(state.root / layout.QUERIES_DIR)
         res = state.mg.query(name, **params)
     except ParameterError as exc:
         raise WorkerError("param", str(exc)) from None
@@ -212,7 +202,7 @@ def op_candidates(state: State, kind: str) -> list[tuple[str, str]]:
 
 def op_home(state: State) -> dict:
     """Table 1 regenerated from the graph, with the IRI of each type and bullet for links."""
-    from ..table import table_data
+    from ..query.table import table_data
 
     data = table_data(state.mg)
     links: dict[tuple[str, str], str] = {}
@@ -229,7 +219,7 @@ def _rows(state: State, query: str) -> list[dict]:
 
 def op_entity(state: State, iri: str) -> dict:
     """Everything a page about `iri` shows: its triples by graph, evidence, incoming links, labels."""
-    from ..catalogue import sparql_iri
+    from ..query.catalogue import sparql_iri
 
     node = sparql_iri(iri)
     out_rows = _rows(
@@ -366,7 +356,7 @@ def main(conn, out: str, root: str, allowed_services: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         state = State(Path(out), Path(root), set(allowed_services))
-    except Exception as exc:  # noqa: BLE001 - reported to the server, which prints it
+    except Exception as exc:
         conn.send(("error", "internal", f"cannot open the built graph: {exc}"))
         return
     conn.send(("ok", "ready"))
@@ -379,5 +369,5 @@ def main(conn, out: str, root: str, allowed_services: list[str]) -> None:
             conn.send(("ok", OPS[op](state, **args)))
         except WorkerError as exc:
             conn.send(("error", exc.kind, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - one bad request must not end the worker
+        except Exception as exc:
             conn.send(("error", "internal", f"{type(exc).__name__}: {exc}"))

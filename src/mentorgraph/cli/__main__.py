@@ -1,0 +1,7 @@
+"""`python -m mentorgraph.cli`: the same as the `mentorgraph` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,153 @@
+"""What every command of the shell shares: options, the one error and exit-code rule, the problem printer.
+
+Exit codes (the same for every command):
+  0 success, 1 invalid data or a failed check, 2 a usage error (unknown command, parameter, value or
+  query), 3 an engine or I/O failure, 130 interrupted.
+
+Only the standard library is imported here: a cold `mentorgraph query` must stay cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+OK = 0
+INVALID = 1
+USAGE = 2
+FAILURE = 3
+INTERRUPTED = 130
+
+RAW = argparse.RawDescriptionHelpFormatter
+OUT_HELP = "the build directory (default: dist/ of the project; a given path is relative to the working directory)"
+
+
+def error(message: str, code: int = FAILURE) -> int:
+    """Print `message` as mentorgraph's one error line (paragraph) on stderr; return the exit code."""
+    print(f"mentorgraph: error: {message}", file=sys.stderr)
+    return code
+
+
+def warn(message: str) -> None:
+    """Print a warning on stderr."""
+    print(f"mentorgraph: warning: {message}", file=sys.stderr)
+
+
+def problems(intro: str, found: Iterable[Any], code: int = INVALID) -> int:
+    """The one problem printer: an intro line, then each problem (file:line:column: ...) indented."""
+    found = list(found)
+    error(intro.format(n=len(found)), code)
+    for p in found:
+        print(f"  {p}", file=sys.stderr)
+    return code
+
+
+def exit_code(exc: BaseException) -> int | None:
+    """The exit code for a known failure, or None for an unexpected one (then it is a bug: re-raised)."""
+    from ..layout import NoBuild
+    from ..pipeline.build import ValidationError
+    from ..pipeline.reason import InconsistencyError
+    from ..problems import InputError
+    from ..query.api import ParameterError
+    from ..query.engines import EngineError, QuerySyntaxError
+    from ..query.policy import RefusedQuery
+
+    if isinstance(exc, InputError | ValidationError | InconsistencyError):
+        return INVALID
+    if isinstance(exc, ParameterError | RefusedQuery | QuerySyntaxError | ValueError):
+        return USAGE
+    if isinstance(exc, EngineError | NoBuild | OSError):
+        return FAILURE
+    return None
+
+
+def report(exc: BaseException, what: str = "") -> int:
+    """Print a known failure for people (problems listed, SHACL report in words); return its exit code.
+
+    Unexpected exceptions are re-raised: they are bugs, and a traceback is then the honest answer.
+    """
+    from ..pipeline.build import ValidationError
+    from ..pipeline.reason import InconsistencyError
+    from ..problems import InputError
+
+    code = exit_code(exc)
+    if code is None:
+        raise exc
+    prefix = f"{what}: " if what else ""
+    if isinstance(exc, InputError):
+        return problems(prefix + "{n} problem(s); nothing was written:", exc.problems)
+    if isinstance(exc, ValidationError):
+        error(prefix + "SHACL validation failed; nothing was written.", code)
+        print(exc.report.text(), file=sys.stderr)
+        return code
+    if isinstance(exc, InconsistencyError):
+        return error(f"{prefix}{exc}\nnothing was written.", code)
+    return error(prefix + str(exc), code)
+
+
+def project_root(args: argparse.Namespace) -> Path:
+    """--root when given, else the project found from the working directory (layout.find_root)."""
+    from ..layout import find_root
+
+    return Path(args.root) if getattr(args, "root", None) else find_root()
+
+
+def out_dir(args: argparse.Namespace) -> Path:
+    """THE --out rule (layout.resolve_out), for every command."""
+    from ..layout import resolve_out
+
+    root = getattr(args, "root", None)
+    return resolve_out(getattr(args, "out", None), root if root else None)
+
+
+def add_out(p: argparse.ArgumentParser, help: str = OUT_HELP) -> None:
+    """--out DIR, resolved by the one rule."""
+    p.add_argument("--out", metavar="DIR", help=help)
+
+
+def add_root(p: argparse.ArgumentParser) -> None:
+    """--root DIR, the project directory."""
+    p.add_argument("--root", metavar="DIR", help="project directory (default: found from the current directory)")
+
+
+def add_quiet(p: argparse.ArgumentParser, help: str = "print nothing on success") -> None:
+    """-q/--quiet."""
+    p.add_argument("-q", "--quiet", action="store_true", help=help)
+
+
+def add_engine(p: argparse.ArgumentParser, remote: bool = True) -> None:
+    """--out, --engine and (for query commands) --endpoint."""
+    add_out(p)
+    p.add_argument(
+        "--engine",
+        choices=["oxigraph", "rdflib"],
+        default="oxigraph",
+        help="query engine: the embedded pyoxigraph store (default) or rdflib",
+    )
+    if remote:
+        p.add_argument("--endpoint", metavar="URL", help="run against a remote SPARQL 1.1 Protocol endpoint instead")
+
+
+def open_graph(args: argparse.Namespace, root: Path | None = None) -> Any:
+    """The graph the engine options name (query.api.open_graph, the --out rule applied)."""
+    from ..query.api import open_graph as _open
+
+    return _open(out_dir(args), engine=args.engine, endpoint=getattr(args, "endpoint", None), root=root)
+
+
+def parser(sub: Any, name: str, help: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    """A sub-command's parser with the house layout (description, examples)."""
+    return sub.add_parser(name, help=help, description=description, epilog=epilog, formatter_class=RAW)
+
+
+def stderr_progress(quiet: bool):
+    """A `progress(message)` callback for pipeline stages: indented lines on stderr unless quiet."""
+
+    def progress(msg: str) -> None:
+        if not quiet:
+            print(f"  {msg}", file=sys.stderr, flush=True)
+
+    return progress

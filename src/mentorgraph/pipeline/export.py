@@ -1,0 +1,141 @@
+"""Export stage: deterministic serializations of the built dataset.
+
+Every file is rendered in memory; the build writes them into a new generation (layout.py), so an
+interrupted build never leaves a truncated or mixed set of files. Rebuilding unchanged inputs gives
+byte-identical outputs: line-based formats are sorted, blank nodes (only in the ontology's OWL lists)
+are canonically relabelled, JSON-LD nodes and values are sorted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from rdflib import BNode, Dataset, Graph
+from rdflib.compare import to_canonical_graph
+
+from .. import iris
+from ..layout import CONTEXT, JSONLD, MANIFEST, NQUADS, NTRIPLES, ONTOLOGY, REPORT, TRIG, TURTLE
+from ..namespaces import GRAPH
+
+DATA_GRAPHS = ("article", "curation", "evidence", "inferred")
+
+# File name -> what it holds (README, "Exports").
+EXPORTS = {
+    TURTLE: "Turtle: the knowledge graph (article, curation, evidence and inferred triples)",
+    NTRIPLES: "N-Triples, sorted: the same triples",
+    JSONLD: "JSON-LD with the compact context inlined: the same triples",
+    CONTEXT: "the JSON-LD @context on its own, for web developers",
+    TRIG: "TriG: every named graph, the ontology included",
+    NQUADS: "N-Quads, sorted: every named graph, the ontology included",
+    ONTOLOGY: "the ontology (copy of ontology/mentorgraph.ttl)",
+    REPORT: "the SHACL validation report",
+    MANIFEST: "triple counts per named graph and the list of files",
+}
+
+
+def bind_prefixes(g: Graph) -> Graph:
+    """`g` with the project's prefixes bound (iris.PREFIXES), for readable serializations."""
+    for prefix, ns in iris.PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def _canonical(g: Graph) -> Graph:
+    """A copy of `g` with blank nodes relabelled canonically (stable across runs)."""
+    if not any(isinstance(x, BNode) for t in g for x in t):
+        return g
+    out = Graph()
+    for t in to_canonical_graph(g):
+        out.add(t)
+    return out
+
+
+def data_union(ds: Dataset) -> Graph:
+    """The knowledge graph as one graph: every data graph, without the ontology."""
+    g = bind_prefixes(Graph())
+    for name in DATA_GRAPHS:
+        for t in ds.graph(GRAPH[name]):
+            g.add(t)
+    return g
+
+
+def sorted_lines(text: str) -> bytes:
+    """The distinct non-empty lines of `text`, sorted, as UTF-8 bytes (deterministic N-Triples/N-Quads)."""
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _sort_jsonld(value):
+    """Sort JSON-LD arrays that are sets (everything but @list) and node objects, recursively."""
+    if isinstance(value, list):
+        items = [_sort_jsonld(v) for v in value]
+
+        def key(v):
+            node_id = v.get("id", v.get("@id", "")) if isinstance(v, dict) else ""
+            return (str(node_id), json.dumps(v, sort_keys=True, ensure_ascii=False))
+
+        return sorted(items, key=key)
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else _sort_jsonld(v)) for k, v in value.items()}
+    return value
+
+
+def render_jsonld(g: Graph, context: Mapping) -> bytes:
+    """`g` as JSON-LD compacted with `context`, nodes and values sorted (stable bytes)."""
+    raw = g.serialize(format="json-ld", context=dict(context), auto_compact=True)
+    doc = json.loads(raw)
+    body = {k: v for k, v in doc.items() if k != "@context"}
+    out = {"@context": dict(context)}
+    out.update(_sort_jsonld(body))
+    return (json.dumps(out, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def canonical_dataset(ds: Dataset) -> Dataset:
+    """A copy of the dataset's named graphs with blank nodes relabelled canonically."""
+    out = Dataset()
+    for prefix, ns in iris.PREFIXES.items():
+        out.bind(prefix, ns, override=True, replace=True)
+    for name in iris.GRAPH_NAMES:
+        target = out.graph(GRAPH[name])
+        for t in _canonical(ds.graph(GRAPH[name])):
+            target.add(t)
+    return out
+
+
+def render_trig(ds: Dataset) -> bytes:
+    """TriG with the named graphs in a fixed order, each body written by the Turtle serializer."""
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in iris.PREFIXES.items())
+    parts = [prefixes]
+    for name in iris.GRAPH_NAMES:
+        g = bind_prefixes(Graph())
+        for t in ds.graph(GRAPH[name]):
+            g.add(t)
+        body = g.serialize(format="turtle")
+        body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix")).strip("\n")
+        parts.append(f"\n<{iris.GRAPH}{name}> {{\n{body}\n}}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def render_all(ds: Dataset, context: Mapping, ontology_text: bytes, report: Graph) -> dict[str, bytes]:
+    """Every export file's bytes, keyed by file name."""
+    union = data_union(ds)
+    canon = canonical_dataset(ds)
+    files = {
+        TURTLE: union.serialize(format="turtle").encode("utf-8"),
+        NTRIPLES: sorted_lines(union.serialize(format="nt")),
+        JSONLD: render_jsonld(union, context["@context"]),
+        CONTEXT: (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        TRIG: render_trig(canon),
+        NQUADS: sorted_lines(canon.serialize(format="nquads")),
+        ONTOLOGY: ontology_text,
+        REPORT: bind_prefixes(_canonical(report)).serialize(format="turtle").encode("utf-8"),
+    }
+    counts = {name: len(ds.graph(GRAPH[name])) for name in iris.GRAPH_NAMES}
+    manifest = {
+        "graphs": {iris.GRAPH + name: {"triples": counts[name]} for name in iris.GRAPH_NAMES},
+        "files": {name: EXPORTS[name] for name in sorted(files)},
+        "triples": len(union),
+    }
+    files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return files

@@ -1,0 +1,421 @@
+"""Load stage: read the curated sources (ontology/ and data/*.yaml) into named graphs.
+
+The YAML files are the single source of truth for facts; their shapes (which keys a record has and
+which ontology property each key stands for) are stated in schema.py, and only datafiles.py reads
+them. What Table 1 says goes into the article graph; what curators add goes into the curation graph,
+and the evidence for each curated triple goes into the evidence graph as a reified rdf:Statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from .. import datafiles, schema
+from ..layout import ONTOLOGY_FILE
+from ..namespaces import GRAPH, MG, MGO
+from ..problems import InputError, Problem, closest
+from .records import MAPPING_PREDICATES, Builder, statement_iri
+from .themes import theme_triples
+
+__all__ = ["Sources", "load_ontology", "load_sources", "statement_iri"]
+
+
+@dataclass
+class Sources:
+    """The loaded sources: a dataset of named graphs and where each entity was defined."""
+
+    dataset: Dataset
+    origins: dict[URIRef, str] = field(default_factory=dict)
+
+    def graph(self, name: str) -> Graph:
+        """One named graph of the dataset by its short name (article, curation, ...)."""
+        return self.dataset.graph(GRAPH[name])
+
+
+class _Loader(Builder):
+    """One handler per data file, each turning that file's records into triples."""
+
+    scheme_of_class: dict[str, str]
+
+    # -- files -------------------------------------------------------------------------------
+    def table(self, file: str, doc: Any) -> None:
+        """data/table1.yaml: the table, its rows (types) and their three columns, in table order."""
+        if not self.keys(file, doc, {"table", "types"}, {"table", "types"}):
+            return
+        t = doc["table"]
+        if not self.shape(file, t, schema.TABLE):
+            return
+        table = self.define(file, t, t["id"])
+        if table is None:
+            return
+        a = self.article
+        a.add((table, RDF.type, MGO.Table))
+        a.add((table, RDFS.label, Literal(t["label"])))
+        a.add((table, DCTERMS.title, Literal(t["title"])))
+        a.add((table, MGO.footnote, Literal(t["footnote"])))
+        source = self.iri(file, t, "source")  # the article the table is published in (its DOI)
+        if source is not None:
+            a.add((table, DCTERMS.source, source))
+        # The column headings, as printed, in order: the one home of Table 1's header row.
+        for pos, heading in enumerate(self.texts(file, t, "columns"), 1):
+            column = self.define(file, t, f"{t['id']}-column-{pos}")
+            if column is not None:
+                a.add((table, MGO.hasColumn, column))
+                a.add((column, RDF.type, MGO.TableColumn))
+                a.add((column, RDFS.label, heading))
+                a.add((column, MGO.tablePosition, Literal(pos)))
+        for pos, row in enumerate(doc["types"] or [], 1):
+            if not self.shape(file, row, schema.TABLE_ROW):
+                continue
+            ty = self.define(file, row, row["id"])
+            label = self.text(file, row, "label")
+            if ty is None or label is None:
+                continue
+            a.add((table, MGO.hasModelTypeRow, ty))
+            self.concept(a, ty, "MentoringModelType", label)
+            a.add((ty, MGO.tablePosition, Literal(pos)))
+            a.add((ty, MGO.sourceTable, table))
+            for i, entry in enumerate(row["examples"] or [], 1):
+                self.entry(file, entry, i, ty, ty, None, table)
+            for column, cls, prop in (
+                ("strengths", "Strength", MGO.hasStrength),
+                ("weaknesses", "Weakness", MGO.hasWeakness),
+            ):
+                for i, attr in enumerate(row[column] or [], 1):
+                    if not self.shape(file, attr, schema.TABLE_ATTRIBUTE):
+                        continue
+                    node = self.define(file, attr, attr["id"])
+                    alabel = self.text(file, attr, "label")
+                    if node is None or alabel is None:
+                        continue
+                    self.concept(a, node, cls, alabel)
+                    a.add((node, MGO.tablePosition, Literal(i)))
+                    a.add((node, MGO.sourceTable, table))
+                    a.add((ty, prop, node))
+
+    def entry(
+        self,
+        file: str,
+        rec: Any,
+        pos: int,
+        model_type: URIRef,
+        parent: URIRef,
+        parent_class: str | None,
+        table: URIRef,
+    ) -> None:
+        """One bullet of the examples column, and the bullets nested under it."""
+        if not self.shape(file, rec, schema.TABLE_ENTRY):
+            return
+        node = self.define(file, rec, rec["id"])
+        label = self.text(file, rec, "label")
+        cls = self.cls(file, rec, rec["class"])
+        if node is None or label is None or cls is None:
+            return
+        a = self.article
+        a.add((node, RDF.type, cls))
+        a.add((node, RDFS.label, label))
+        a.add((node, MGO.tablePosition, Literal(pos)))
+        a.add((node, MGO.tableParent, parent))
+        a.add((node, MGO.sourceTable, table))
+        is_heading = rec["class"] == "DeliveryMode"
+        if is_heading:
+            # "In-person / Online / Hybrid" group the entries beneath them by how they are delivered.
+            a.add((node, SKOS.prefLabel, label))
+            self.in_scheme(a, node, "DeliveryMode")
+        else:
+            a.add((node, MGO.modelType, model_type))
+        if parent_class == "DeliveryMode":
+            a.add((node, MGO.deliveryMode, parent))
+        elif parent_class is not None:
+            a.add((node, MGO.partOf, parent))
+        for i, child in enumerate(rec.get("children") or [], 1):
+            self.entry(file, child, i, model_type, node, rec["class"], table)
+
+    def concept(self, g: Graph, node: URIRef, cls: str, label: Literal) -> None:
+        """A SKOS concept of class `cls`, in the scheme data/vocabularies.yaml gives that class."""
+        g.add((node, RDF.type, MGO[cls]))
+        g.add((node, RDFS.label, label))
+        g.add((node, SKOS.prefLabel, label))
+        self.in_scheme(g, node, cls)
+
+    def in_scheme(self, g: Graph, node: URIRef, cls: str) -> None:
+        """`node` skos:inScheme the concept scheme whose `members` are instances of `cls`."""
+        scheme = self.scheme_of_class.get(cls)
+        if scheme is not None:
+            g.add((node, SKOS.inScheme, MG[scheme]))
+
+    def vocabularies(self, file: str, doc: Any) -> None:
+        """data/vocabularies.yaml: the concept schemes, the delivery modes' definitions, the evidence kinds."""
+        if not self.keys(
+            file,
+            doc,
+            {"concept-schemes", "delivery-modes", "evidence-kinds"},
+            {"concept-schemes", "delivery-modes", "evidence-kinds"},
+        ):
+            return
+        c = self.curation
+        for rec in doc["concept-schemes"]:
+            if not self.shape(file, rec, schema.CONCEPT_SCHEME):
+                continue
+            node = self.define(file, rec, rec["id"])
+            if node is not None:
+                c.add((node, RDF.type, SKOS.ConceptScheme))
+                c.add((node, RDFS.label, Literal(rec["label"])))
+                c.add((node, SKOS.definition, Literal(rec["definition"])))
+        for rec in doc["delivery-modes"]:
+            # The modes themselves are bullets of Table 1 (article graph); here only their definitions.
+            if self.shape(file, rec, schema.DEFINITION):
+                c.add((MG[rec["id"]], SKOS.definition, Literal(rec["definition"])))
+        for rec in doc["evidence-kinds"]:
+            if not self.shape(file, rec, schema.EVIDENCE_KIND):
+                continue
+            node = self.define(file, rec, rec["id"])
+            if node is not None:
+                self.evidence_kinds.add(rec["id"])
+                self.concept(c, node, "EvidenceKind", Literal(rec["label"]))
+                c.add((node, SKOS.definition, Literal(rec["definition"])))
+
+    def populations(self, file: str, doc: Any) -> None:
+        """data/populations.yaml: the hierarchy of target populations."""
+        if not self.keys(file, doc, {"populations"}, {"populations"}):
+            return
+        pending = []
+        for rec in doc["populations"]:
+            if not self.shape(file, rec, schema.POPULATION):
+                continue
+            node = self.define(file, rec, rec["id"])
+            label = self.text(file, rec, "label")
+            if node is None or label is None:
+                continue
+            self.concept(self.curation, node, "Population", label)
+            self.curation.add((node, SKOS.definition, Literal(rec["definition"])))
+            for alt in self.texts(file, rec, "altLabels"):
+                self.curation.add((node, SKOS.altLabel, alt))
+            for b in rec.get("broader", []):
+                pending.append((file, rec, node, b))
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
+        for file, rec, node, b in pending:
+            target = self.ref(file, rec, "broader", b)
+            if target is not None:
+                self.curation.add((node, MGO.broaderPopulation, target))
+
+    def organizations(self, file: str, doc: Any) -> None:
+        """data/organizations.yaml (and organizations of a contribution)."""
+        if not self.keys(file, doc, {"organizations"}, {"organizations"}):
+            return
+        pending = []
+        for rec in doc["organizations"]:
+            if not self.shape(file, rec, schema.ORGANIZATION):
+                continue
+            node = self.define(file, rec, rec["id"])
+            cls = self.cls(file, rec, rec["class"], schema.ORGANIZATION.root_class)
+            label = self.text(file, rec, "label")
+            if node is None or cls is None or label is None:
+                continue
+            triples = [(node, RDF.type, cls), (node, RDFS.label, label)]
+            triples += [(node, SKOS.altLabel, alt) for alt in self.texts(file, rec, "altLabels")]
+            triples += [(node, MGO.acronym, a) for a in self.texts(file, rec, "acronyms")]
+            pending.append((file, rec, node, triples))
+        for file, rec, node, triples in pending:
+            if "parent" in rec:
+                parent = self.ref(file, rec, "parent", rec["parent"])
+                if parent is not None:
+                    triples.append((node, MGO[schema.ORGANIZATION_LINKS["parent"].property], parent))
+            self.curate(file, rec, triples)
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
+
+    def entities(self, file: str, doc: Any) -> None:
+        """data/entities.yaml: platforms and funding mechanisms the table names inside bullets."""
+        if not self.keys(file, doc, {"platforms", "funding-mechanisms"}, set()):
+            return
+        for rec in doc.get("platforms", []):
+            if not self.shape(file, rec, schema.PLATFORM):
+                continue
+            node = self.define(file, rec, rec["id"])
+            cls = self.cls(file, rec, rec["class"], schema.PLATFORM.root_class)
+            label = self.text(file, rec, "label")
+            op = self.ref(file, rec, "operatedBy", rec["operatedBy"]) if "operatedBy" in rec else None
+            if node is None or cls is None or label is None:
+                continue
+            triples = [(node, RDF.type, cls), (node, RDFS.label, label)]
+            if op is not None:
+                triples.append((node, MGO.operatedBy, op))
+            self.curate(file, rec, triples)
+        for rec in doc.get("funding-mechanisms", []):
+            if not self.shape(file, rec, schema.FUNDING_MECHANISM):
+                continue
+            node = self.define(file, rec, rec["id"])
+            label = self.text(file, rec, "label")
+            funder = self.ref(file, rec, "mechanismOf", rec["mechanismOf"])
+            if node is None or label is None or funder is None:
+                continue
+            self.curation.add((node, SKOS.definition, Literal(rec["definition"])))
+            self.curate(
+                file,
+                rec,
+                [(node, RDF.type, MGO.FundingMechanism), (node, RDFS.label, label), (node, MGO.mechanismOf, funder)],
+            )
+
+    def statements(self, file: str, doc: Any) -> None:
+        """data/curation.yaml: one curated statement per record."""
+        if not self.keys(file, doc, {"statements"}, {"statements"}):
+            return
+        properties = self.vocabulary.properties
+        for rec in doc["statements"] or []:
+            if not self.shape(file, rec, schema.STATEMENT):
+                continue
+            subject = self.ref(file, rec, "subject", rec["subject"])
+            pred = rec["predicate"]
+            if pred in MAPPING_PREDICATES:
+                target = self.iri(file, rec, "iri")
+                if subject is not None and target is not None:
+                    self.curate(file, rec, [(subject, MAPPING_PREDICATES[pred], target)])
+                continue
+            if pred not in properties:
+                hint = closest(str(pred), properties)
+                self.problem(
+                    file,
+                    rec,
+                    f"unknown property {pred!r}",
+                    "predicate",
+                    value=str(pred),
+                    expected="an ontology property such as targetPopulation or offeredBy",
+                    suggestion=hint[0] if hint else None,
+                )
+                continue
+            if ("object" in rec) == ("value" in rec):
+                self.problem(
+                    file,
+                    rec,
+                    "a statement needs exactly one of 'object' (an id) or 'value' (text)",
+                    expected="'object: some-id' or 'value: some text'",
+                )
+                continue
+            obj = self.ref(file, rec, "object", rec["object"]) if "object" in rec else self.text(file, rec, "value")
+            if subject is None or obj is None:
+                continue
+            self.curate(file, rec, [(subject, MGO[pred], obj)])
+
+    def contributions(self, file: str, doc: Any) -> None:
+        """Initiatives contributed beyond Table 1: all curation, each record with its evidence."""
+        if not self.keys(file, doc, {"initiatives"}, {"initiatives"}):
+            return
+        defined = []
+        for rec in doc["initiatives"] or []:
+            if not self.shape(file, rec, schema.INITIATIVE):
+                continue
+            node = self.define(file, rec, rec["id"])
+            cls = self.cls(file, rec, rec["class"], schema.INITIATIVE.root_class)
+            label = self.text(file, rec, "label")
+            if node is not None and cls is not None and label is not None:
+                defined.append((rec, node, cls, label))
+        for rec, node, cls, label in defined:
+            triples = [(node, RDF.type, cls), (node, RDFS.label, label)]
+            triples += [(node, SKOS.altLabel, alt) for alt in self.texts(file, rec, "altLabels")]
+            triples += [(node, MGO.acronym, a) for a in self.texts(file, rec, "acronyms")]
+            for key, link in schema.INITIATIVE_LINKS.items():
+                values = rec.get(key, [])
+                for value in values if isinstance(values, list) else [values]:
+                    target = self.ref(file, rec, key, value)
+                    if target is not None:
+                        triples.append((node, MGO[link.property], target))
+            if "website" in rec:
+                site = self.iri(file, rec, "website")
+                if site is not None:
+                    triples.append((node, MGO.website, site))
+            if rec.get("contributor"):
+                triples.append((node, DCTERMS.contributor, Literal(str(rec["contributor"]))))
+            self.curate(file, rec, triples)
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
+
+
+def load_ontology(root: Path) -> Graph:
+    """The ontology as an rdflib graph."""
+    return Graph().parse(root / ONTOLOGY_FILE, format="turtle")
+
+
+def _schemes(doc: Any) -> dict[str, str]:
+    """Class -> concept scheme slug, from the `members` of data/vocabularies.yaml's concept schemes."""
+    records = doc.get("concept-schemes") if isinstance(doc, dict) else None
+    return {r["members"]: r["id"] for r in records or [] if isinstance(r, dict) and "members" in r and "id" in r}
+
+
+def load_sources(
+    root: Path,
+    extra: list[tuple[str, Any]] | None = None,
+    replace: dict[str, Any] | None = None,
+) -> Sources:
+    """Read ontology/ and data/ under `root` into a Dataset; raise InputError with every problem.
+
+    `extra` holds already-parsed contribution documents (display name, YAML-shaped document) in the
+    same shapes as data/curation.yaml or data/organizations.yaml, for validation before import.
+    `replace` gives documents to use instead of data files (name -> document, None for absent).
+    """
+    ds = Dataset()
+    ontology = ds.graph(GRAPH.ontology)
+    for t in load_ontology(root):
+        ontology.add(t)
+    b = _Loader(ds, schema.Vocabulary.from_graph(ontology))
+    handlers = {
+        "table1.yaml": b.table,
+        "vocabularies.yaml": b.vocabularies,
+        "populations.yaml": b.populations,
+        "organizations.yaml": b.organizations,
+        "entities.yaml": b.entities,
+        "contributions.yaml": b.contributions,
+        "curation.yaml": b.statements,
+    }
+    docs: dict[str, tuple[str, Any]] = {}
+    replace = replace or {}
+    datafiles.ensure_consistent(root)
+    for display, path in datafiles.iter_files(root, [n for n in datafiles.DATA_FILES if n in handlers]):
+        name = path.name
+        try:
+            if name in replace:
+                if replace[name] is not None:
+                    docs[name] = (display, replace[name])
+            else:
+                docs[name] = (display, datafiles.read_yaml(path, display))
+        except InputError as exc:
+            b.problems.extend(exc.problems)
+        except FileNotFoundError:
+            if name not in datafiles.OPTIONAL_FILES:
+                b.problems.append(Problem(display, "file not found", expected="the curated data file"))
+    b.scheme_of_class = _schemes(docs.get("vocabularies.yaml", ("", None))[1])
+    # Define every id before resolving references, so files may refer to each other in any order
+    # (handlers' order: the entities first, the statements about them last).
+    for name, handler in handlers.items():
+        if name in docs:
+            handler(*docs[name])
+    # Themes grouping Table 1's strengths and weaknesses (data/themes.yaml).
+    try:
+        themes = theme_triples(root)
+    except InputError as exc:
+        b.problems.extend(exc.problems)
+    else:
+        for slug in themes.ids:
+            b.define(datafiles.display(datafiles.THEMES), None, slug)
+        for triple in themes.plain:
+            b.curation.add(triple)
+        for rec, triples in themes.curated:
+            b.curate(datafiles.display(datafiles.THEMES), rec, triples)
+    # Contributions under validation: organizations first, so initiatives may refer to them.
+    for key, handler in (
+        ("organizations", b.organizations),
+        ("initiatives", b.contributions),
+        ("statements", b.statements),
+    ):
+        for display, doc in extra or []:
+            if key in doc:
+                handler(display, {key: doc[key]})
+    if b.problems:
+        raise InputError(b.problems)
+    return Sources(ds, b.origins)

@@ -1,0 +1,121 @@
+"""Validate stage: SHACL (pyshacl) over the asserted graphs, with a report people can read.
+
+Validation runs on what people assert (article, curation and evidence graphs, with the ontology so
+that sh:class sees subclasses); the OWL RL stage separately checks that the whole is consistent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDFS, SH
+
+from ..layout import SHAPES_FILE
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, in words: which entity, which property, what was expected, from where."""
+
+    focus: str
+    label: str
+    path: str
+    message: str
+    value: str
+    shape: str
+    severity: str
+    source: str
+
+    def __str__(self) -> str:
+        where = f" ({self.source})" if self.source else ""
+        prop = f" {self.path}:" if self.path else ""
+        value = f" [value: {self.value}]" if self.value else ""
+        return f"{self.label!r} <{self.focus}>{where}{prop} {self.message}{value}"
+
+
+@dataclass
+class Report:
+    """A SHACL validation report: whether the data conforms and each violation in words."""
+
+    conforms: bool
+    violations: list[Violation]
+    graph: Graph
+
+    def text(self) -> str:
+        """The report for people: "conforms", or each violation on its own line."""
+        if self.conforms:
+            return "SHACL validation: conforms."
+        lines = [f"SHACL validation failed with {len(self.violations)} problem(s):"]
+        lines += [f"  - {v}" for v in self.violations]
+        return "\n".join(lines)
+
+    def as_json(self) -> str:
+        """The report as JSON (conforms and the violations)."""
+        return json.dumps(
+            {"conforms": self.conforms, "violations": [asdict(v) for v in self.violations]},
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def load_shapes(root: Path) -> Graph:
+    """The SHACL shapes of ontology/shapes.ttl."""
+    return Graph().parse(root / SHAPES_FILE, format="turtle")
+
+
+def _short(g: Graph, term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        try:
+            return g.namespace_manager.normalizeUri(term)
+        except Exception:
+            return str(term)
+    return str(term)
+
+
+def _path(results: Graph, data: Graph, path) -> str:
+    """A result path in SPARQL property-path syntax (inverse paths as ^p)."""
+    if isinstance(path, BNode):
+        inverse = results.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + _short(data, inverse)
+    return _short(data, path)
+
+
+def _node_shape(shapes: Graph, shape):
+    """The named node shape a result came from (a property shape's parent node shape)."""
+    parent = shapes.value(predicate=SH.property, object=shape)
+    return parent if parent is not None else shape
+
+
+def validate(data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = None) -> Report:
+    """Validate `data` against `shapes`; never raises for invalid data, returns the report."""
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False, meta_shacl=False
+    )
+    violations = []
+    for r in results.subjects(predicate=SH.focusNode):
+        focus = results.value(r, SH.focusNode)
+        path = results.value(r, SH.resultPath)
+        value = results.value(r, SH.value)
+        messages = sorted(str(m) for m in results.objects(r, SH.resultMessage))
+        label = data.value(focus, RDFS.label)
+        violations.append(
+            Violation(
+                focus=str(focus),
+                label=str(label) if label is not None else str(focus).rsplit("/", 1)[-1],
+                path=_path(results, data, path),
+                message=" ".join(messages),
+                value=_short(data, value),
+                shape=_short(shapes, _node_shape(shapes, results.value(r, SH.sourceShape))),
+                severity=_short(results, results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+                source=(origins or {}).get(focus, ""),
+            )
+        )
+    violations.sort(key=lambda v: (v.source, v.focus, v.path, v.message))
+    return Report(bool(conforms), violations, results)
