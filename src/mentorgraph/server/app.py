@@ -49,6 +49,20 @@ STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 # The dataset descriptions kept (one per host name the server is reached by; normally one).
 DATASET_CACHE = 8
 T = TypeVar("T")
+# Paths answered by the web view (mentorgraph.web.urls.ROUTES) -> route name.
+WEB_ROUTES = {
+    "/": "home",
+    "/browse": "browse",
+    "/types": "types",
+    "/populations": "populations",
+    "/organizations": "organizations",
+    "/compare": "compare",
+    "/find": "find",
+    "/find/brief": "find-brief",
+    "/charts": "charts",
+    "/download": "download",
+    "/about": "about",
+}
 
 
 def csp_allowing_styles(page: str) -> dict[str, str]:
@@ -135,7 +149,11 @@ class MentorServer(ThreadingHTTPServer):
         self.generation = layout.current_generation(config.out)
         manifest = self.generation.manifest
         self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+        # The web view's static files (mentorgraph.web, vendor/ included), by exact relative path.
+        from ..web.render import STATIC as WEB_STATIC
+
         self.static = {p.name: p for p in STATIC.iterdir() if p.is_file()}
+        self.static |= {p.relative_to(WEB_STATIC).as_posix(): p for p in WEB_STATIC.rglob("*") if p.is_file()}
         # Generated once per server start (the build does not change while it is served), on first use.
         self._generated: OrderedDict[tuple, object] = OrderedDict()
         self._generated_lock = threading.Lock()
@@ -270,7 +288,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         if self._wants_html():
-            return Response(status, "text/html; charset=utf-8", pages.error_page(status, message), headers)
+            from ..web import ServerUrls, error_page
+
+            body = error_page(self.server.config.root, status, message, ServerUrls()).body.encode("utf-8")
+            return Response(status, "text/html; charset=utf-8", body, headers)
         return Response(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers)
 
     # -- routing --------------------------------------------------------------------------------------
@@ -282,14 +303,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.sparql(method)
         if method not in ("GET", "HEAD"):
             raise HTTPError(405, f"{method} is not allowed here: this server is read-only", {"Allow": "GET, HEAD"})
-        if path == "/":
-            return self.html(pages.home(self.run("home"), self.server.manifest))
-        if path == "/browse":
-            return self.html(pages.browse(self.run("browse")))
-        if path == "/find":
-            return self.find()
-        if path == "/about":
-            return self.html(pages.about(self.limits()))
+        if path in WEB_ROUTES:
+            return self.web_page(WEB_ROUTES[path], self.params)
+        if path.startswith("/cite/"):
+            return self.web_page("cite", {**self.params, "name": [path[len("/cite/") :]]})
         if path == "/health":
             return self.health()
         if path == "/questions":
@@ -421,6 +438,9 @@ class Handler(BaseHTTPRequestHandler):
                 "no acceptable result format; this endpoint answers "
                 + ", ".join(m for m, _ in negotiate.TABULAR + negotiate.GRAPH),
             )
+        if result_fmt == "html" or (result_fmt is None and graph_fmt == "html"):
+            # A browser's query: the editor page with the answer (mentorgraph.web, run in a worker).
+            return self.web_page("sparql", {**params, "query": [text]})
         args = {
             "text": text,
             "default_graphs": params.get("default-graph-uri"),
@@ -454,7 +474,7 @@ class Handler(BaseHTTPRequestHandler):
     def service_description(self) -> Response:
         fmt = negotiate.choose(negotiate.GRAPH, self.headers.get("Accept"), self.fmt_param())
         if fmt == "html":
-            return self.html(pages.editor())
+            return self.web_page("sparql", self.params)
         return self.rdf_document(self.sd_turtle(), "service description", fmt)
 
     def sd_turtle(self) -> str:
@@ -520,9 +540,8 @@ class Handler(BaseHTTPRequestHandler):
         if fmt is None:
             raise HTTPError(406, f"the {what} is available as " + ", ".join(RDF_TYPES.values()))
         if fmt == "html":
-            return self.html(
-                pages.page(what[0].upper() + what[1:], f"<pre>{pages.esc(turtle)}</pre>"), headers={"Vary": "Accept"}
-            )
+            # A browser gets the download-and-cite page, which links this description (issue 15, item 7).
+            return self.web_page("download", {})
         if fmt == "turtle":
             body = turtle.encode("utf-8")
         else:
@@ -564,19 +583,17 @@ class Handler(BaseHTTPRequestHandler):
                 raise HTTPError(404, f"no named graph {stem!r}; the graphs are {', '.join(iris.GRAPH_NAMES)}")
             data = self.run("graph", iri=iri, fmt=fmt, max_triples=500)
             if fmt == "html":
-                return self.html(pages.graph(stem, data), headers=headers)
+                return self.web_page("graph", {"name": [stem]})
             return Response(200, RDF_TYPES[fmt] + "; charset=utf-8", data["body"], headers)
         if fmt == "html":
-            return self.html(pages.entity(self.run("entity", iri=iri)), headers=headers)
+            return self.web_page("entity", {"iri": [iri]})
         return Response(200, RDF_TYPES[fmt] + "; charset=utf-8", self.run("describe", iri=iri, fmt=fmt), headers)
 
     def ontology(self, ext: str | None = None) -> Response:
         fmt = self.resource_format(ext)
         headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
         if fmt == "html":
-            # The documentation of mentorgraph.release.docs: made once, it is the same for every reader.
-            page = self.server.generated(("docs",), lambda: self.run("docs"))
-            return self.html(page, headers={**headers, **csp_allowing_styles(page.decode("utf-8"))})
+            return self.web_page("ontology", {})
         data = self.run("ontology", fmt=fmt)
         return Response(200, RDF_TYPES[fmt] + "; charset=utf-8", data["body"], headers)
 
@@ -597,8 +614,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.html(pages.find(body), status, csp_allowing_styles(body))
 
     def questions(self) -> Response:
-        cat = self.catalogue()
-        return self.html(pages.questions(cat, self.candidates(cat)))
+        return self.web_page("questions", self.params)
 
     def question(self, name: str) -> Response:
         from ..query import formats
@@ -615,21 +631,30 @@ class Handler(BaseHTTPRequestHandler):
         fmt = negotiate.choose(negotiate.TABULAR, self.headers.get("Accept"), fmt_param)
         if fmt is None:
             raise HTTPError(406, "answers are available as HTML, SPARQL JSON/XML, CSV and TSV")
+        if fmt == "html":
+            return self.web_page("question", {**self.params, "name": [name]})
         answer = self.run("canned", name=name, params=values, max_rows=self.server.config.max_rows)
         headers = {"Vary": "Accept"}
         if answer["truncated"]:
             headers["Mentorgraph-Truncated"] = f"only the first {self.server.config.max_rows} results are included"
         if fmt == "html":
-            return self.html(
-                pages.question_result(q, values, answer["result"], answer["truncated"], self.candidates({name: q})),
-                headers=headers,
-            )
+            return self.web_page("question", {**self.params, "name": [name]})
         writer = {"json": formats.to_json, "xml": formats.to_xml, "csv": formats.to_csv, "tsv": formats.to_tsv}[fmt]
         media = negotiate.media_type(negotiate.TABULAR, fmt)
         if fmt_param:
             ext = {"json": "srj", "xml": "srx"}.get(fmt, fmt)
             headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
         return Response(200, media + "; charset=utf-8", writer(answer["result"]).encode("utf-8"), headers)
+
+    def web_page(self, route: str, params: dict[str, list[str]]) -> Response:
+        """A page of the web view (mentorgraph.web): its view runs in a worker, like every read."""
+        c = self.server.config
+        service = {"max_rows": c.max_rows, "limits": self.limits(), "endpoint": self.endpoint_url()}
+        status, media, body, filename = self.run("page", route=route, params=params, service=service)
+        headers = {"Vary": "Accept"}
+        if filename:
+            headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return Response(status, media, body.encode("utf-8"), headers)
 
     def static(self, name: str) -> Response:
         # Only the files shipped in static/ are served, by exact name: no path is ever built from the URL.

@@ -324,6 +324,18 @@ def op_find(state: State, params: dict[str, list[str]]) -> tuple[int, str]:
     return find_page(state.mg, params, state.root, action="/find", link=lambda iri: local_path(iri) or iri)
 
 
+def op_page(state: State, route: str, params: dict[str, list[str]], service: dict) -> tuple:
+    """(status, media type, body, file name) of a page of the web view (mentorgraph.web), rendered here:
+    its view reads the graph, and like every read it runs under the pool's time limit."""
+    from ..web import ServerUrls, Source, respond
+
+    if getattr(state, "web", None) is None:
+        state.web = Source(state.mg, state.root, state.out, service)
+    state.web.service = service
+    out = respond(state.web, route, params, ServerUrls())
+    return out.status, out.media_type, out.body, out.filename
+
+
 def op_graphs(state: State) -> list[str]:
     return sorted(state.allowed_graphs)
 
@@ -346,6 +358,7 @@ OPS = {
     "dataset": op_dataset,
     "find": op_find,
     "graphs": op_graphs,
+    "page": op_page,
     "ping": op_ping,
 }
 
