@@ -200,19 +200,6 @@ def op_candidates(state: State, kind: str) -> list[tuple[str, str]]:
     return [(c.iri, c.label) for c in state.mg.candidates(kind)]
 
 
-def op_home(state: State) -> dict:
-    """Table 1 regenerated from the graph, with the IRI of each type and bullet for links."""
-    from ..query.table import table_data
-
-    data = table_data(state.mg)
-    links: dict[tuple[str, str], str] = {}
-    types: dict[str, str] = {}
-    for r in state.mg.query("table1-bullets").plain():
-        types[r["typeLabel"]] = r["type"]
-        links[(r["typeLabel"], r["label"])] = r["item"]
-    return {"table": data, "types": types, "links": links}
-
-
 def _rows(state: State, query: str) -> list[dict]:
     return state.engine.query(iris.sparql_prologue() + query).rows
 
@@ -348,7 +335,6 @@ OPS = {
     "sparql": op_sparql,
     "canned": op_canned,
     "candidates": op_candidates,
-    "home": op_home,
     "entity": op_entity,
     "browse": op_browse,
     "graph": op_graph,

@@ -28,13 +28,34 @@ def charts(source: Source, params: Params) -> Page:
     mode_bars = [{"label": r["label"], "value": r["n"], "iri": r["mode"]} for r in modes]
     mode_bars.sort(key=lambda b: (-b["value"], b["label"]))
     mode_bars.append({"label": "Not recorded", "value": unrecorded, "iri": None})
-    return Page(
-        "charts.html",
-        "Pictures of the graph",
+    charts = [
         {
-            "current": "charts",
-            "by_type": by_type,
-            "by_population": by_population,
-            "by_mode": bar_chart(mode_bars),
+            "id": "types",
+            "heading": "Initiatives per model type",
+            "note": None,
+            "chart": by_type,
+            "title": "Initiatives per model type of Table 1",
+            "desc": "Number of initiatives of each type, in Table 1 order",
+            "name": "Type",
         },
-    )
+        {
+            "id": "populations",
+            "heading": "Initiatives per population",
+            "note": "An initiative counts for the population it is for and for every broader one (one for mothers "
+            "counts for women too), so the numbers do not add up.",
+            "chart": by_population,
+            "title": "Initiatives serving each population",
+            "desc": "Number of initiatives that serve each population, most first",
+            "name": "Population",
+        },
+        {
+            "id": "modes",
+            "heading": "Initiatives per delivery mode",
+            "note": None,
+            "chart": bar_chart(mode_bars),
+            "title": "Initiatives per delivery mode",
+            "desc": "Number of initiatives recorded as delivered in each mode",
+            "name": "Delivery mode",
+        },
+    ]
+    return Page("charts.html", "Pictures of the graph", {"current": "charts", "charts": charts})
