@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import iris
 from ...text import normalize
 from . import Page, Params, Source, ref, slug
 
@@ -24,9 +25,8 @@ def catalogue(source: Source) -> dict[str, Any]:
     """Every initiative with its facet values and names, and the facets in display order."""
 
     def make() -> dict[str, Any]:
-        from ...advise.recommend import facet_of
-
         model, scheme = source.model, source.scheme
+        facet_of = population_facets(source)
         types = model.type_by_iri()
         names: dict[str, set[str]] = {}
         for r in source.rows(
@@ -58,9 +58,8 @@ def catalogue(source: Source) -> dict[str, Any]:
             t = types[i.type]
             values[TYPE][slug(t.iri)] = f"{t.position}. {t.label}"
             for p in sorted(i.serves | i.targets):
-                facet = facet_of(p, model, scheme)
-                if facet is not None and p in pops:
-                    values[facet.id][slug(p)] = pops[p].label
+                if p in facet_of and p in pops:
+                    values[facet_of[p]][slug(p)] = pops[p].label
             for org, label in sponsors.get(i.iri, {}).items():
                 values[SPONSOR][slug(org)] = label
             if i.mode:
@@ -85,6 +84,21 @@ def catalogue(source: Source) -> dict[str, Any]:
         return {"facets": facets, "items": items}
 
     return source.once("browse", make)
+
+
+def population_facets(source: Source) -> dict[str, str]:
+    """Population IRI -> the id of the facet it belongs to (data/themes.yaml: the first facet one of
+    whose populations it is, or falls under through mgo:broaderPopulation)."""
+    lineage: dict[str, set[str]] = {}
+    for r in source.rows("SELECT ?p ?b WHERE { ?p a mgo:Population ; mgo:broaderPopulation* ?b }"):
+        lineage.setdefault(r["p"], set()).add(r["b"])
+    out = {}
+    for p, above in lineage.items():
+        for facet in source.scheme.facets:
+            if above & {iris.MG + fp for fp in facet.populations}:
+                out[p] = facet.id
+                break
+    return out
 
 
 def browse(source: Source, params: Params) -> Page:
