@@ -369,7 +369,7 @@ def test_charts_are_accessible_svg_with_their_numbers(source, built):
     svgs = html.all("svg")
     assert len(svgs) == 3
     for svg in svgs:
-        assert svg["attrs"]["role"] == "img" and svg["attrs"]["aria-labelledby"]
+        assert svg["attrs"]["role"] == "group" and svg["attrs"]["aria-labelledby"]
     # The first chart's table: initiatives per type, counted here from the N-Quads export.
     for t in data("table1.yaml")["types"]:
         n = len(

@@ -85,6 +85,11 @@ class Source:
         """Every labelled IRI of the project's graphs and the ontology -> its label (read_labels), once."""
         return self.once("labels", lambda: read_labels(self.mg))
 
+    def names(self) -> dict[str, str]:
+        """labels(), with an initiative named as Table 1 lists it where its label alone is ambiguous
+        ("American College of Rheumatology (Online)", "CARMA (American College of Rheumatology)")."""
+        return self.once("names", lambda: {**self.labels(), **{i.iri: i.display for i in self.model.initiatives}})
+
 
 def read_labels(mg: MentorGraph) -> dict[str, str]:
     """Every labelled IRI of the ontology, article and curation graphs -> its label (the smallest, when

@@ -19,6 +19,7 @@ TYPE = "type"
 MODE = "mode"
 COUNTRY = "country"
 SEARCH = "q"
+FACET_SHOWN = 8
 
 
 def catalogue(source: Source) -> dict[str, Any]:
@@ -132,11 +133,13 @@ def browse(source: Source, params: Params) -> Page:
                 "active": key in chosen[f["id"]],
                 "params": _toggle(params, f["id"], key),
             }
-            for key, (label, n) in sorted(counts.items(), key=lambda kv: (-kv[1][1], kv[1][0].casefold()))
+            for key, (label, n) in sorted(counts.items(), key=_order(f["id"]))
             if n or key in chosen[f["id"]]
         ]
         if values:
-            shown.append({**f, "values": values})
+            # The first few values stay in view; the rest are one click away (active ones always shown).
+            first = [v for k, v in enumerate(values) if k < FACET_SHOWN or v["active"]]
+            shown.append({**f, "values": first, "more": [v for v in values if v not in first]})
     active = [
         {"facet": f["label"], "label": _label_of(cat, f["id"], key), "params": _toggle(params, f["id"], key)}
         for f in facets
@@ -157,6 +160,13 @@ def browse(source: Source, params: Params) -> Page:
             "hidden": [(k, v) for k, vs in _without(params, SEARCH).items() for v in vs],
         },
     )
+
+
+def _order(fid: str):
+    """Facet values by count, most first; the model types in Table 1 order (their labels start with it)."""
+    if fid == TYPE:
+        return lambda kv: int(kv[1][0].split(".", 1)[0])
+    return lambda kv: (-kv[1][1], kv[1][0].casefold())
 
 
 def _label_of(cat: dict[str, Any], fid: str, key: str) -> str:

@@ -205,6 +205,12 @@ def download(source: Source, params: Params) -> Page:
             "facts": facts,
             "triples": triples,
             "release_files": _release_files(),
+            "data_licenses": [
+                r["l"]
+                for r in source.rows(
+                    f"SELECT ?l WHERE {{ GRAPH mgg:ontology {{ <{iris.ONTOLOGY}> dcterms:license ?l }} }} ORDER BY ?l"
+                )
+            ],
         },
     )
 

@@ -25,10 +25,19 @@ MGO = iris.MGO
 # Card sections: (id, heading, the properties it gathers with their sub-properties). Presentation only:
 # which statements a reader looks for together. Anything else is in the full statement table.
 SECTIONS = (
-    ("what", "What it is", (RDF_TYPE, MGO + "modelType", MGO + "partOf", SKOS + "altLabel", MGO + "expansion")),
+    (
+        "what",
+        "What it is",
+        (RDF_TYPE, SKOS + "definition", MGO + "modelType", MGO + "partOf", SKOS + "altLabel", MGO + "expansion"),
+    ),
+    ("table", "Where Table 1 lists it", (MGO + "sourceTable", MGO + "tableParent", MGO + "tablePosition")),
     ("runs", "Who runs or funds it", (MGO + "sponsor", MGO + "fundingMechanism", MGO + "hostedOn", MGO + "operatedBy")),
     ("affiliation", "Affiliation", (MGO + "affiliatedWith", MGO + "parentOrganization", MGO + "subOrganization")),
-    ("runs-what", "What it offers, sponsors, funds or hosts", (MGO + "sponsors", MGO + "hosts", MGO + "mechanismOf")),
+    (
+        "runs-what",
+        "What it offers, sponsors, funds or hosts",
+        (MGO + "offers", MGO + "sponsors", MGO + "hosts", MGO + "mechanismOf"),
+    ),
     ("for", "Who it is for", (MGO + "servesPopulation",)),
     ("populations", "Where it sits among the populations", (MGO + "broaderPopulation", MGO + "narrowerPopulation")),
     ("delivery", "Delivery mode", (MGO + "deliveryMode",)),
@@ -127,6 +136,7 @@ class Facts:
     def __init__(self, source: Source, iri: str, data: dict[str, Any]):
         self.iri = iri
         self.labels = source.labels()
+        self.names = source.names()  # for what the card links to
         onto = ontology_facts(source)
         self.supers, self.inverse = onto["supers"], onto["inverse"]
         self.article_url = _article_url(source)
@@ -163,9 +173,7 @@ class Facts:
         # An inverse's evidence explains an inferred statement: "ACR offers X" from "X offered by ACR".
         inv = self.inverse.get(p)
         if inv and (o, inv, s) in self.evidence:
-            because = (
-                f"{self.labels.get(o, curie(o))} {property_label(inv, self.labels)} {self.labels.get(s, curie(s))}"
-            )
+            because = f"{self.names.get(o, curie(o))} {property_label(inv, self.labels)} {self.names.get(s, curie(s))}"
             return [{**self._evidence(e), "graph": "inferred", "because": because} for e in self.evidence[(o, inv, s)]]
         return [origin("inferred")]
 
@@ -211,7 +219,10 @@ class Facts:
                 keep = [
                     c for c in candidates if not any(q != c["p"] and c["p"] in ancestors(q, self.supers) for q in props)
                 ]
-                facts.append(self._fact(min(keep, key=lambda c: RANK.get(self.best_graph(c["graphs"]), 9))))
+                # Of the rest, the one from the best graph, then one whose source can be shown
+                # ("offers X", inferred from the curated "X offered by", before "sponsors X").
+                made = [self._fact(c) for c in keep]
+                facts.append(min(made, key=lambda f: (f["rank"], not any(s["statement"] for s in f["sources"]))))
             if sid == "what":
                 facts = self._most_specific_types(facts)
             if facts:
@@ -236,7 +247,7 @@ class Facts:
     def _fact(self, f: dict[str, Any]) -> dict[str, Any]:
         p, o = f["p"], f["o"]
         graph = self.best_graph(f["graphs"])
-        v = value(o, self.labels)
+        v = value(o, self.names)
         if o.kind == "uri" and self.section_of(p) == "identifiers":
             v["identifier"] = identifier(o.value)
         return {
@@ -270,7 +281,7 @@ class Facts:
         for (s, p), graphs in self.incoming.items():
             rows.append(
                 {
-                    "subject": ref(s, self.labels.get(s)),
+                    "subject": ref(s, self.names.get(s)),
                     "property": property_label(p, self.labels),
                     "graph": self.best_graph(graphs),
                     "graphs": [{"id": g, "words": GRAPH_WORDS.get(g, g)} for g in sorted(graphs, key=RANK.get)],

@@ -102,11 +102,14 @@ def neighbourhood_svg(iri: str, title: str, sections: list[dict], linked_from: l
     box_h = 14 + 19 * len(center_lines)
     nodes = []
     for i, link in enumerate(drawn):
+        # A run of links by the same property is named once, at its first.
+        named = i == 0 or (drawn[i - 1]["relation"], drawn[i - 1]["out"]) != (link["relation"], link["out"])
         y = 12 + row * i + row / 2
         nodes.append(
             {
                 **link,
                 "short": cut(link["label"], 30),
+                "named": named,
                 "x": 262,
                 "y": round(y, 1),
                 "relation_y": round(y - 6, 1),
