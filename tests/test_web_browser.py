@@ -144,7 +144,7 @@ def test_faculty_development_officer_finds_compares_reads_and_downloads(visit, s
         "avoid": ["travel"],
     }
     rec = recommend(mg, person_from_params(params), ROOT)
-    headings = page.locator("li.ranked h3 a").all_inner_texts()
+    headings = page.locator("li.mg-type h3 a").all_inner_texts()
     assert headings == [t.label for t in rec.types]
     shoot(v, "persona-officer-1-ranking")
 

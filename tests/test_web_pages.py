@@ -274,7 +274,7 @@ def test_find_shows_the_recommendation_with_reasons(source, mg):
     }
     status, html, text = page(source, "find", **params)
     rec = recommend(mg, person_from_params(params), ROOT)
-    ranked = html.all("li", class_="ranked")
+    ranked = html.all("li", class_="mg-type")
     assert [int(li["attrs"]["data-score"]) for li in ranked] == [t.score for t in rec.types]
     assert [int(li["attrs"]["value"]) for li in ranked] == [t.rank for t in rec.types]
     for li, t in zip(ranked, rec.types, strict=True):

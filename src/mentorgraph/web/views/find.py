@@ -14,7 +14,7 @@ from typing import Any
 
 from ...problems import InputError
 from ...query.api import ParameterError
-from . import Page, Params, Source, ref
+from . import Page, Params, Source, ref, slug
 
 # The recommender's messages still name its command-line options and commands (issue 15: not on a web
 # page); until it gives its reasons as data, the page drops "(--option)" and "`mentorgraph x` ...",
@@ -127,6 +127,14 @@ def recommendation(source: Source, params: Params):
     from ...pipeline.themes import ThemeError
 
     person = person_from_params(params)
+    modes = {m.casefold() for i in source.model.initiatives for m in (i.mode_label, slug(i.mode or "")) if m}
+    if person.mode and person.mode.casefold() not in modes:
+        known = sorted({i.mode_label for i in source.model.initiatives if i.mode_label})
+        return (
+            person,
+            None,
+            f"“{person.mode}” is not a delivery mode the graph records; the modes are {', '.join(known)}.",
+        )
     try:
         return person, recommend(source.mg, person, source.root, model=source.model), None
     except ThemeError as exc:
@@ -157,10 +165,11 @@ def ranking(source: Source, rec) -> list[dict[str, Any]]:
                 "minus": minus,
                 "tied_with": t.tied_with,
                 "reasons": [_reason(m) for m in t.matches],
-                "fit": [ref(p.item, p.label) for p in t.programs if not p.notes],
-                "maybe": [
-                    {"ref": ref(p.item, p.label), "why": [_plain(n) for n in p.notes]} for p in t.programs if p.notes
-                ],
+                # The recommender's rule today: an initiative fits unless a filter excludes it; what
+                # is not recorded about it (its delivery mode) is a note beside it. "May fit" is the
+                # list for the rule of the trust issue, once the recommender gives it.
+                "fit": [{**ref(p.item, p.label), "notes": [_plain(n) for n in p.notes]} for p in t.programs],
+                "maybe": [],
                 "excluded": [{"ref": ref(e.item, e.label), "why": [_plain(w) for w in e.why]} for e in t.excluded],
             }
         )
