@@ -1,10 +1,15 @@
-"""Helpers for the tests of mentorgraph.sparql: rdflib's algebra in a comparable form, and a
-127.0.0.1 HTTP listener that records every request it receives."""
+"""Helpers for the tests of mentorgraph.sparql: rdflib's algebra in a comparable form, a 127.0.0.1
+HTTP listener that records every request it receives, and the hostile corpus with its placeholders
+filled in (tests/fixtures/hostile_sparql.yaml; the server and CLI tests can reuse hostile_cases())."""
 
 from __future__ import annotations
 
 import http.server
 import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.compare import to_canonical_graph
@@ -104,3 +109,45 @@ class Listener:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile_sparql.yaml"
+
+
+@dataclass(frozen=True)
+class HostileCase:
+    """One case of tests/fixtures/hostile_sparql.yaml, its placeholders filled in."""
+
+    name: str
+    text: str
+    expect: str  # "refused:<kind>", "syntax" or "approved" (the control case)
+    why: str
+    allowed_services: frozenset[str]
+    control: bool
+
+
+def hostile_cases(listener: str) -> list[HostileCase]:
+    """The hostile corpus with "{listener}" (http://127.0.0.1:PORT), "{port}" and each case's
+    `repeat` placeholders substituted."""
+    port = listener.rsplit(":", 1)[1]
+
+    def fill(text: str, repeat: dict) -> str:
+        text = text.replace("{listener}", listener).replace("{port}", port)
+        for name, (piece, count) in repeat.items():
+            text = text.replace("{" + name + "}", piece * count)
+        return text
+
+    cases = []
+    for entry in yaml.safe_load(HOSTILE.read_text(encoding="utf-8")):
+        repeat = entry.get("repeat", {})
+        cases.append(
+            HostileCase(
+                name=entry["name"],
+                text=fill(entry["text"], repeat),
+                expect="approved" if entry.get("control") else entry["expect"],
+                why=entry["why"],
+                allowed_services=frozenset(fill(s, {}) for s in entry.get("allowed_services", ())),
+                control=bool(entry.get("control")),
+            )
+        )
+    return cases

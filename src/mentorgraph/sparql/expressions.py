@@ -14,6 +14,8 @@ from .lexer import NUMBER_KINDS, SIGNED_KINDS
 
 _RELATIONAL = frozenset({"=", "!=", "<", ">", "<=", ">="})
 _SIGNED = {k: NUMBER_KINDS[k] for k in SIGNED_KINDS}
+# Tokens that end an expression: after a single term, nothing more can belong to it.
+_EXPRESSION_END = frozenset({",", ")", "AS", ";", "}"})
 
 # Built-in calls (rule [121]) by argument count; the keyword is the token kind.
 _FIXED = {
@@ -35,6 +37,14 @@ class ExpressionParser:
 
     def expression(self):
         k = self.k
+        i = self.i
+        if k[i + 1] in _EXPRESSION_END:  # a lone variable or literal (most function arguments)
+            kind = k[i]
+            if kind == "VAR":
+                self.i = i + 1
+                return t.Var(self.v[i], i)
+            if kind == "STRING" or kind in NUMBER_KINDS:
+                return self.literal()
         left = self.relational()
         kind = k[self.i]
         if kind != "||" and kind != "&&":
@@ -193,7 +203,9 @@ class ExpressionParser:
             self.expect(")")
             return t.Call(kind, (var,))
         if kind in _NO_ARGS:
-            self.expect("NIL", f"'()' after {kind}")
+            if k[self.i] != "NIL":
+                raise self.error(f"'()' after {kind}")
+            self.i += 1
             return t.Call(kind, ())
         if kind in _LISTS:
             return t.Call(kind, self.expression_list())
@@ -203,7 +215,9 @@ class ExpressionParser:
                 return t.Call(kind, ())
             return t.Call(kind, (self.bracketted(),))
         low, high = _RANGE.get(kind) or (_FIXED[kind], _FIXED[kind])
-        self.expect("(", f"'(' after {kind}")
+        if k[self.i] != "(":
+            raise self.error(f"'(' after {kind}")
+        self.i += 1
         args = [self.expression()]
         while k[self.i] == "," and len(args) < high:
             self.i += 1
@@ -216,7 +230,9 @@ class ExpressionParser:
     def aggregate(self, name: str) -> t.Aggregate:
         """Aggregate (rule [127]), with COUNT(*) and GROUP_CONCAT's SEPARATOR."""
         k = self.k
-        self.expect("(", f"'(' after {name}")
+        if k[self.i] != "(":
+            raise self.error(f"'(' after {name}")
+        self.i += 1
         distinct = k[self.i] == "DISTINCT"
         if distinct:
             self.i += 1

@@ -41,7 +41,7 @@ def syntax_error(toks: Tokens, i: int, message: str, expected: str = "") -> Spar
     return SparqlSyntaxError(f"{message} at line {line}, column {col}", line, col, found, expected)
 
 
-def iri_at(toks: Tokens, i: int, pro: Prologue) -> t.IRI:
+def iri_value(toks: Tokens, i: int, pro: Prologue) -> str:
     """The IRI written by token i (an IRIREF or a prefixed name), made absolute."""
     value = toks.values[i]
     if toks.kinds[i] == "IRIREF":
@@ -49,16 +49,22 @@ def iri_at(toks: Tokens, i: int, pro: Prologue) -> t.IRI:
             if pro.base is None:
                 raise syntax_error(toks, i, f"The relative IRI <{value}> needs a BASE (or write the IRI in full)")
             value = resolve(value, pro.base)
-        return t.IRI(value, i)
-    prefix, _, local = value.partition(":")
-    ns = pro.prefixes.get(prefix)
+        return value
+    colon = value.find(":")
+    ns = pro.prefixes.get(value[:colon])
     if ns is None:
+        prefix = value[:colon]
         raise syntax_error(
             toks, i, f"The prefix {prefix}: is not declared (add PREFIX {prefix}: <...>)", "a declared prefix"
         )
+    local = value[colon + 1 :]
     if "\\" in local:
         local = _LOCAL_ESCAPE.sub(r"\1", local)
-    return t.IRI(ns + local, i)
+    return ns + local
+
+
+def iri_at(toks: Tokens, i: int, pro: Prologue) -> t.IRI:
+    return t.IRI(iri_value(toks, i, pro), i)
 
 
 def literal_at(toks: Tokens, i: int, pro: Prologue) -> t.Literal:
@@ -71,7 +77,7 @@ def literal_at(toks: Tokens, i: int, pro: Prologue) -> t.Literal:
         if after == "^^":
             if toks.kinds[i + 2] not in ("IRIREF", "PNAME"):
                 raise syntax_error(toks, i + 2, "A datatype IRI must follow ^^", "an IRI or a prefixed name")
-            return t.Literal(toks.values[i], None, iri_at(toks, i + 2, pro).value, i)
+            return t.Literal(toks.values[i], None, iri_value(toks, i + 2, pro), i)
         return t.Literal(toks.values[i], None, None, i)
     return t.Literal(toks.values[i], None, NUMBER_KINDS[kind], i, True)
 
@@ -183,7 +189,7 @@ class Parser(PatternParser, ExpressionParser):
             if kind == "BASE":
                 self.i += 1
                 i = self.expect("IRIREF", "an IRI in <...> after BASE")
-                self.pro.base = iri_at(self.toks, i, self.pro).value
+                self.pro.base = iri_value(self.toks, i, self.pro)
             elif kind == "PREFIX":
                 self.i += 1
                 i = self.i
@@ -194,7 +200,7 @@ class Parser(PatternParser, ExpressionParser):
                 if declared is None:  # copy on write: most queries declare nothing
                     declared = dict(self.pro.prefixes)
                     self.pro.prefixes = declared
-                declared[self.v[i][:-1]] = iri_at(self.toks, j, self.pro).value
+                declared[self.v[i][:-1]] = iri_value(self.toks, j, self.pro)
             else:
                 return
 
@@ -322,14 +328,15 @@ class Parser(PatternParser, ExpressionParser):
         kind = self.k[self.i]
         if kind == "VAR":
             return self.var()
-        if kind == "(":
+        if kind == "(":  # kept as written, bracketed, with or without AS: rdflib tells them apart
             self.i += 1
             expr = self.expression()
+            var = None
             if self.k[self.i] == "AS":
                 self.i += 1
-                expr = t.Projection(expr, self.var())
+                var = self.var()
             self.expect(")")
-            return expr
+            return t.Projection(expr, var)
         call = self.call_or_none()
         if call is None and expected:
             raise self.error(expected)

@@ -23,11 +23,11 @@ from functools import lru_cache
 
 from . import tree as t
 from .errors import DEFAULT_LIMITS, Limits, Refused
-from .lexer import SIGNED_KINDS, Tokens, tokenize
-from .parser import Parser, iri_at, literal_at
+from .lexer import NUMBER_KINDS, SIGNED_KINDS, Tokens, tokenize
+from .parser import Parser, iri_value
 from .rfc3986 import valid_iri
 from .semantics import check_semantics
-from .serializer import Writer, join, string, term
+from .serializer import Writer, join, literal, string, term
 
 _FORMS = {t.Select: "SELECT", t.Construct: "CONSTRUCT", t.Ask: "ASK", t.Describe: "DESCRIBE"}
 _LANG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
@@ -130,15 +130,10 @@ class _Plan:
         self.slots = tuple((i, _builder(node, toks)) for i, node in writer.slots)
         self.variables = variables
         self.params = tuple(writer.params)
-        services, datasets = [], []
-        for node in t.walk(query):
-            if type(node) is t.ServicePattern:
-                endpoint = node.endpoint.tok if type(node.endpoint) is t.IRI else None
-                services.append((node.tok, endpoint))
-        for clause in query.dataset:
-            datasets.append((clause.iri.tok, clause.named))
-        self.services = tuple(services)
-        self.datasets = tuple(datasets)
+        self.services = tuple(
+            (node.tok, node.endpoint.tok if type(node.endpoint) is t.IRI else None) for node in writer.services
+        )
+        self.datasets = tuple((clause.iri.tok, clause.named) for clause in writer.datasets)
         self.has_limit = query.modifiers.limit is not None
         self.limit_slot = query.modifiers.limit_tok
 
@@ -150,25 +145,34 @@ class _Plan:
         for i, (build, tok) in self.slots:
             parts[i] = build(toks, tok, pro)
         services = tuple(
-            (toks.position(at), None if tok is None else iri_at(toks, tok, pro).value) for at, tok in self.services
+            (toks.position(at), None if tok is None else iri_value(toks, tok, pro)) for at, tok in self.services
         )
-        datasets = tuple((toks.position(tok), iri_at(toks, tok, pro).value, named) for tok, named in self.datasets)
+        datasets = tuple((toks.position(tok), iri_value(toks, tok, pro), named) for tok, named in self.datasets)
         limit = int(toks.values[self.limit_slot]) if self.limit_slot is not None else None
         parts = tuple(parts)
         return _Instance(self.form, parts, self.variables, services, datasets, limit, self.has_limit, self.params)
 
 
 def _render_iri(toks, i, pro) -> str:
-    return "<" + iri_at(toks, i, pro).value + ">"
+    return "<" + iri_value(toks, i, pro) + ">"
 
 
 def _render_literal(toks, i, pro) -> str:
-    return term(literal_at(toks, i, pro))
+    value = toks.values[i]
+    kind = toks.kinds[i]
+    if kind != "STRING":  # a number, written as it was
+        return literal(value, None, NUMBER_KINDS[kind], True)
+    after = toks.kinds[i + 1]
+    if after == "LANGTAG":
+        return literal(value, toks.values[i + 1], None, False)
+    if after == "^^":
+        return literal(value, None, iri_value(toks, i + 2, pro), False)
+    return string(value)
 
 
 def _render_unsigned(toks, i, pro) -> str:
     # `?x -1` is `?x - 1`: the literal is the number without its sign (grammar rule [116]).
-    return term(t.Literal(toks.values[i][1:], None, literal_at(toks, i, pro).datatype, None, True))
+    return literal(toks.values[i][1:], None, NUMBER_KINDS[toks.kinds[i]], True)
 
 
 def _render_base(toks, i, pro) -> str:

@@ -12,7 +12,7 @@ import re
 _SPLIT = re.compile(r"^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$", re.S)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # IRIREF's characters (SPARQL 1.1 grammar [139]): no space, control, <>"{}|^`\
-_IRI_CHARS = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]*$")
+_IRI_CHARS = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*")
 
 
 def is_absolute(iri: str) -> bool:
@@ -21,7 +21,7 @@ def is_absolute(iri: str) -> bool:
 
 def valid_iri(iri: str) -> bool:
     """An absolute IRI that can be written as an IRIREF."""
-    return is_absolute(iri) and _IRI_CHARS.match(iri) is not None
+    return is_absolute(iri) and _IRI_CHARS.fullmatch(iri) is not None
 
 
 def remove_dot_segments(path: str) -> str:

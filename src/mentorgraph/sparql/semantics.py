@@ -99,6 +99,8 @@ class _Checker:
 
     def plain_expr(self, expr) -> None:
         """An expression where aggregates are not allowed (FILTER, BIND, GROUP BY); EXISTS checked."""
+        if type(expr) is t.Var or type(expr) is t.Literal:
+            return
         for node in _outside_exists(expr):
             if isinstance(node, t.Aggregate):
                 self.fail(node, f"{node.name} is an aggregate, allowed only in SELECT, HAVING and ORDER BY")
@@ -134,7 +136,10 @@ class _Checker:
         for cond in mods.group_by:
             if isinstance(cond, t.Projection):
                 self.plain_expr(cond.expr)
-                keys[cond.var.name] = None
+                if cond.var is not None:
+                    keys[cond.var.name] = None
+                elif type(cond.expr) is t.Var:  # GROUP BY (?x) groups by ?x
+                    keys[cond.expr.name] = None
             else:
                 self.plain_expr(cond)
                 if isinstance(cond, t.Var):
@@ -175,28 +180,43 @@ class _Checker:
         return {}
 
 
+def _operands(e) -> tuple:
+    """The direct sub-expressions of an expression (none for a term; an EXISTS has a group)."""
+    cls = type(e)
+    if cls is t.Call or cls is t.Function or cls is t.Or or cls is t.And or cls is t.Aggregate:
+        return e.args
+    if cls is t.Add or cls is t.Mul:
+        return (e.first, *(x for _, x in e.rest))
+    if cls is t.Compare:
+        return (e.left, e.right)
+    if cls is t.In:
+        return (e.expr, *e.items)
+    if cls is t.Unary:
+        return (e.expr,)
+    return ()
+
+
 def _outside_exists(expr):
     """The nodes of an expression, not descending into EXISTS groups."""
     stack = [expr]
     while stack:
         node = stack.pop()
         yield node
-        if not isinstance(node, t.Exists):
-            stack.extend(t.children(node))
+        stack.extend(_operands(node))
 
 
 def _exists_groups(expr) -> list:
-    return [n.group for n in _outside_exists(expr) if isinstance(n, t.Exists)]
+    return [n.group for n in _outside_exists(expr) if type(n) is t.Exists]
 
 
 def _vars_outside_aggregates(expr):
     stack = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, t.Var):
+        if type(node) is t.Var:
             yield node
-        elif not isinstance(node, (t.Aggregate, t.Exists)):
-            stack.extend(t.children(node))
+        elif type(node) is not t.Aggregate:
+            stack.extend(_operands(node))
 
 
 def check_semantics(query: t.Query, toks: Tokens | None = None) -> dict[str, None]:

@@ -49,7 +49,22 @@ def _escape_char(m: re.Match) -> str:
 
 def string(value: str) -> str:
     """A SPARQL string literal for `value`."""
+    if _ESCAPED.search(value) is None:
+        return '"' + value + '"'
     return '"' + _ESCAPED.sub(_escape_char, value) + '"'
+
+
+def literal(value: str, lang: str | None, datatype: str | None, bare: bool) -> str:
+    """The text of a literal; a number or boolean that was written bare is written bare again."""
+    if datatype is None:
+        return string(value) if lang is None else string(value) + "@" + lang
+    if bare:
+        lexical = _LEXICAL.get(datatype)
+        if lexical is not None and lexical.match(value):
+            return value
+        if datatype == t.XSD_BOOLEAN and value in ("true", "false"):
+            return value
+    return string(value) + "^^<" + datatype + ">"
 
 
 def term(node) -> str:
@@ -60,16 +75,7 @@ def term(node) -> str:
     if cls is t.Var:
         return "?" + node.name
     if cls is t.Literal:
-        dt = node.datatype
-        if dt is None:
-            return string(node.value) if node.lang is None else string(node.value) + "@" + node.lang
-        if node.bare:
-            lexical = _LEXICAL.get(dt)
-            if lexical is not None and lexical.match(node.value):
-                return node.value
-            if dt == t.XSD_BOOLEAN and node.value in ("true", "false"):
-                return node.value
-        return string(node.value) + "^^<" + dt + ">"
+        return literal(node.value, node.lang, node.datatype, node.bare)
     if cls is t.BNode:
         return "_:" + node.label
     if cls is t.Anon:
@@ -86,6 +92,10 @@ class Writer:
         self.out: list[str] = []
         self.slots: list[tuple[int, object]] = []  # (fragment index, node carrying a token)
         self.params: list[tuple[str, int]] = []  # (variable, fragment index of its UNDEF)
+        # Every SERVICE and dataset clause written, wherever it is nested (the writer visits every
+        # node of the tree: an unknown node is a TypeError, never skipped).
+        self.services: list[t.ServicePattern] = []
+        self.datasets: list[t.DatasetClause] = []
 
     def text(self) -> str:
         return join(self.out)
@@ -153,11 +163,13 @@ class Writer:
         w = self.out.append
         w("(")
         self.expr(item.expr)
-        w("AS")
-        w("?" + item.var.name)
+        if item.var is not None:
+            w("AS")
+            w("?" + item.var.name)
         w(")")
 
     def dataset(self, clauses: tuple) -> None:
+        self.datasets.extend(clauses)
         for clause in clauses:
             self.out.append("FROM NAMED" if clause.named else "FROM")
             self.term(clause.iri)
@@ -240,6 +252,7 @@ class Writer:
                 self.term(item.name)
                 self.group(item.group)
             elif cls is t.ServicePattern:
+                self.services.append(item)
                 # On a new line: rdflib finds a SERVICE's text by searching the whole query with its
                 # comment rule, which takes the '#' of an earlier IRI for a comment to the line end.
                 w("\nSERVICE SILENT" if item.silent else "\nSERVICE")

@@ -275,10 +275,10 @@ class Function:
 
 @_node
 class Projection:
-    """`(expr AS ?var)` in SELECT or GROUP BY."""
+    """`(expr AS ?var)` in SELECT or GROUP BY; in GROUP BY also `(expr)`, with var None."""
 
     expr: object
-    var: Var
+    var: Var | None
 
 
 @_node
