@@ -10,7 +10,6 @@ which the lexer has bounded.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -19,67 +18,9 @@ from .errors import DEFAULT_LIMITS, Limits, Refused, SparqlSyntaxError
 from .expressions import ExpressionParser
 from .lexer import NUMBER_KINDS, Tokens, tokenize
 from .patterns import PatternParser
-from .rfc3986 import is_absolute, resolve
+from .terms import Prologue, iri_at, iri_value, literal_at, syntax_error
 
 UPDATE_WORDS = frozenset("INSERT DELETE LOAD CLEAR CREATE DROP COPY MOVE ADD WITH USING".split())
-_LOCAL_ESCAPE = re.compile(r"\\(.)")
-
-
-class Prologue:
-    """BASE and the prefix map in force for the query body."""
-
-    __slots__ = ("prefixes", "base")
-
-    def __init__(self, prefixes: Mapping[str, str], base: str | None):
-        self.prefixes = prefixes
-        self.base = base
-
-
-def syntax_error(toks: Tokens, i: int, message: str, expected: str = "") -> SparqlSyntaxError:
-    line, col = toks.position(i)
-    found = toks.shown(i)
-    return SparqlSyntaxError(f"{message} at line {line}, column {col}", line, col, found, expected)
-
-
-def iri_value(toks: Tokens, i: int, pro: Prologue) -> str:
-    """The IRI written by token i (an IRIREF or a prefixed name), made absolute."""
-    value = toks.values[i]
-    if toks.kinds[i] == "IRIREF":
-        if not is_absolute(value):
-            if pro.base is None:
-                raise syntax_error(toks, i, f"The relative IRI <{value}> needs a BASE (or write the IRI in full)")
-            value = resolve(value, pro.base)
-        return value
-    colon = value.find(":")
-    ns = pro.prefixes.get(value[:colon])
-    if ns is None:
-        prefix = value[:colon]
-        raise syntax_error(
-            toks, i, f"The prefix {prefix}: is not declared (add PREFIX {prefix}: <...>)", "a declared prefix"
-        )
-    local = value[colon + 1 :]
-    if "\\" in local:
-        local = _LOCAL_ESCAPE.sub(r"\1", local)
-    return ns + local
-
-
-def iri_at(toks: Tokens, i: int, pro: Prologue) -> t.IRI:
-    return t.IRI(iri_value(toks, i, pro), i)
-
-
-def literal_at(toks: Tokens, i: int, pro: Prologue) -> t.Literal:
-    """The literal starting at token i: a string (with its @lang or ^^datatype) or a number."""
-    kind = toks.kinds[i]
-    if kind == "STRING":
-        after = toks.kinds[i + 1]
-        if after == "LANGTAG":
-            return t.Literal(toks.values[i], toks.values[i + 1], None, i)
-        if after == "^^":
-            if toks.kinds[i + 2] not in ("IRIREF", "PNAME"):
-                raise syntax_error(toks, i + 2, "A datatype IRI must follow ^^", "an IRI or a prefixed name")
-            return t.Literal(toks.values[i], None, iri_value(toks, i + 2, pro), i)
-        return t.Literal(toks.values[i], None, None, i)
-    return t.Literal(toks.values[i], None, NUMBER_KINDS[kind], i, True)
 
 
 class Parser(PatternParser, ExpressionParser):

@@ -23,11 +23,21 @@ from functools import lru_cache
 
 from . import tree as t
 from .errors import DEFAULT_LIMITS, Limits, Refused
-from .lexer import NUMBER_KINDS, SIGNED_KINDS, Tokens, tokenize
-from .parser import Parser, iri_value
+from .lexer import SIGNED_KINDS, Tokens, tokenize
+from .parser import Parser
 from .rfc3986 import valid_iri
 from .semantics import check_semantics
-from .serializer import Writer, join, literal, string, term
+from .serializer import Writer, join
+from .terms import (
+    iri_value,
+    render_base,
+    render_int,
+    render_iri,
+    render_literal,
+    render_string,
+    render_unsigned,
+    term,
+)
 
 _FORMS = {t.Select: "SELECT", t.Construct: "CONSTRUCT", t.Ask: "ASK", t.Describe: "DESCRIBE"}
 _LANG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
@@ -153,52 +163,18 @@ class _Plan:
         return _Instance(self.form, parts, self.variables, services, datasets, limit, self.has_limit, self.params)
 
 
-def _render_iri(toks, i, pro) -> str:
-    return "<" + iri_value(toks, i, pro) + ">"
-
-
-def _render_literal(toks, i, pro) -> str:
-    value = toks.values[i]
-    kind = toks.kinds[i]
-    if kind != "STRING":  # a number, written as it was
-        return literal(value, None, NUMBER_KINDS[kind], True)
-    after = toks.kinds[i + 1]
-    if after == "LANGTAG":
-        return literal(value, toks.values[i + 1], None, False)
-    if after == "^^":
-        return literal(value, None, iri_value(toks, i + 2, pro), False)
-    return string(value)
-
-
-def _render_unsigned(toks, i, pro) -> str:
-    # `?x -1` is `?x - 1`: the literal is the number without its sign (grammar rule [116]).
-    return literal(toks.values[i][1:], None, NUMBER_KINDS[toks.kinds[i]], True)
-
-
-def _render_base(toks, i, pro) -> str:
-    return f"BASE <{pro.base}>" if pro.base else ""
-
-
-def _render_int(toks, i, pro) -> str:
-    return str(int(toks.values[i]))
-
-
-def _render_string(toks, i, pro) -> str:
-    return string(toks.values[i])
-
-
 def _builder(node, toks: Tokens):
     """How to rebuild the fragment of a slot from the tokens of another text of the same shape."""
     if isinstance(node, tuple):  # ("int" | "string" | "base", token index)
         return _RENDER[node[0]], node[1]
     if type(node) is t.IRI:
-        return _render_iri, node.tok
+        return render_iri, node.tok
     if toks.kinds[node.tok] in SIGNED_KINDS and not node.value.startswith(("+", "-")):
-        return _render_unsigned, node.tok
-    return _render_literal, node.tok
+        return render_unsigned, node.tok
+    return render_literal, node.tok
 
 
-_RENDER = {"int": _render_int, "string": _render_string, "base": _render_base}
+_RENDER = {"int": render_int, "string": render_string, "base": render_base}
 _PLANS: dict[str, _Plan] = {}
 _PLANS_MAX = 512
 # Texts longer than this are checked without caching, so the caches' memory stays bounded

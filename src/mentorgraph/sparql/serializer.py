@@ -4,12 +4,10 @@ that was checked.
 Every IRI is written in full as <...>; there is no prologue, no comment and no codepoint escape
 outside string literals; tokens are separated by one space; expressions carry brackets exactly
 where the tree's structure needs them (a chain inside a chain of the same or a looser operator).
-Strings are written "..." with ECHAR escapes for \\t \\b \\n \\r \\f \\" \\\\ and \\UXXXXXXXX for other
-control and invisible formatting characters. The eight-digit form is used because rdflib expands
-\\u escapes in the whole text before parsing, greedily taking up to eight hex digits, so "\\u0001beef"
-would mean something else to it; for the same reason a 'u' or 'U' right after an escaped
-backslash is itself written as an escape (\\\\u0041 would read as \\A to rdflib and as \\u0041 to
-pyoxigraph). The text therefore reads the same to this parser, to rdflib and to pyoxigraph.
+Terms are written by terms.py (strings escaped so they read the same to this parser, rdflib and
+pyoxigraph). A few fragments keep two tokens together because an engine needs it: a built-in's
+name and its bracket (`COALESCE(`), a path modifier and its bracket (`)+`), a literal and its
+language tag or datatype.
 
 `Writer` also records, for the plan cache, which output fragments come from which token (`slots`)
 and where each `VALUES ?x { UNDEF }` stands (`params`), so a query can be re-rendered or bound
@@ -18,19 +16,9 @@ without parsing.
 
 from __future__ import annotations
 
-import re
-
 from . import tree as t
+from .terms import string, term
 
-# Characters written as \UXXXXXXXX in strings: C0 and C1 controls, DEL, line and paragraph
-# separators, bidirectional controls, zero-width characters and the byte-order mark.
-_ESCAPED = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|(?<=\\\\)[uU]')
-_ECHARS = {"\t": "\\t", "\b": "\\b", "\n": "\\n", "\r": "\\r", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
-_LEXICAL = {
-    t.XSD_INTEGER: re.compile(r"[+-]?[0-9]+\Z"),
-    t.XSD_DECIMAL: re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
-    t.XSD_DOUBLE: re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+\Z"),
-}
 _UNDEF = t.UNDEF
 
 # Expression precedence: an operand needs brackets if its level is not above what its parent needs.
@@ -38,51 +26,6 @@ _OR, _AND, _REL, _ADD, _MUL, _UNARY, _PRIMARY = range(1, 8)
 _LEVEL = {t.Or: _OR, t.And: _AND, t.Compare: _REL, t.In: _REL, t.Add: _ADD, t.Mul: _MUL, t.Unary: _UNARY}
 _PATH_LEVEL = {t.PathAlt: 1, t.PathSeq: 2, t.PathInv: 3, t.PathMod: 4}
 _CALLS = (t.Call, t.Function, t.Aggregate, t.Exists)
-
-
-def _escape_char(m: re.Match) -> str:
-    c = m.group()
-    if c in ("u", "U"):  # after an escaped backslash (see the module docstring)
-        return f"\\U{ord(c):08X}"
-    return _ECHARS.get(c) or f"\\U{ord(c):08X}"
-
-
-def string(value: str) -> str:
-    """A SPARQL string literal for `value`."""
-    if _ESCAPED.search(value) is None:
-        return '"' + value + '"'
-    return '"' + _ESCAPED.sub(_escape_char, value) + '"'
-
-
-def literal(value: str, lang: str | None, datatype: str | None, bare: bool) -> str:
-    """The text of a literal; a number or boolean that was written bare is written bare again."""
-    if datatype is None:
-        return string(value) if lang is None else string(value) + "@" + lang
-    if bare:
-        lexical = _LEXICAL.get(datatype)
-        if lexical is not None and lexical.match(value):
-            return value
-        if datatype == t.XSD_BOOLEAN and value in ("true", "false"):
-            return value
-    return string(value) + "^^<" + datatype + ">"
-
-
-def term(node) -> str:
-    """The text of an RDF term or variable."""
-    cls = type(node)
-    if cls is t.IRI:
-        return "<" + node.value + ">"
-    if cls is t.Var:
-        return "?" + node.name
-    if cls is t.Literal:
-        return literal(node.value, node.lang, node.datatype, node.bare)
-    if cls is t.BNode:
-        return "_:" + node.label
-    if cls is t.Anon:
-        return "[]"
-    if node is _UNDEF or cls is t.Undef:
-        return "UNDEF"
-    raise TypeError(f"not a term: {node!r}")
 
 
 class Writer:
