@@ -6,6 +6,7 @@ grammar states in words (sections 18.2 and 11, 4.1.4). Expected trees are writte
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -384,3 +385,17 @@ def test_deep_nesting_is_refused_before_parsing():
         parse("SELECT * { FILTER (" + "(" * 100 + "1" + ")" * 100 + ") }")
     assert err.value.kind == "limit"
     parse("SELECT * { FILTER (" + "(" * 60 + "1" + ")" * 60 + ") }")  # within the limit of 64
+
+
+def test_a_deep_caller_stack_gets_no_recursion_error():
+    # 62 nested calls inside FILTER ( ... ) and { } (64 levels), parsed by a caller only 20 frames
+    # short of Python's recursion limit: the parse moves to a fresh stack rather than failing.
+    text = "SELECT * { FILTER (" + "STR(" * 62 + "1" + ")" * 62 + ") }"
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+
+    def down(n: int):
+        return parse(text) if n == 0 else down(n - 1)
+
+    assert down(sys.getrecursionlimit() - depth - 20) == parse(text)

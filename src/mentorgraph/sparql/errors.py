@@ -7,6 +7,7 @@ at the exact spot.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 
@@ -59,3 +60,28 @@ class SparqlSyntaxError(QueryError):
         self.token = token
         self.expected = expected
         super().__init__(message, line, column)
+
+
+def on_fresh_stack(fn, *args):
+    """fn(*args); if the caller's own stack was too deep for it, fn again in a new thread, whose
+    stack starts empty. Parsing recurses at most about six frames per bracket level and Limits
+    bounds the levels (64 by default: under 400 frames, well within Python's limit of 1,000), so
+    a RecursionError can only come from a deep caller, and never reaches it."""
+    try:
+        return fn(*args)
+    except RecursionError:
+        pass
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="sparql-fresh-stack")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from . import tree as t
-from .errors import DEFAULT_LIMITS, Limits, Refused, SparqlSyntaxError
+from .errors import DEFAULT_LIMITS, Limits, Refused, SparqlSyntaxError, on_fresh_stack
 from .expressions import ExpressionParser
 from .lexer import NUMBER_KINDS, Tokens, tokenize
 from .patterns import PatternParser
@@ -366,10 +366,15 @@ class Parser(PatternParser, ExpressionParser):
 
 
 def parse_tokens(toks: Tokens, prefixes: Mapping[str, str], base: str | None = None) -> t.Query:
-    """The tree of an already tokenized query (SparqlSyntaxError or Refused(update))."""
-    query = Parser(toks, prefixes, base).query()
+    """The tree of an already tokenized query (SparqlSyntaxError or Refused(update)), checked against
+    the rules the grammar states in words."""
+    return on_fresh_stack(_parse_and_check, toks, prefixes, base)
+
+
+def _parse_and_check(toks: Tokens, prefixes: Mapping[str, str], base: str | None) -> t.Query:
     from .semantics import check_semantics
 
+    query = Parser(toks, prefixes, base).query()
     check_semantics(query, toks)
     return query
 

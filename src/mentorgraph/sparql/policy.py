@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import tree as t
-from .errors import DEFAULT_LIMITS, Limits, Refused
+from .errors import DEFAULT_LIMITS, Limits, Refused, on_fresh_stack
 from .lexer import SIGNED_KINDS, Tokens, tokenize
 from .parser import Parser
 from .rfc3986 import valid_iri
@@ -182,12 +182,16 @@ _PLANS_MAX = 512
 CACHED_TEXT_CHARS = 8192
 
 
+def _new_plan(toks: Tokens, prefixes: Mapping[str, str], base: str | None) -> _Plan:
+    query = Parser(toks, prefixes, base).query()
+    variables = check_semantics(query, toks)
+    return _Plan(query, toks, tuple(variables) if type(query) is t.Select else ())
+
+
 def _plan(toks: Tokens, prefixes: Mapping[str, str], base: str | None) -> _Plan:
     plan = _PLANS.get(toks.key)
     if plan is None:
-        query = Parser(toks, prefixes, base).query()
-        variables = tuple(check_semantics(query, toks)) if type(query) is t.Select else ()
-        plan = _Plan(query, toks, variables)
+        plan = on_fresh_stack(_new_plan, toks, prefixes, base)
         if len(toks.key) <= CACHED_TEXT_CHARS:
             if len(_PLANS) >= _PLANS_MAX:
                 _PLANS.pop(next(iter(_PLANS)), None)  # the oldest; no reordering, so safe across threads

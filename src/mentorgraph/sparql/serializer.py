@@ -17,6 +17,7 @@ without parsing.
 from __future__ import annotations
 
 from . import tree as t
+from .errors import on_fresh_stack
 from .terms import string, term
 
 _UNDEF = t.UNDEF
@@ -416,6 +417,10 @@ def join(parts) -> str:
 
 def serialize(query) -> str:
     """The canonical text of a query tree."""
+    return on_fresh_stack(_serialize, query)
+
+
+def _serialize(query) -> str:
     writer = Writer()
     writer.query(query)
     return writer.text()
