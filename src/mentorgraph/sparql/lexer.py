@@ -202,7 +202,7 @@ def tokenize(source: str, limits: Limits = DEFAULT_LIMITS) -> Tokens:
         raise Refused(
             "limit", f"The query is {len(source):,} characters long; the limit is {limits.max_chars:,} characters."
         )
-    bad = _SURROGATE.search(source)
+    bad = None if source.isascii() else _SURROGATE.search(source)  # isascii() is a flag: O(1)
     if bad:
         raise _syntax(source, bad.start(), "A lone surrogate (invalid UTF-16) is not a character", repr(bad.group()))
     text, marks = expand_escapes(source)
