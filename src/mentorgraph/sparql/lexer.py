@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate, compress, repeat
+from operator import not_
 
 from .errors import DEFAULT_LIMITS, Limits, Refused, SparqlSyntaxError
 
@@ -90,10 +92,10 @@ _FIRST.update(dict.fromkeys("0123456789", "N"))
 _FIRST.update({"?": "V", "$": "V", "}": "C", ")": "C", "]": "C", "{": "O", "(": "P", "[": "P", "<": "L"})
 _FIRST.update(dict.fromkeys(";,*/!=>^|&", "S"))
 _FIRST.update({".": "D", "+": "D", "-": "D", '"': "Q", "'": "Q", "@": "A", "_": "B"})
-# Tokens whose kind is their text (upper-cased): keywords in upper or lower case, and punctuation
-# except brackets (which count towards the depth limit) and the prefixes of longer terminals.
+# Tokens whose kind is their text (upper-cased): keywords in upper or lower case, and punctuation.
 _PLAIN = {**KEYWORDS, **{k.lower(): k for k in KEYWORDS}, "a": "a"}
-_PLAIN.update({p: p for p in "; , * / ! = != > >= < <= ^ ^^ | || && . + - ?".split()})
+_PLAIN.update({p: p for p in "; , * / ! = != > >= < <= ^ ^^ | || && . + - ? { } ( ) [ ]".split()})
+_DEPTH = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
 # Number token kinds (the sign is part of the kind) and their datatypes.
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBER_KINDS = {k + s: _XSD + k.lower() for k in ("INTEGER", "DECIMAL", "DOUBLE") for s in ("", "+", "-")}
@@ -207,91 +209,68 @@ def tokenize(source: str, limits: Limits = DEFAULT_LIMITS) -> Tokens:
         raise _syntax(source, bad.start(), "A lone surrogate (invalid UTF-16) is not a character", repr(bad.group()))
     text, marks = expand_escapes(source)
     toks = Tokens(text, source, marks)
-    kinds, values, names = toks.kinds, toks.values, []
-    add_kind, add_value, add_name = kinds.append, values.append, names.append
-    depth = 0
-    max_depth = limits.max_depth
-    keywords, first, plain = KEYWORDS, _FIRST, _PLAIN
-    for value in _MASTER.findall(text):
-        kind = plain.get(value)
-        if kind is not None:  # a keyword as usually written, or punctuation other than brackets
-            add_kind(kind)
-            add_value(value)
-            continue
-        if not value:
-            add_kind("EOF")
-            add_value("")
-            break
+    tokens = _MASTER.findall(text)
+    while tokens and not tokens[-1]:  # the end of the text matches as an empty token
+        tokens.pop()
+    if len(tokens) > limits.max_tokens:
+        raise Refused("limit", f"The query has {len(tokens):,} tokens; the limit is {limits.max_tokens:,}.")
+    # Bracket depth in C (a running sum); the place is looked for only when it is too deep.
+    if tokens and max(accumulate(map(_DEPTH.get, tokens, repeat(0)))) > limits.max_depth:
+        index = next(i for i, d in enumerate(accumulate(map(_DEPTH.get, tokens, repeat(0)))) if d > limits.max_depth)
+        raise _too_deep(toks, index, limits.max_depth)
+    # Keywords as usually written and punctuation get their kind from one dict lookup each, in C;
+    # Python looks closer only at the other tokens.
+    kinds = toks.kinds = list(map(_PLAIN.get, tokens))
+    values = toks.values = tokens
+    names = []
+    add_name = names.append
+    keywords, first = KEYWORDS, _FIRST
+    for i in compress(range(len(tokens)), map(not_, kinds)):  # kinds are None or non-empty
+        value = tokens[i]
         f = first.get(value[0], "X")
         if f == "V" and len(value) > 1:
-            add_kind("VAR")
-            add_value(value[1:])
+            kinds[i] = "VAR"
+            values[i] = value[1:]
             add_name(value)
         elif f == "W":
             if ":" in value:
-                add_kind("PNAME")
+                kinds[i] = "PNAME"
             else:
                 kind = keywords.get(value.upper())
                 if kind is None:
                     if value != "a":
-                        raise _unknown_word(toks, len(kinds), value)
+                        raise _unknown_word(toks, i, value)
                     kind = "a"
-                add_kind(kind)
-            add_value(value)
-        elif f == "S" and value != "&":
-            add_kind(value)
-            add_value(value)
-        elif f == "C":
-            depth -= 1
-            add_kind(value)
-            add_value(value)
-        elif f == "O" or f == "P":
-            if len(value) > 1:
-                add_kind("NIL" if value[0] == "(" else "ANON")
-            else:
-                depth += 1
-                if depth > max_depth:
-                    raise _too_deep(toks, len(kinds), max_depth)
-                add_kind(value)
-            add_value(value)
-        elif f == "L":
-            if len(value) > 1 and value[-1] == ">":
-                add_kind("IRIREF")
-                add_value(value[1:-1])
-            else:
-                add_kind(value)
-                add_value(value)
+                kinds[i] = kind
+        elif f == "L" and len(value) > 1:  # '<' and '<=' alone are in _PLAIN
+            kinds[i] = "IRIREF"
+            values[i] = value[1:-1]
         elif f == "Q" and len(value) > 1:
             q = 3 if len(value) >= 6 and value[1] == value[0] == value[2] else 1
             value = value[q:-q]
             if "\\" in value:
                 value = _ECHAR_RE.sub(_echar, value)
-            add_kind("STRING")
-            add_value(value)
-        elif f == "N" or f == "D" and len(value) > 1:
+            kinds[i] = "STRING"
+            values[i] = value
+        elif f == "N" or f == "D":  # '.', '+' and '-' alone are in _PLAIN
             # a number; its sign is part of the kind, because it changes how an expression parses
             kind = "DOUBLE" if ("e" in value or "E" in value) else "DECIMAL" if "." in value else "INTEGER"
-            if value[0] in "+-":
-                kind += value[0]
-            add_kind(kind)
-            add_value(value)
-        elif f == "D" or value == "?":  # '.', '+', '-', or '?' alone
-            add_kind(value)
-            add_value(value)
+            kinds[i] = kind + value[0] if value[0] in "+-" else kind
+        elif f == "P" and len(value) > 1:
+            kinds[i] = "NIL" if value[0] == "(" else "ANON"
         elif f == "A" and len(value) > 1:
-            add_kind("LANGTAG")
-            add_value(value[1:])
+            kinds[i] = "LANGTAG"
+            values[i] = value[1:]
         elif f == "B" and value[1:2] == ":":
-            add_kind("BLANK")
-            add_value(value[2:])
+            kinds[i] = "BLANK"
+            values[i] = value[2:]
             add_name(value)
         elif f == "X" and ":" in value:
-            add_kind("PNAME")
-            add_value(value)
+            kinds[i] = "PNAME"
         else:
-            raise _bad_character(toks, len(kinds), value)
-    if len(kinds) > limits.max_tokens:
-        raise Refused("limit", f"The query has {len(kinds) - 1:,} tokens; the limit is {limits.max_tokens:,}.")
+            raise _bad_character(toks, i, value)
+    kinds.append("EOF")
+    values.append("")
     if max(map(len, values)) > limits.max_token_chars:  # in C: cheaper than a test per token
         index = next(i for i, v in enumerate(values) if len(v) > limits.max_token_chars)
         raise _too_long(toks, index, len(values[index]), limits.max_token_chars)
