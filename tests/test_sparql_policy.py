@@ -136,6 +136,8 @@ def test_bind_escapes_literals_and_validates_iris():
             q.bind({"text": bad})
     with pytest.raises(ValueError, match="language tag"):
         q.bind({"text": Literal("x", "en GB")})
+    with pytest.raises(ValueError, match="not both"):
+        q.bind({"text": Literal("x", "en", "http://www.w3.org/2001/XMLSchema#string")})
     with pytest.raises(KeyError, match="no VALUES \\?other"):
         q.bind({"other": Literal("x")})
 

@@ -100,6 +100,8 @@ def _bound_term(name: str, value) -> str:
             raise ValueError(f"?{name}: {value.value!r} is not an absolute IRI that SPARQL can write")
         return "<" + value.value + ">"
     if isinstance(value, t.Literal):
+        if value.lang is not None and value.datatype is not None:
+            raise ValueError(f"?{name}: a literal has a language tag or a datatype, not both")
         if value.lang is not None and not _LANG.match(value.lang):
             raise ValueError(f"?{name}: {value.lang!r} is not a language tag")
         if value.datatype is not None and not valid_iri(value.datatype):
