@@ -8,6 +8,7 @@ import http.server
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -64,7 +65,7 @@ def _canonical_triples(triples) -> tuple:
             return URIRef("urn:var:" + term)
         if isinstance(term, (URIRef, BNode, Literal)):
             return term
-        return URIRef("urn:path:" + repr(term))
+        return URIRef("urn:path:" + quote(repr(term), safe=""))
 
     for s, p, o in triples:
         graph.add((node(s), node(p), node(o)))

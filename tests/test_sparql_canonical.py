@@ -16,7 +16,7 @@ from sparql_support import rdflib_algebra
 from mentorgraph.iris import GRAPH, GRAPH_NAMES, PREFIXES, sparql_prologue
 from mentorgraph.sparql import check, clear_caches, parse, serialize
 from mentorgraph.sparql import tree as t
-from mentorgraph.sparql.lexer import _MASTER, expand_escapes
+from mentorgraph.sparql.lexer import _MASTER, expand_escapes, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 CANNED = sorted((ROOT / "queries").glob("*.rq"))
@@ -92,6 +92,30 @@ def test_the_canonical_text_is_plain(text):
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]", canonical)
     for prefixed in re.findall(r"(?<![<\w\"])[A-Za-z][\w.-]*:[\w.-]+(?![^<]*>)", outside_strings):
         pytest.fail(f"prefixed name {prefixed!r} left in the canonical text")
+
+
+def depth(text: str) -> int:
+    level = deepest = 0
+    for kind in tokenize(text).kinds:
+        level += {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}.get(kind, 0)
+        deepest = max(deepest, level)
+    return deepest
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_the_canonical_text_nests_no_deeper_than_the_original(text):
+    # So a canonical text can be checked again under the same limits.
+    assert depth(check(text, prefixes=PREFIXES, allowed_graphs=OWN_GRAPHS).text) <= depth(text)
+
+
+def test_a_query_at_the_depth_limit_checks_again_as_canonical_text():
+    text = (
+        "SELECT * { ?s !<http://a/p>*/(<http://a/q>)+ ?o FILTER STR(" + "STR(" * 62 + "?s" + ")" * 62 + ") "
+        "FILTER EXISTS { ?s ?p ?o } }"
+    )
+    assert depth(text) == 64
+    canonical = check(text, prefixes={}, allowed_graphs=frozenset()).text
+    assert check(canonical, prefixes={}, allowed_graphs=frozenset()).text == canonical
 
 
 def test_the_plan_cache_gives_what_a_fresh_parse_gives():

@@ -140,6 +140,14 @@ def test_path_precedence():
     )
 
 
+def test_a_is_a_path_element_too():
+    # PathPrimary ::= iri | 'a' | ... : `a` takes modifiers and sequences like any IRI.
+    (block,) = where("SELECT * { ?s a* ?o . ?s a/ex:p ?o . ?s a ?o }")
+    first, second, third = (tr.props[0][0] for tr in block.triples)
+    rdf_type = t.IRI(RDF + "type")
+    assert (first, second, third) == (t.PathMod(rdf_type, "*"), t.PathSeq((rdf_type, I("p"))), rdf_type)
+
+
 def test_a_path_modifier_question_mark_is_not_a_variable():
     (block,) = where("SELECT * { ?s ex:p? ?o }")
     assert block.triples[0].props[0][0] == t.PathMod(I("p"), "?")

@@ -138,10 +138,10 @@ class PatternParser:
         kind = self.k[self.i]
         if kind == "VAR":
             return self.var()
-        if kind == "a":
-            self.i += 1
-            return t.RDF_TYPE
         if not paths:
+            if kind == "a":
+                self.i += 1
+                return t.RDF_TYPE
             if kind == "IRIREF" or kind == "PNAME":
                 return self.iri()
             raise self.error("a predicate (an IRI, a prefixed name, 'a' or a variable)")

@@ -139,7 +139,7 @@ class _Plan:
         writer.query(query)
         self.form = _FORMS[type(query)]
         self.parts = tuple(writer.out)
-        self.slots = tuple((i, _builder(node, toks)) for i, node in writer.slots)
+        self.slots = tuple((i, *_builder(node, toks), writer.glued.get(i, "")) for i, node in writer.slots)
         self.variables = variables
         self.params = tuple(writer.params)
         self.services = tuple(
@@ -154,8 +154,8 @@ class _Plan:
         parser.prologue()  # the PREFIX and BASE declarations of this text, not of the plan's
         pro = parser.pro
         parts = list(self.parts)
-        for i, (build, tok) in self.slots:
-            parts[i] = build(toks, tok, pro)
+        for i, build, tok, glued in self.slots:
+            parts[i] = build(toks, tok, pro) + glued
         services = tuple(
             (toks.position(at), None if tok is None else iri_value(toks, tok, pro)) for at, tok in self.services
         )

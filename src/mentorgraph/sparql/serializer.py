@@ -25,7 +25,7 @@ _UNDEF = t.UNDEF
 # Expression precedence: an operand needs brackets if its level is not above what its parent needs.
 _OR, _AND, _REL, _ADD, _MUL, _UNARY, _PRIMARY = range(1, 8)
 _LEVEL = {t.Or: _OR, t.And: _AND, t.Compare: _REL, t.In: _REL, t.Add: _ADD, t.Mul: _MUL, t.Unary: _UNARY}
-_PATH_LEVEL = {t.PathAlt: 1, t.PathSeq: 2, t.PathInv: 3, t.PathMod: 4}
+_PATH_LEVEL = {t.PathAlt: 1, t.PathSeq: 2, t.PathInv: 3, t.PathMod: 4}  # else 5: a primary
 _CALLS = (t.Call, t.Function, t.Aggregate, t.Exists)
 
 
@@ -36,6 +36,7 @@ class Writer:
         self.out: list[str] = []
         self.slots: list[tuple[int, object]] = []  # (fragment index, node carrying a token)
         self.params: list[tuple[str, int]] = []  # (variable, fragment index of its UNDEF)
+        self.glued: dict[int, str] = {}  # fragment index: text glued after its term
         # Every SERVICE and dataset clause written, wherever it is nested (the writer visits every
         # node of the tree: an unknown node is a TypeError, never skipped).
         self.services: list[t.ServicePattern] = []
@@ -48,6 +49,12 @@ class Writer:
         if getattr(node, "tok", None) is not None and type(node) in (t.IRI, t.Literal):
             self.slots.append((len(self.out), node))
         self.out.append(term(node))
+
+    def glue(self, text: str) -> None:
+        """Append `text` to the last fragment, with no space (recorded for the plan cache)."""
+        i = len(self.out) - 1
+        self.out[i] += text
+        self.glued[i] = self.glued.get(i, "") + text
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -132,7 +139,7 @@ class Writer:
         if m.having:
             w("HAVING")
             for cond in m.having:
-                self.condition(cond)
+                self.condition(cond, var=False)
         if m.order_by:
             w("ORDER BY")
             for cond in m.order_by:
@@ -153,9 +160,11 @@ class Writer:
                 self.slots.append((len(self.out), ("int", m.offset_tok)))
             w(str(m.offset))
 
-    def condition(self, expr) -> None:
-        """A variable, a call, or a bracketed expression (GROUP BY, HAVING, ORDER BY)."""
-        if type(expr) is t.Var or isinstance(expr, _CALLS):
+    def condition(self, expr, var: bool = True) -> None:
+        """A call, a bracketed expression, or (in GROUP BY and ORDER BY, not in FILTER or HAVING) a
+        variable: never a bracket the grammar does not need, so the text nests no deeper than the
+        original."""
+        if var and type(expr) is t.Var or isinstance(expr, _CALLS):
             self.expr(expr)
         else:
             self.out.append("(")
@@ -173,9 +182,7 @@ class Writer:
                 self.triples(item.triples)
             elif cls is t.Filter:
                 w("FILTER")
-                w("(")
-                self.expr(item.expr)
-                w(")")
+                self.condition(item.expr, var=False)
             elif cls is t.Bind:
                 w("BIND")
                 w("(")
@@ -301,13 +308,13 @@ class Writer:
             w("^")
             self.path(p.path, 4)
         elif cls is t.PathMod:
-            # Always bracketed, the modifier glued to the bracket: rdflib reads `<p> +` as no path.
-            w("(")
-            self.path(p.path, 0)
-            w(")" + p.mod)
+            # The modifier is glued to what it modifies: rdflib reads `<p> +` as no path at all.
+            self.path(p.path, 5)
+            self.glue(p.mod)
         elif cls is t.PathNeg:
             w("!")
-            w("(")
+            if len(p.items) != 1:
+                w("(")
             for i, item in enumerate(p.items):
                 if i:
                     w("|")
@@ -316,7 +323,8 @@ class Writer:
                     self.term(item.path)
                 else:
                     self.term(item)
-            w(")")
+            if len(p.items) != 1:
+                w(")")
         else:
             raise TypeError(f"not a property path: {p!r}")
 
