@@ -23,8 +23,8 @@ def normalise(algebra) -> object:
     """rdflib's algebra as nested tuples that compare by meaning: blank nodes numbered in order of
     appearance (rdflib names them at random), Literals by lexical form, datatype and language, and
     without the two entries that copy text (`service_string`, the original text of a SERVICE) or
-    cache (`_vars`); a negated numeric literal (rdflib reads `-1` in an expression as UnaryMinus(1))
-    as the signed literal; the triples of a basic graph pattern as a set up to blank-node renaming
+    cache (`_vars`); a signed numeric literal (rdflib reads `-1` in an expression as UnaryMinus(1),
+    `+1` as UnaryPlus(1)) as the literal; the triples of a basic graph pattern as a set up to blank-node renaming
     (rdflib sorts them by a key that includes its random blank node identifiers)."""
     bnodes: dict[str, int] = {}
 
@@ -32,10 +32,15 @@ def normalise(algebra) -> object:
         if isinstance(x, CompValue) and x.name == "BGP":
             return ("BGP", _canonical_triples(x["triples"]))
         if isinstance(x, CompValue):
-            if x.name == "UnaryMinus" and isinstance(x.get("expr"), Literal) and x["expr"].datatype is not None:
-                return ("Literal", "-" + str(x["expr"]), str(x["expr"].datatype), None)
-            items = ((k, norm(v)) for k, v in x.items() if k not in ("service_string", "_vars"))
-            return (x.name, tuple(sorted(items, key=lambda kv: kv[0])))
+            items = {k: norm(v) for k, v in x.items() if k not in ("service_string", "_vars")}
+            inner = items.get("expr")
+            if x.name in ("UnaryMinus", "UnaryPlus") and isinstance(inner, tuple) and inner[:1] == ("Literal",):
+                if inner[2]:  # a number
+                    lexical = inner[1].lstrip("+")
+                    if x.name == "UnaryMinus":
+                        lexical = lexical[1:] if lexical.startswith("-") else "-" + lexical
+                    return ("Literal", lexical, inner[2], None)
+            return (x.name, tuple(sorted(items.items(), key=lambda kv: kv[0])))
         if isinstance(x, dict):
             return ("dict", tuple(sorted((str(k), norm(v)) for k, v in x.items())))
         if isinstance(x, (list, tuple)):

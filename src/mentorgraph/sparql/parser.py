@@ -18,7 +18,7 @@ from .errors import DEFAULT_LIMITS, Limits, Refused, SparqlSyntaxError, on_fresh
 from .expressions import ExpressionParser
 from .lexer import NUMBER_KINDS, Tokens, tokenize
 from .patterns import PatternParser
-from .terms import Prologue, iri_at, iri_value, literal_at, syntax_error
+from .terms import Prologue, count_at, iri_at, iri_value, literal_at, syntax_error
 
 UPDATE_WORDS = frozenset("INSERT DELETE LOAD CLEAR CREATE DROP COPY MOVE ADD WITH USING".split())
 
@@ -250,11 +250,11 @@ class Parser(PatternParser, ExpressionParser):
             if k[self.i] == "LIMIT" and limit_tok is None:
                 self.i += 1
                 limit_tok = self.expect("INTEGER", "an unsigned integer after LIMIT")
-                limit = int(self.v[limit_tok])
+                limit = count_at(self.toks, limit_tok)
             elif k[self.i] == "OFFSET" and offset_tok is None:
                 self.i += 1
                 offset_tok = self.expect("INTEGER", "an unsigned integer after OFFSET")
-                offset = int(self.v[offset_tok])
+                offset = count_at(self.toks, offset_tok)
         return t.Modifiers(group_by, having, order_by, limit, offset, limit_tok, offset_tok)
 
     def conditions(self, parse_one, expected: str) -> tuple:

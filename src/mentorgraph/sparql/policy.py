@@ -17,6 +17,7 @@ re-escaped) and applying the policy to those actual IRIs.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -29,6 +30,7 @@ from .rfc3986 import valid_iri
 from .semantics import check_semantics
 from .serializer import Writer, join
 from .terms import (
+    count_at,
     iri_value,
     render_base,
     render_int,
@@ -160,7 +162,7 @@ class _Plan:
             (toks.position(at), None if tok is None else iri_value(toks, tok, pro)) for at, tok in self.services
         )
         datasets = tuple((toks.position(tok), iri_value(toks, tok, pro), named) for tok, named in self.datasets)
-        limit = int(toks.values[self.limit_slot]) if self.limit_slot is not None else None
+        limit = count_at(toks, self.limit_slot) if self.limit_slot is not None else None
         parts = tuple(parts)
         return _Instance(self.form, parts, self.variables, services, datasets, limit, self.has_limit, self.params)
 
@@ -178,6 +180,7 @@ def _builder(node, toks: Tokens):
 
 _RENDER = {"int": render_int, "string": render_string, "base": render_base}
 _PLANS: dict[str, _Plan] = {}
+_PLANS_LOCK = threading.Lock()
 _PLANS_MAX = 512
 # Texts longer than this are checked without caching, so the caches' memory stays bounded
 # (at most about 2,048 + 512 entries of this size).
@@ -195,9 +198,10 @@ def _plan(toks: Tokens, prefixes: Mapping[str, str], base: str | None) -> _Plan:
     if plan is None:
         plan = on_fresh_stack(_new_plan, toks, prefixes, base)
         if len(toks.key) <= CACHED_TEXT_CHARS:
-            if len(_PLANS) >= _PLANS_MAX:
-                _PLANS.pop(next(iter(_PLANS)), None)  # the oldest; no reordering, so safe across threads
-            _PLANS[toks.key] = plan
+            with _PLANS_LOCK:  # only a new shape takes it; a hit is one dict lookup
+                if len(_PLANS) >= _PLANS_MAX:
+                    _PLANS.pop(next(iter(_PLANS)), None)  # the oldest
+                _PLANS[toks.key] = plan
     return plan
 
 
@@ -272,5 +276,6 @@ def check(
 
 def clear_caches() -> None:
     """Forget every cached text and plan (tests use it to exercise the uncached path)."""
-    _PLANS.clear()
+    with _PLANS_LOCK:
+        _PLANS.clear()
     _cached_instance.cache_clear()

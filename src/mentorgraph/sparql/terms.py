@@ -76,6 +76,18 @@ def iri_value(toks: Tokens, i: int, pro: Prologue) -> str:
     return ns + local
 
 
+MAX_COUNT = 2**63 - 1  # what engines hold a LIMIT or OFFSET in
+
+
+def count_at(toks: Tokens, i: int) -> int:
+    """The LIMIT or OFFSET written by token i (an unsigned INTEGER), at most MAX_COUNT."""
+    value = toks.values[i]
+    if len(value) > 19 or int(value) > MAX_COUNT:  # int() of a huge string is slow, even refused
+        shown = value if len(value) <= 20 else value[:20] + "..."
+        raise syntax_error(toks, i, f"{shown} is too large for LIMIT or OFFSET", f"at most {MAX_COUNT:,}")
+    return int(value)
+
+
 def iri_at(toks: Tokens, i: int, pro: Prologue) -> t.IRI:
     return t.IRI(iri_value(toks, i, pro), i)
 
@@ -173,7 +185,7 @@ def render_base(toks, i, pro) -> str:
 
 
 def render_int(toks, i, pro) -> str:
-    return str(int(toks.values[i]))
+    return str(count_at(toks, i))
 
 
 def render_string(toks, i, pro) -> str:
