@@ -465,3 +465,27 @@ def test_static_renderer_writes_relative_links_only(source):
         assert not href.startswith("/") and not href.startswith("http://127.0.0.1"), href
     assert "../static/site.css" in html.hrefs() and "women.html" in html.hrefs()
     assert "../ontology.html#PeerGroup" in html.hrefs()
+
+
+def test_browse_country_facet_comes_from_ror_where_linked(built, tmp_path, mg):
+    """With ROR records loaded beside the graph (the fixture of test_linking_queries: one sponsor's
+    record in Canada), the country facet appears and filters by the sponsors' ROR addresses."""
+    from mentorgraph.linking.rdf import load_ror
+    from mentorgraph.linking.ror import parse_record
+    from mentorgraph.query.api import open_graph
+    from test_linking_queries import FOREIGN, _copy_build, fixture_records
+
+    out = _copy_build(built, tmp_path / "dist")
+    load_ror(out, (parse_record(r) for r in fixture_records()))
+    with_ror = make_source(out, ROOT, open_graph(out, engine="oxigraph", root=ROOT))
+    expected = {
+        r["i"].value for r in mg.sparql(f"SELECT ?i WHERE {{ ?i a mgo:Initiative ; mgo:sponsor mg:{FOREIGN} }}").rows
+    }
+    _, html, text = page(with_ror, "browse", country="CA")
+    assert html.by_id("facet-country")
+    hits = {a["attrs"]["href"] for a in html.within(html.one("ul", class_="hits"), "a")}
+    assert expected and hits == {"/id/" + i.removeprefix(iris.MG) for i in expected}
+    _, plain, _ = page(make_source(built, ROOT, mg), "browse")
+    assert 'id="facet-country"' not in plain.by_id("main")["text"] and not [
+        e for e in plain.ids() if e == "facet-country"
+    ]
