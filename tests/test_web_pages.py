@@ -489,3 +489,12 @@ def test_browse_country_facet_comes_from_ror_where_linked(built, tmp_path, mg):
     assert 'id="facet-country"' not in plain.by_id("main")["text"] and not [
         e for e in plain.ids() if e == "facet-country"
     ]
+
+
+def test_a_renderer_adds_its_csp_meta_and_scripts(source):
+    """What the static site adds to a page opened from file:// (no response headers there)."""
+    csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
+    out = respond(source, "sparql", {}, StaticUrls("sparql.html"), {"csp_meta": csp, "scripts": ["run.js"]})
+    html = Html(out.body)
+    assert html.one("meta", http_equiv="Content-Security-Policy")["attrs"]["content"] == csp
+    assert "static/run.js" in [s["attrs"].get("src") for s in html.all("script")]

@@ -54,11 +54,14 @@ class Output:
     filename: str | None = None
 
 
-def respond(source: Source, route: str, params: Params, urls: Urls) -> Output:
+def respond(source: Source, route: str, params: Params, urls: Urls, extra: dict | None = None) -> Output:
     """Run the view of `route` with `params` (name -> values) and render it with `urls`.
 
     A name the graph does not hold is a 404 page with the closest names; a bad parameter value is the
-    page's own business (its form comes back with the message and a 400)."""
+    page's own business (its form comes back with the message and a 400). `extra` is what a renderer
+    adds to every page: "csp_meta" (a Content-Security-Policy for a <meta> element, for pages opened
+    from file://, which have no response headers) and "scripts" (static files to load, such as the
+    static site's in-browser query runner)."""
     from .views import view_table
 
     view = view_table()[route]
@@ -68,19 +71,29 @@ def respond(source: Source, route: str, params: Params, urls: Urls) -> Output:
         return error_page(source.root, 404, str(exc), urls)
     if isinstance(result, Download):
         return Output(result.status, result.media_type, result.body, result.filename)
-    return Output(result.status, "text/html; charset=utf-8", render_page(source, result, urls))
+    return Output(result.status, "text/html; charset=utf-8", render_page(source, result, urls, extra))
 
 
-def render_page(source: Source, page: Page, urls: Urls) -> str:
-    """A Page in the site's layout (navigation, citation footer), rendered with `urls`."""
-    return _render(source.root, page, urls)
+def render_page(source: Source, page: Page, urls: Urls, extra: dict | None = None) -> str:
+    """A Page in the site's layout (navigation, citation footer), rendered with `urls` (see respond
+    for `extra`)."""
+    return _render(source.root, page, urls, extra)
 
 
-def _render(root: Path, page: Page, urls: Urls) -> str:
+def _render(root: Path, page: Page, urls: Urls, extra: dict | None = None) -> str:
     from .render import render
     from .views.cite import site_facts
 
-    context = {"current": None, **page.context, "title": page.title, "site": site_facts(root), "about": page.about}
+    context = {
+        "current": None,
+        "csp_meta": None,
+        "scripts": [],
+        **page.context,
+        **(extra or {}),
+        "title": page.title,
+        "site": site_facts(root),
+        "about": page.about,
+    }
     return render(page.template, context, urls)
 
 

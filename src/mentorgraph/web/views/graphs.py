@@ -48,7 +48,7 @@ def wrap(text: str, width: int, lines: int) -> list[str]:
     return out
 
 
-def bar_chart(bars: list[dict[str, Any]], width: int = 520, row: int = 46) -> dict[str, Any]:
+def bar_chart(bars: list[dict[str, Any]], width: int = 520, row: int = 52) -> dict[str, Any]:
     """Horizontal bars, a name above each (so the chart reads at phone width): [{label, value, iri}]."""
     top = max((b["value"] for b in bars), default=0) or 1
     left, right = 4, 48  # room for the count after the longest bar
@@ -59,13 +59,13 @@ def bar_chart(bars: list[dict[str, Any]], width: int = 520, row: int = 46) -> di
         out.append(
             {
                 **b,
-                "text": cut(b["label"], 58),
-                "text_y": y + 14,
-                "bar_y": y + 20,
-                "bar_h": 18,
+                "text": cut(b["label"], 50),
+                "text_y": y + 17,
+                "bar_y": y + 24,
+                "bar_h": 20,
                 "bar_w": round(length, 1),
                 "count_x": round(left + length + 6, 1),
-                "count_y": y + 34,
+                "count_y": y + 40,
             }
         )
     return {"width": width, "height": 8 + len(bars) * row + 4, "left": left, "bars": out}
@@ -108,7 +108,7 @@ def neighbourhood_svg(iri: str, title: str, sections: list[dict], linked_from: l
         nodes.append(
             {
                 **link,
-                "short": cut(link["label"], 30),
+                "short": cut(link["label"], 26),
                 "named": named,
                 "x": 262,
                 "y": round(y, 1),
