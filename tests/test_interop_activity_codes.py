@@ -26,7 +26,11 @@ def loaded():
 def evidence_of(loaded, s, p, o) -> dict:
     ev = loaded.graph("evidence")
     (st,) = set(ev.subjects(RDF.subject, s)) & set(ev.subjects(RDF.predicate, p)) & set(ev.subjects(RDF.object, o))
-    return {"kind": ev.value(st, MGO.evidenceKind), "quote": ev.value(st, MGO.evidenceQuote), "source": ev.value(st, DCTERMS.source)}
+    return {
+        "kind": ev.value(st, MGO.evidenceKind),
+        "quote": ev.value(st, MGO.evidenceQuote),
+        "source": ev.value(st, DCTERMS.source),
+    }
 
 
 def test_the_codes_are_those_of_table_1_and_of_niddk_s_k_award_page(loaded):
@@ -93,7 +97,9 @@ def test_the_codes_add_no_funder(mg):
 def test_a_label_that_is_not_in_its_quote_is_refused(project):
     path = project / "data" / "nih-activity-codes.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("text: Pathway to Independence Award", "text: Pathway to Independence Grant"), encoding="utf-8")
+    path.write_text(
+        text.replace("text: Pathway to Independence Award", "text: Pathway to Independence Grant"), encoding="utf-8"
+    )
     with pytest.raises(InputError) as exc:
         load_sources(project)
     (problem,) = exc.value.problems
