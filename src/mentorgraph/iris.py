@@ -36,6 +36,7 @@ PREFIXES: dict[str, str] = {
     "mesh": "http://id.nlm.nih.gov/mesh/",
     "wd": "http://www.wikidata.org/entity/",
     "ror": "https://ror.org/",
+    "sssom": "https://w3id.org/sssom/",
 }
 
 

@@ -28,7 +28,7 @@ from .. import iris
 from ..problems import InputError, Problem
 
 ALIGNMENTS_FILE = "ontology/alignments.sssom.tsv"
-SSSOM = Namespace("https://w3id.org/sssom/")
+SSSOM = Namespace(iris.PREFIXES["sssom"])
 PREDICATES = {SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch}
 REQUIRED = (
     "subject_id",
