@@ -131,7 +131,7 @@ def test_program_card_says_what_who_for_and_where_each_fact_comes_from(source, t
     population = next(p for p in records("populations.yaml") if p["id"] == st["object"])
     assert population["label"] in section
     # The fact's source: its evidence kind and the quote the curators took from the entry's name.
-    assert f"“{st['quote']}”" in section
+    assert f"<q>{escape(st['quote'])}</q>" in text and st["quote"] in section
     assert f'href="/id/{st["object"]}"' in text
     # The full statement table is one click away (a closed <details>).
     assert html.by_id("statements")["tag"] == "details" and "open" not in html.by_id("statements")["attrs"]
