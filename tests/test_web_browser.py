@@ -75,9 +75,13 @@ def visit(browser, server):  # noqa: F811
         v.close()
 
 
-def shoot(v: Visit, name: str) -> None:
+def shoot(v: Visit, name: str, most: int = 6000) -> None:
+    """A screenshot of the whole page, or of its first `most` pixels for a very long one (the
+    ontology's documentation is 60,000 px tall at phone width)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    v.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    width, height = v.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    clip = {"x": 0, "y": 0, "width": width, "height": min(height, most)}
+    v.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, clip=clip)
 
 
 def assert_clean(v: Visit, status: int = 200) -> None:

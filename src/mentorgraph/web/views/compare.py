@@ -14,7 +14,7 @@ from typing import Any
 
 from ... import iris
 from ...problems import closest
-from ...query.api import ParameterError, UnknownValue
+from ...query.api import AmbiguousValue, ParameterError, UnknownValue
 from ...text import normalize
 from . import Download, Page, Params, Source, first, ref, slug
 
@@ -53,8 +53,18 @@ def compare(source: Source, params: Params) -> Page | Download:
     for v in values:
         try:
             t = _resolve_type(source, v)
-        except ParameterError as exc:
-            problems.append({"value": v, "message": str(exc), "suggestions": type_suggestions(source, v)})
+        except ParameterError:
+            key = f" {normalize(v)} "
+            many = sum(key in f" {normalize(t.label)} " for t in source.model.types) > 1
+            problems.append(
+                {
+                    "value": v,
+                    "message": f"“{v}” names more than one type; choose one."
+                    if many
+                    else f"No model type is called “{v}”.",
+                    "suggestions": type_suggestions(source, v),
+                }
+            )
             continue
         if t not in chosen:
             chosen.append(t)
@@ -146,10 +156,13 @@ def compare_items(source: Source, params: Params) -> Page:
             iri = iris.MG + v if iris.MG + v in source.labels() else source.mg.resolve(v, "mgo:Initiative", "item")
         except UnknownValue as exc:
             suggestions = [ref(c.iri, c.label) for s in exc.suggestions for c in _candidates(source, s)]
-            problems.append({"value": v, "message": str(exc), "suggestions": suggestions})
+            problems.append({"value": v, "message": f"No initiative is called “{v}”.", "suggestions": suggestions})
             continue
-        except ParameterError as exc:
-            problems.append({"value": v, "message": str(exc), "suggestions": []})
+        except AmbiguousValue as exc:
+            suggestions = [ref(i, label) for i, label in exc.candidates]
+            problems.append(
+                {"value": v, "message": f"“{v}” names more than one initiative:", "suggestions": suggestions}
+            )
             continue
         if iri not in chosen:
             chosen.append(iri)
