@@ -172,7 +172,7 @@ def test_organization_card_links_its_identifiers_and_their_source(source):
 def test_property_labels_are_readable_words(source):
     _, html, _ = page(source, "entity", iri=iris.MG + "american-college-of-rheumatology")
     labels = html.text_of("span", class_="plabel") + html.text_of("dt")
-    assert "acronym" in labels and "exact match" in labels
+    assert "acronym" in labels and "the same as" in labels
     assert not [x for x in labels if ":" in x or re.search(r"[a-z][A-Z]", x)], labels
 
 

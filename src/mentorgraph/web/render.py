@@ -50,6 +50,7 @@ def environment():
     env.filters["curie"] = curie
     env.filters["json_script"] = json_script
     env.filters["slug"] = slug
+    env.filters["signed"] = lambda n: f"+{n}" if n > 0 else f"\u2212{-n}" if n < 0 else "0"
     env.filters["items_dict"] = dict
     env.filters["examples_dict"] = lambda examples: {e["name"]: e["text"] for e in examples}
     env.globals["plural"] = plural

@@ -59,6 +59,20 @@ ID_SCHEMES = (
     ("https://doi.org/", "DOI"),
     ("https://isni.org/isni/", "ISNI"),
 )
+# Words for the standard vocabularies' properties the ontology does not label (mgo: terms have their
+# labels in the ontology, which always win).
+READABLE = {
+    RDF_TYPE: "type",
+    RDFS_LABEL: "name",
+    SKOS + "prefLabel": "name",
+    SKOS + "altLabel": "also called",
+    SKOS + "definition": "definition",
+    SKOS + "exactMatch": "the same as",
+    SKOS + "closeMatch": "close to",
+    SKOS + "broadMatch": "a kind of",
+    SKOS + "narrowMatch": "includes",
+    SKOS + "relatedMatch": "related to",
+}
 RANK = {"article": 0, "curation": 1, "inferred": 2, "ontology": 3, "evidence": 4}
 
 
@@ -72,6 +86,8 @@ def property_label(p: str, labels: dict[str, str]) -> str:
     (skos:altLabel -> "alt label"), never a CURIE split mid-word."""
     if p in labels:
         return labels[p]
+    if p in READABLE:
+        return READABLE[p]
     local = re.split(r"[#/]", p)[-1]
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() or curie(p)
 
