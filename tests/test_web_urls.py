@@ -72,3 +72,18 @@ def test_static_pages_with_parameters_exist_only_when_the_site_wrote_them():
 def test_every_static_file_name_is_a_route():
     assert set(FILES) <= set(ROUTES)
     assert all(posixpath.normpath(f) == f for f in FILES.values())
+
+
+def test_the_static_site_holds_the_comparisons_the_types_page_links(mg, built):
+    """linked_pages names a file for every comparison /types links to; rendered with them, the static
+    /types page links only to files the site writes."""
+    from conftest import ROOT
+    from mentorgraph.web import linked_pages, respond
+    from web_html import Html, make_source
+
+    source = make_source(built, ROOT, mg)
+    pages = {static_name(route, params): path for route, params, path in linked_pages(source)}
+    html = Html(respond(source, "types", {}, StaticUrls("types.html", pages=pages)).body)
+    compares = [h for h in html.hrefs() if h.startswith("compare/")]
+    assert len(compares) == 21 + 1  # every pair of the seven types, and all seven
+    assert set(compares) <= set(pages.values())

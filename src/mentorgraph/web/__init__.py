@@ -32,6 +32,7 @@ __all__ = [
     "render_page",
     "error_page",
     "entity_jsonld",
+    "linked_pages",
     "STATIC",
     "CSP",
 ]
@@ -114,6 +115,25 @@ ERROR_TITLES = {
     500: "Something went wrong on this server",
     503: "The server is busy",
 }
+
+
+def linked_pages(source: Source) -> list[tuple[str, Params, str]]:
+    """The pages with parameters that the pages link to and a static site can hold: (route, params,
+    file). Every pair of model types and all seven compared (from /types and each type's card), and
+    their downloads. A site writer renders each with `respond(source, route, params, StaticUrls(file,
+    pages=...))`, passing `pages={urls.static_name(route, params): file for route, params, file in ...}`
+    to every page so that their links point at these files."""
+    from .views import slug
+
+    types = [slug(t.iri) for t in source.model.types]
+    sets = [[a, b] for i, a in enumerate(types) for b in types[i + 1 :]] + [types]
+    out = []
+    for chosen in sets:
+        name = "compare/" + ("all" if chosen == types else "--".join(chosen))
+        out.append(("compare", {"type": chosen}, name + ".html"))
+        for fmt, ext in (("csv", "csv"), ("json", "json"), ("markdown", "md")):
+            out.append(("compare", {"type": chosen, "format": [fmt]}, f"{name}.{ext}"))
+    return out
 
 
 def entity_jsonld(mg, iri: str) -> dict:

@@ -38,6 +38,7 @@ ROUTES = {
     "dataset": "/dataset",
     "ontology": "/ontology",
     "about": "/about",
+    "health": "/health",
     "graph": "/graph/{name}",
     "cite": "/cite/{name}",
 }
