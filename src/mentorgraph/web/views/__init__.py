@@ -170,5 +170,5 @@ def view_table() -> dict[str, Any]:
         "ontology": ontology.ontology,
         "about": home.about,
         "entity": entity.entity,
-        "graph": entity.named_graph,
+        "graph": lists.named_graph,
     }

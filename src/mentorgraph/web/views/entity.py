@@ -386,23 +386,3 @@ def _by_kind(source: Source, iri: str, facts: Facts) -> dict[str, Any]:
 
 def _slug(iri: str) -> str:
     return iri.removeprefix(iris.MG)
-
-
-def named_graph(source: Source, params: Params) -> Page:
-    """/graph/NAME: what one named graph holds, its size, and its first triples."""
-    name = first(params, "name") or ""
-    if name not in iris.GRAPH_NAMES:
-        raise NotFound(f"no named graph {name!r}; the graphs are {', '.join(iris.GRAPH_NAMES)}")
-    labels = source.labels()
-    res = source.mg.engine.query(
-        iris.sparql_prologue()
-        + f"SELECT ?s ?p ?o WHERE {{ GRAPH mgg:{name} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT 500"
-    )
-    count = source.rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH mgg:{name} {{ ?s ?p ?o }} }}")[0]["n"]
-    rows = [[value(r[v], labels) for v in ("s", "p", "o")] for r in res.rows]
-    return Page(
-        "graph.html",
-        f"Named graph: {GRAPH_WORDS.get(name, name)}",
-        {"name": name, "iri": iris.GRAPH + name, "count": count, "rows": rows},
-        about=iris.GRAPH + name,
-    )

@@ -1,4 +1,4 @@
-"""The index pages: the seven model types, the population hierarchy, the organizations.
+"""The index pages: the seven model types, the population hierarchy, the organizations, a named graph.
 
 Counts come from the canned questions (types, populations, sponsors), so a page says what
 `mentorgraph query NAME` says.
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import Page, Params, Source, ref, slug
-from .graphs import bar_chart
+from ... import iris
+from . import NotFound, Page, Params, Source, first, ref, slug
+from .entity import value
+from .graphs import GRAPH_WORDS, bar_chart
 
 
 def types(source: Source, params: Params) -> Page:
@@ -107,3 +109,23 @@ def organizations(source: Source, params: Params) -> Page:
         o["kinds"] = sorted(o["kinds"])
         o["types"] = sorted(t for t in o["types"].split("; ") if t)
     return Page("organizations.html", "Organizations", {"current": "organizations", "organizations": items})
+
+
+def named_graph(source: Source, params: Params) -> Page:
+    """/graph/NAME: what one named graph holds, its size, and its first triples."""
+    name = first(params, "name") or ""
+    if name not in iris.GRAPH_NAMES:
+        raise NotFound(f"no named graph {name!r}; the graphs are {', '.join(iris.GRAPH_NAMES)}")
+    labels = source.labels()
+    res = source.mg.engine.query(
+        iris.sparql_prologue()
+        + f"SELECT ?s ?p ?o WHERE {{ GRAPH mgg:{name} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT 500"
+    )
+    count = source.rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH mgg:{name} {{ ?s ?p ?o }} }}")[0]["n"]
+    rows = [[value(r[v], labels) for v in ("s", "p", "o")] for r in res.rows]
+    return Page(
+        "graph.html",
+        f"Named graph: {GRAPH_WORDS.get(name, name)}",
+        {"name": name, "iri": iris.GRAPH + name, "count": count, "rows": rows},
+        about=iris.GRAPH + name,
+    )
