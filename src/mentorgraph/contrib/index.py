@@ -11,10 +11,11 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 
 from .. import iris, schema
-from ..namespaces import MGO
+from ..namespaces import MGO, SCHEMA
 from ..pipeline.load import Sources
 from ..problems import closest
 from ..text import normalize
+from .clean import skeleton
 
 KIND_CLASS = {
     link.words: link.target for link in (*schema.INITIATIVE_LINKS.values(), *schema.ORGANIZATION_LINKS.values())
@@ -22,8 +23,9 @@ KIND_CLASS = {
 
 
 def loose(name: str) -> str:
-    """A name reduced for spotting the same program spelt differently: no parentheses or punctuation."""
-    text = re.sub(r"\([^)]*\)", " ", normalize(name))
+    """A name reduced for spotting the same program spelt differently or written with look-alike
+    characters: its UTS #39 skeleton (clean.skeleton), folded, without parentheses or punctuation."""
+    text = re.sub(r"\([^)]*\)", " ", normalize(skeleton(name)))
     text = re.sub(r"[^\w]+", " ", text)
     return " ".join(w for w in text.split() if w not in {"the", "and", "of"})
 
@@ -76,6 +78,12 @@ class Index:
                     elif pred == MGO.acronym:
                         self.entities[slug].acronyms.add(normalize(str(o)))
         self.ids = {str(i)[len(iris.MG) :] for i in sources.origins} | set(self.entities)
+        # IRIs of other datasets that an entity is equal to (skos:exactMatch, schema:sameAs) -> its id.
+        self.equal_targets: dict[str, str] = {}
+        for pred in (SKOS.exactMatch, SCHEMA.sameAs):
+            for s, _, o, _ in ds.quads((None, pred, None, None)):
+                if str(s).startswith(iris.MG):
+                    self.equal_targets.setdefault(str(o), str(s)[len(iris.MG) :])
         self._by_name: dict[str, dict[str, list[Entity]]] = {}
 
     def add(self, slug: str, label: str, names: list[str], cls: str) -> None:
