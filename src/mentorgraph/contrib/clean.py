@@ -19,6 +19,7 @@ SpoofChecker (PyICU from the pyicu-wheels wheel, which bundles ICU: no compiler,
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,8 +134,14 @@ def _describe(c: str) -> str:
     return f"U+{o:04X}" + (f" {name}" if name else "")
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_ASCII_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def bad_character(text: str, multiline: bool) -> tuple[int, str] | None:
     """The first character `text` may not hold and why, or None."""
+    if text.isascii() and not (_ASCII_CONTROL_MULTILINE if multiline else _ASCII_CONTROL).search(text):
+        return None  # the common case, decided without a loop in Python
     for i, c in enumerate(text):
         o = ord(c)
         if c == "\t" or (multiline and c in "\n\r"):

@@ -20,6 +20,7 @@ from . import clean
 from .clean import skeleton
 from .index import Index, loose
 from .mappings import CONTRIBUTED_EVIDENCE, check_mappings
+from .report import Problems, kind_of
 from .records import (
     INITIATIVE_ORDER,
     LINK_KINDS,
@@ -47,7 +48,7 @@ class Plan:
 
     initiatives: list[Planned] = field(default_factory=list)
     organizations: list[Planned] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     notes: list[Problem] = field(default_factory=list)
 
 
@@ -243,20 +244,20 @@ class Resolver:
         keys = {loose(n) for n in names} - {""}
         cls = "Initiative" if raw.kind == "initiative" else "Organization"
         acronyms = {normalize(a) for a in _texts(raw.values.get("acronyms"))}
-        for ent in self.index.entities.values() if against_graph else ():
+        candidates = self.index.same_names(keys, acronyms) if against_graph else []
+        for ent in candidates:
             if ent.slug == slug or ent.batch or cls not in ent.classes:
                 continue
-            if keys & ent.loose_names() or acronyms & ent.acronyms:
-                p = raw.problem(
-                    "label",
-                    f"{raw.values['label']!r} is probably {ent.label!r} (id {ent.slug}), "
-                    f"already in the graph under another spelling{look_alikes(names)}",
-                    value=raw.values["label"],
-                    expected="a program not yet in the graph (to add facts "
-                    "about an existing one, propose a statement in data/curation.yaml)",
-                )
-                (self.plan.notes if self.accept_duplicates else self.plan.problems).append(p)
-                return
+            p = raw.problem(
+                "label",
+                f"{raw.values['label']!r} is probably {ent.label!r} (id {ent.slug}), "
+                f"already in the graph under another spelling{look_alikes(names)}",
+                value=raw.values["label"],
+                expected="a program not yet in the graph (to add facts "
+                "about an existing one, propose a statement in data/curation.yaml)",
+            )
+            (self.plan.notes if self.accept_duplicates else self.plan.problems).append(p)
+            return
         for k in keys:
             other = self.batch_names.get(k)
             if other is not None and other is not raw:
@@ -335,9 +336,14 @@ class Resolver:
                 if not isinstance(value, str):
                     ok = False  # reported by _shape
                     continue
-                ent, why, hint = self.index.resolve(value, kind)
+                ent, why, hint = self.index.resolve(value, kind, suggest=False)
                 if ent is None:
                     ok = False
+                    # Suggestions cost a fuzzy match over every name: only for problems that will be listed.
+                    if not self.plan.problems.wants(kind_of(raw.problem(key, why or "").message)):
+                        self.plan.problems.skip(kind_of(raw.problem(key, why or "").message))
+                        continue
+                    ent, why, hint = self.index.resolve(value, kind)
                     expected = (
                         f"a {kind} of the graph by name, alternative name or acronym (e.g. {self.index.examples(kind)})"
                     )
