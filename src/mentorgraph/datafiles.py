@@ -16,6 +16,7 @@ writer) completes the renames: data/ is always exactly old or exactly new, and `
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -295,7 +296,8 @@ def write(root: Path, files: dict[str, bytes | None], on_wait: Callable[[], None
             atomic_write(data / JOURNAL, json.dumps({"files": entries}, indent=2).encode("utf-8"))
         except BaseException as exc:
             for p in staged:
-                p.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # on a read-only or full disk, cleaning up may fail too
+                    p.unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise DataWriteError(f"cannot write data/: {exc.strerror or exc}; data/ is as it was") from exc
             raise

@@ -333,6 +333,17 @@ def import_files(
     outcome.written = done.written
     outcome.recovered = done.recovered
     if rebuild:
-        build(root, out, checked=checked)
+        try:
+            build(root, out, checked=checked)
+        except Exception as exc:
+            raise BuildAfterImport(exc) from exc
         outcome.built = True
     return outcome
+
+
+class BuildAfterImport(Exception):
+    """data/ was written, then the build failed (`cause` says why); `mentorgraph build` can be run again."""
+
+    def __init__(self, cause: Exception):
+        self.cause = cause
+        super().__init__(str(cause))
