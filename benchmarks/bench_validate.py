@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_import import copy_project, programs_csv  # noqa: E402
+from bench_import import copy_project, programs_csv
 
 
 def main() -> None:
