@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,9 +230,31 @@ def _staged(root: Path, name: str) -> Path:
     return root / DATA_DIR / f".{name}{_STAGED}"
 
 
+_HELD: set[Path] = set()  # data/ directories whose lock this process holds (the lock is re-entrant)
+
+
+@contextlib.contextmanager
+def locked(root: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold data/'s lock for a whole read-check-write (an import): nobody else writes in between.
+
+    An flock on the directory itself (nothing is left in data/); re-entrant within one process, so
+    `write` and `ensure_consistent` inside the block do not wait for themselves.
+    """
+    key = (root / DATA_DIR).resolve()
+    if key in _HELD:
+        yield
+        return
+    with file_lock(root / DATA_DIR, on_wait):
+        _HELD.add(key)
+        try:
+            yield
+        finally:
+            _HELD.discard(key)
+
+
 def _lock(root: Path, on_wait: Callable[[], None] | None):
-    """data/'s lock: an flock on the directory itself (nothing is left in data/)."""
-    return file_lock(root / DATA_DIR, on_wait)
+    """data/'s lock (see `locked`)."""
+    return locked(root, on_wait)
 
 
 def ensure_consistent(root: Path) -> str | None:

@@ -317,6 +317,21 @@ def import_files(
     each runs once. A program already imported with the same content writes nothing and builds nothing.
     `on_wait()` is called if another import holds data/'s lock (this one then waits for it).
     """
+    # data/'s lock from the first read to the last write: a second import waits here, then reads
+    # what this one wrote (two imports at once never lose a program).
+    with datafiles.locked(root, on_wait):
+        return _import(root, paths, out, accept_duplicates, rebuild, displays, reason_and_shapes)
+
+
+def _import(
+    root: Path,
+    paths: list[Path],
+    out: Path,
+    accept_duplicates: bool,
+    rebuild: bool,
+    displays: list[str] | None,
+    reason_and_shapes: bool,
+) -> Outcome:
     from ..pipeline.build import build
 
     outcome, sources, files = _prepare(root, paths, accept_duplicates, displays)
@@ -329,7 +344,7 @@ def import_files(
     checked = _check_all(root, sources, outcome) if rebuild and outcome.ok else None
     if not outcome.ok:
         return outcome
-    done = datafiles.write(root, files, on_wait=on_wait)
+    done = datafiles.write(root, files)
     outcome.written = done.written
     outcome.recovered = done.recovered
     if rebuild:
