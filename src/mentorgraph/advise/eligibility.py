@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from ..pipeline.themes import Facet
 from .model import Concept, Initiative, Model
 from .person import Profile
+from .words import in_sentence
 
 FITS, MAYBE, EXCLUDED = "fits", "maybe", "excluded"
 
@@ -42,7 +43,7 @@ class Verdict:
 
 def in_words(concepts: Sequence[Concept], last: str = "or") -> str:
     """Labels inside a sentence: 'fellows, residents or students'."""
-    names = [c.label[:1].lower() + c.label[1:] if c.label[1:2].islower() else c.label for c in concepts]
+    names = [in_sentence(c.label) for c in concepts]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {last} {names[-1]}"
 
 
@@ -62,8 +63,7 @@ def judge(i: Initiative, model: Model, profile: Profile) -> Verdict:
         stated = profile.stated.get(facet.id, [])
         if not recorded:
             if stated and facet.unrecorded == "unknown":
-                label = facet.label[:1].lower() + facet.label[1:]
-                maybe.append(f"{label} not recorded — you said {in_words(stated, 'and')}")
+                maybe.append(f"{in_sentence(facet.label)} not recorded — you said {in_words(stated, 'and')}")
             continue
         if not stated:
             notes.append(says(facet, recorded))

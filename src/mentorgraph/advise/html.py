@@ -189,7 +189,7 @@ def _items(listed: list[Listed], css: str, link: Callable[[str], str], say) -> s
 
 
 def _why(p: Listed) -> str:
-    return f': <span class="mg-why">{_q("; ".join(p.why))}</span>' if p.why else ""
+    return (f': <span class="mg-why">{_q("; ".join(p.why))}</span>' if p.why else "") + _notes(p)
 
 
 def _notes(p: Listed) -> str:

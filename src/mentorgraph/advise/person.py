@@ -13,7 +13,7 @@ from .. import iris
 from ..pipeline.themes import Facet, Theme, ThemeScheme, View, THEMES_FILE
 from ..problems import InputError, Problem
 from .model import Concept, Model
-from .words import AdviceError, ThemeError, match, nearest, resolve_theme
+from .words import AdviceError, ThemeError, in_sentence, match, nearest, resolve_theme
 
 # A facet with at most this many values lists them all when a value names none of them.
 FEW = 8
@@ -48,7 +48,7 @@ class Profile:
     def describe(self) -> list[str]:
         """The person in words, one clause per kind of value (plain words, for any page)."""
         out = [
-            f"{_lower(f.label)}: " + ", ".join(c.label for c in self.stated[f.id])
+            f"{in_sentence(f.label)}: " + ", ".join(c.label for c in self.stated[f.id])
             for f in self.facets
             if self.stated.get(f.id)
         ]
@@ -57,11 +57,6 @@ class Profile:
         if self.avoid:
             out.append("avoid: " + ", ".join(t.label for t in self.avoid))
         return out
-
-
-def _lower(label: str) -> str:
-    """A label inside a sentence: 'Career stage' -> 'career stage', an acronym (ELAM) kept."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def facet_values(model: Model, facet: Facet) -> list[Concept]:
@@ -106,7 +101,7 @@ def resolve_profile(model: Model, scheme: ThemeScheme, person: Person) -> Profil
         if not given:
             continue
         if facet_id not in facets:
-            known = ", ".join(f"{f.id} ({_lower(f.label)})" for f in scheme.facets)
+            known = ", ".join(f"{f.id} ({in_sentence(f.label)})" for f in scheme.facets)
             raise AdviceError(f"unknown facet {facet_id!r}; known: {known}")
         for value in given:
             concept = _value(model, facets[facet_id], value, values, facets)
@@ -145,7 +140,7 @@ def _value(
     model: Model, facet: Facet, value: str, values: dict[str, list[Concept]], facets: dict[str, Facet]
 ) -> Concept:
     """The concept `value` names among the facet's, or AdviceError saying what it names instead."""
-    label = _lower(facet.label)
+    label = in_sentence(facet.label)
     hits = match(value, values[facet.id])
     if len(hits) == 1:
         return hits[0]
@@ -155,7 +150,7 @@ def _value(
         found = match(value, values[other.id])
         if len(found) == 1:
             raise AdviceError(
-                f"{label} {value!r} names {found[0].label}, which is a {_lower(other.label)}, not a {label}"
+                f"{label} {value!r} names {found[0].label}, which is a {in_sentence(other.label)}, not a {label}"
             )
     scheme = iris.MG + facet.scheme
     outside = match(value, [c for c in model.concepts.values() if c.scheme == scheme])

@@ -33,6 +33,7 @@ from ..query.api import MentorGraph
 from .eligibility import EXCLUDED, MAYBE, judge
 from .model import Model, ModelType, cached_model
 from .person import Choices, Person, Profile, resolve_profile
+from .words import in_sentence
 from .person import choices as _choices
 
 RULE = (
@@ -213,7 +214,7 @@ def notes_for(scheme: ThemeScheme, profile: Profile) -> list[str]:
     notes = []
     if profile.wanted_by_default:
         notes.append(
-            f"No theme named: every theme of {profile.view.label.lower()} counts as wanted ("
+            f"No theme named: every theme of {in_sentence(profile.view.label)} counts as wanted ("
             + ", ".join(t.label for t in profile.want)
             + ")."
         )
@@ -231,7 +232,7 @@ def notes_for(scheme: ThemeScheme, profile: Profile) -> list[str]:
                 f"Table 1 lists nothing that counts against {th.label}, so avoiding it changes no score; "
                 f"want it instead to favour what counts for it."
             )
-    stated = [f.label.lower() for f in profile.facets if profile.stated.get(f.id)]
+    stated = [in_sentence(f.label) for f in profile.facets if profile.stated.get(f.id)]
     if stated and not profile.view.offers_initiatives:
         notes.append(
             f"{profile.view.label} matches no initiative to a person, so what you said about "

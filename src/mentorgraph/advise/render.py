@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .ranking import RULE, Recommendation
+from .ranking import RULE, Listed, Recommendation
 
 
 def render_text(rec: Recommendation, hints: list[str] | None = None) -> str:
@@ -22,14 +22,18 @@ def render_text(rec: Recommendation, hints: list[str] | None = None) -> str:
         if not t.offers_initiatives:
             continue
         out.append(f"   Initiatives that fit ({len(t.fits)}):\n")
-        out.extend(f"     - {p.label}" + (f"  [{'; '.join(p.notes)}]" if p.notes else "") + "\n" for p in t.fits)
+        out.extend(f"     - {p.label}" + _notes(p) + "\n" for p in t.fits)
         if not t.fits:
             out.append("     (none for what you said)\n" if t.maybe or t.excluded else "     (none in the graph)\n")
         for title, listed in (("May fit", t.maybe), ("Excluded", t.excluded), ("Not one to join", t.collective)):
             if listed:
                 out.append(f"   {title} ({len(listed)}):\n")
-                out.extend(f"     - {e.label}: {'; '.join(e.why)}\n" for e in listed)
+                out.extend(f"     - {e.label}: {'; '.join(e.why)}" + _notes(e) + "\n" for e in listed)
     return "".join(out)
+
+
+def _notes(listed: Listed) -> str:
+    return f"  [{'; '.join(listed.notes)}]" if listed.notes else ""
 
 
 def render_json(rec: Recommendation) -> str:

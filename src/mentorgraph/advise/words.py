@@ -39,6 +39,11 @@ class ThemeError(AdviceError):
         super().__init__(msg)
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: 'Career stage' -> 'career stage'; an acronym (ELAM) is kept."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def fold(text: str) -> str:
     """`text` for matching: normalized, hyphens and punctuation as spaces."""
     return " ".join(re.sub(r"[-_/.,;:()'\"]+", " ", normalize(text)).split())
