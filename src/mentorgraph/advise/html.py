@@ -3,7 +3,7 @@
 Server-independent: the web server mounts `find_page(mg, params)` on a route and wraps the body it
 returns in its page layout. The form is built from data/themes.yaml (a menu per facet, named by the
 facet's id; the view; a checkbox per theme of the view). The page shows what `recommend` returns as
-data (advise.recommend.Recommendation), in its plain words. The matrix is inline SVG drawn here (no
+data (advise.ranking.Recommendation), in its plain words. The matrix is inline SVG drawn here (no
 JavaScript, no external files), scales to phone width through its viewBox, and prints in black and
 white (+ and - carry the meaning, colour only repeats it).
 """

@@ -41,10 +41,6 @@ class Profile:
     values: dict[str, list[Concept]]  # facet id -> every concept a person may name for it
     wanted_by_default: bool = False  # no theme named, and the view then wants all of its themes
 
-    def facet_of(self, concept: str) -> Facet | None:
-        """The facet a concept (IRI) is a value of, if any."""
-        return next((f for f in self.facets if any(c.iri == concept for c in self.values[f.id])), None)
-
     def describe(self) -> list[str]:
         """The person in words, one clause per kind of value (plain words, for any page)."""
         out = [

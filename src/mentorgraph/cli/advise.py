@@ -54,7 +54,7 @@ def _run(args, body) -> int:
 
 
 def cmd_themes(args) -> int:
-    """The themes --want and --avoid accept."""
+    """The themes --want and --avoid accept, and the views that offer each."""
     from ..pipeline.themes import load_themes
     from ..problems import InputError
 
@@ -171,12 +171,13 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser(
         "recommend",
-        help="rank the seven types for a person and list initiatives that fit",
-        description="Rank Table 1's seven types for a person's needs and constraints, "
-        "explain every rank, and list under each type the initiatives of "
-        "the graph that fit the person and those filtered out, with why. "
-        "Themes (--want/--avoid) accept a label, alternative label or a word "
-        "of it; populations accept a label, alternative label or CURIE.",
+        help="rank the seven types for a person and sort the initiatives into fit, may fit and excluded",
+        description="Rank Table 1's seven types for a person's needs and constraints, explain every "
+        "rank, and list under each type the initiatives of the graph that fit the person, may fit them "
+        "(they are for a narrower group than the person named) or are excluded, with why. An option left "
+        "out filters nothing. With --designing, rank the types for a person organizing a program instead, "
+        "with no initiative to join. Themes (--want/--avoid) accept a label, alternative label or a word "
+        "of it; the other values a label, alternative label, id or CURIE, in any case, singular or plural.",
         epilog=RECOMMEND_EPILOG,
         formatter_class=raw,
     )
