@@ -255,6 +255,24 @@ PERSONAS = [
         why={(SOCIAL, RESEARCH_MOMS): "for mothers — you said women"},
         after_curation={"fits": [(FORMAL, ELAM)], "excluded": [(PROFORG, DLP)]},
     ),
+    # 8b. Issue 13: a mother is not told AAN Diversity Leadership (for underrepresented minority neurologists,
+    # aan.com) fits. Programs for women fit her: mothers are women.
+    Persona(
+        "mother",
+        {"population": ["mother"]},
+        ZERO,
+        [FORMAL],
+        fits=[
+            (SOCIAL, MOMS),
+            (SOCIAL, RESEARCH_MOMS),
+            (COMMITTED, SWIMS),
+            (PROFORG, "American Heart Association Women’s Leadership Council"),
+            (FORMAL, MID_WOMEN),
+        ],
+        excluded=[(PROFORG, FORWARD), (FORMAL, MINORITY_SEMINAR)],
+        why={(PROFORG, FORWARD): "for racial and ethnic minorities, not mothers"},
+        after_curation={"excluded": [(PROFORG, DLP)]},
+    ),
     # 9. Issue 13: a pediatric endocrinology fellow is not told AMIGO (pediatric rheumatology) or the
     # neurology programs fit. Pediatrics and endocrinology together describe one specialty; pediatric
     # rheumatology is not it.

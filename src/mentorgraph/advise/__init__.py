@@ -10,7 +10,8 @@
 
 `recommend` returns a Recommendation: plain data in plain words (no command-line options in it), for
 the CLI, the JSON and the web pages alike; `as_dict()` is the JSON. `choices` gives what a form asks
-(the facets with their values, the views with their themes). The rules are in docs/choosing-a-model.md;
+(the facets with their values, the views with their themes), and `person_from_params` reads a
+submitted form (a field per facet id, `view`, `want`, `avoid`) into a Person. The rules are in docs/choosing-a-model.md;
 themes, facets and views live in data/themes.yaml, their values in the graph.
 """
 
@@ -21,6 +22,7 @@ __all__ = [
     "Recommendation",
     "recommend",
     "choices",
+    "person_from_params",
     "compare",
     "find_page",
     "matrix_svg",
@@ -37,6 +39,7 @@ _HOMES = {
     "Recommendation": "ranking",
     "recommend": "ranking",
     "choices": "ranking",
+    "person_from_params": "person",
     "compare": "comparison",
     "find_page": "html",
     "matrix_svg": "html",

@@ -19,12 +19,10 @@ from ..pipeline.themes import ThemeScheme, load_themes
 from ..problems import InputError
 from ..query.api import MentorGraph, ParameterError
 from .model import Model, cached_model
-from .person import Choices, Person, choices
+from .person import AVOID, VIEW, WANT, Choices, choices, person_from_params
 from .ranking import RULE, Listed, Recommendation, recommend
 from .words import ThemeError, resolve_theme
 
-# The form's fields beside the facets (whose fields are named by their ids in data/themes.yaml).
-VIEW, WANT, AVOID = "view", "want", "avoid"
 # Scoped to the page's own classes; the form is not printed, the ranking and the matrix are.
 PAGE_CSS = (
     ".mg-find fieldset{border:1px solid #999;margin:.5em 0}.mg-find label{display:inline-block;"
@@ -237,22 +235,6 @@ def results_html(rec: Recommendation, link: Callable[[str], str] = lambda iri: i
     return "".join(out)
 
 
-def person_from_params(params: Mapping[str, Sequence[str]], scheme: ThemeScheme) -> Person:
-    """A Person from form parameters (each a list of values, as urllib.parse.parse_qs gives them): a field
-    per facet (named by its id), `view`, `want` and `avoid`. Other parameters are ignored."""
-
-    def values(name: str) -> list[str]:
-        return [v for v in params.get(name, ()) if v.strip()]
-
-    view = values(VIEW)
-    return Person(
-        facets={f.id: values(f.id) for f in scheme.facets if values(f.id)},
-        want=values(WANT),
-        avoid=values(AVOID),
-        view=view[0] if view else None,
-    )
-
-
 def find_page(
     mg: MentorGraph,
     params: Mapping[str, Sequence[str]] | None = None,
@@ -280,7 +262,7 @@ def find_page(
         "(Cree-Green et al., 2020) are ranked by their strengths and weaknesses, and under each the "
         "initiatives that fit you, may fit you, or do not, each with the reason.</p>"
     )
-    person = person_from_params(params, scheme)
+    person = person_from_params(params, options)
     view = person.view if person.view in {v.id for v in scheme.views} else scheme.views[0].id
     status, body = 200, ""
     # Checked boxes: what the person named (a value naming no theme is reported in the body).

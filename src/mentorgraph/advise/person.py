@@ -6,7 +6,7 @@ designing one).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import iris
@@ -15,7 +15,7 @@ from ..problems import InputError, Problem
 from .model import Concept, Model
 from .words import AdviceError, ThemeError, in_sentence, match, nearest, resolve_theme
 
-# A facet with at most this many values lists them all when a value names none of them.
+# A facet with at most this many values lists them all when a value is close to none of them.
 FEW = 8
 
 
@@ -27,6 +27,26 @@ class Person:
     want: list[str] = field(default_factory=list)
     avoid: list[str] = field(default_factory=list)
     view: str | None = None  # a view id of data/themes.yaml; None: the first one (joining a program)
+
+
+# The form fields beside the facets (whose fields are named by their ids in data/themes.yaml).
+VIEW, WANT, AVOID = "view", "want", "avoid"
+
+
+def person_from_params(params: Mapping[str, Sequence[str]], options: Choices) -> Person:
+    """A Person from form parameters (each a list of values, as urllib.parse.parse_qs gives them): a field
+    per facet of `options` (named by its id), `view`, `want` and `avoid`. Other parameters are ignored."""
+
+    def values(name: str) -> list[str]:
+        return [v for v in params.get(name, ()) if v.strip()]
+
+    view = values(VIEW)
+    return Person(
+        facets={f.id: values(f.id) for f in options.facets if values(f.id)},
+        want=values(WANT),
+        avoid=values(AVOID),
+        view=view[0] if view else None,
+    )
 
 
 @dataclass
@@ -155,12 +175,13 @@ def _value(
             f"{label} {value!r} names {outside[0].label}, which is broader than every {label}: "
             f"leave the {label} unstated to mean any"
         )
-    if len(values[facet.id]) <= FEW:
+    near = nearest(value, values[facet.id])
+    if not near and len(values[facet.id]) <= FEW:
         known = ", ".join(c.id for c in values[facet.id])
         raise AdviceError(f"unknown {label} {value!r}; expected one of {known} (or their labels)")
-    near = ", ".join(repr(n) for n in nearest(value, values[facet.id])) or "none"
     raise AdviceError(
-        f"unknown {label} {value!r} (expected a label or alternative label of a {label}); closest known: {near}"
+        f"unknown {label} {value!r} (expected a label or alternative label of a {label}); "
+        f"closest known: {', '.join(repr(n) for n in near) or 'none'}"
     )
 
 
