@@ -34,7 +34,7 @@ def V(name):
     return t.Var(name)
 
 
-def I(local):  # noqa: E743 - a short name for an IRI in the expected trees
+def I(local):
     return t.IRI(EX + local)
 
 
