@@ -393,10 +393,14 @@ def test_static_files_only_by_exact_name(server):
 
 
 # -- operations --------------------------------------------------------------------------------------------
-def test_health(server):
-    status, _, body = request(f"{server.url}/health")
+def test_health(server, built):
+    status, headers, body = request(f"{server.url}/health")
     data = json.loads(body)
-    assert status == 200 and data["status"] == "ok" and data["workers"] == 2
+    assert status == 200 and data["status"] == "ok" and data["query_processes"] == 2
+    # The generation served is the one dist/current names, and the answer says so.
+    current = (built / "current").readlink().name
+    assert data["generation"] == data["newest"] == headers["x-mentorgraph-generation"] == current
+    assert data["problem"] is None
 
 
 def test_access_log_is_json_lines(server):
