@@ -176,6 +176,23 @@ def test_others_get_answers_while_a_long_query_runs(built, tmp_path):
     assert long_still_running  # the quick queries were answered while the long one ran
 
 
+def test_a_query_over_the_memory_cap_is_stopped_with_503(built, root, tmp_path):
+    """An ORDER BY over a cartesian product holds every row in memory: with an address-space cap of
+    800 MiB (RLIMIT_AS) its query process dies long before the time limit of 300 s, and the answer
+    says it was memory; the process is replaced and the next query is answered."""
+    proc = ServerProcess(
+        built, root, tmp_path, "--workers", "1", "--query-processes", "2", "--max-memory", "800", "--timeout", "300"
+    )
+    try:
+        status, headers, body = sparql(proc, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
+        assert status == 503 and b"more memory" in body and b"800 MiB" in body and "retry-after" in headers
+        assert still_answers(proc)
+        health = json.loads(request(f"{proc.url}/health")[2])
+        assert health["query_processes_replaced"] == 1
+    finally:
+        assert proc.stop() == 0
+
+
 def test_catastrophic_regex_cannot_hang_the_server(server):
     q = (
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 . "

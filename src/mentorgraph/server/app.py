@@ -15,7 +15,9 @@ request-target limit by middleware.Guard, the outermost layer.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -90,6 +92,21 @@ async def _internal(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, "internal error; the server log has the details")
 
 
+def _tell_on_stop(backend: Backend) -> None:
+    """Chain onto the production server's SIGTERM/SIGINT handlers: it stops accepting and waits for
+    the requests in flight, and the backend bounds how long they may still take (Config.grace)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+
+        def handler(signum, frame, previous=previous) -> None:
+            loop.call_soon_threadsafe(backend.stopping)
+            if callable(previous):
+                previous(signum, frame)
+
+        signal.signal(sig, handler)
+
+
 def create_app(config: Config | None = None) -> Guard:
     """The application for one front-end process (the configuration from the environment by default)."""
     config = config or Config.from_env()
@@ -99,6 +116,7 @@ def create_app(config: Config | None = None) -> Guard:
         backend = Backend(config)
         await backend.start()
         app.state.backend = backend
+        _tell_on_stop(backend)
         log({"event": "front-end-ready", "generation": backend.current.id, "processes": config.query_processes})
         try:
             yield

@@ -24,6 +24,7 @@ from .. import layout
 from .config import Config
 from .log import log
 from .pool import Pool, PoolError
+from .process import Spares
 
 # Seconds before a generation that could not be opened is tried again.
 RETRY = 2.0
@@ -103,6 +104,8 @@ class Backend:
         self._watcher: asyncio.Task | None = None
         self._legacy = False
         self._retired: set[Served] = set()
+        c = config
+        self.spares = Spares(c.root, c.max_memory, c.query_processes, timeout=60.0)
 
     async def start(self) -> None:
         """Open the current generation (raise NoBuild or PoolError if it cannot be served) and watch."""
@@ -110,6 +113,7 @@ class Backend:
         gen = layout.current_generation(out)
         self._legacy = layout.current_id(out) is None  # a build directory from before generations
         self.current = await self._open(gen)
+        self.spares.fill()
         self._watcher = asyncio.get_running_loop().create_task(self._watch())
 
     def lease(self) -> Lease:
@@ -123,10 +127,9 @@ class Backend:
             raise PoolError(503, f"its manifest cannot be read: {exc}") from None
         if not gen.store.is_dir():
             raise PoolError(503, f"it has no store ({gen.store} is missing)")
-        c = self.config
-        pool = Pool(gen.path, c.root, c.query_processes, c.max_memory)
+        pool = Pool(gen.path, self.config.query_processes, self.spares)
         await pool.start()
-        return Served(gen, pool, manifest, c.cache_size)
+        return Served(gen, pool, manifest, self.config.cache_size)
 
     async def _watch(self) -> None:
         while True:
@@ -187,10 +190,19 @@ class Backend:
             "triples": s.manifest.get("triples"),
         }
 
+    def stopping(self) -> None:
+        """SIGTERM or SIGINT arrived: switch no more, and give running requests `Config.grace` seconds."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+        for served in [self.current, *self._retired]:
+            if served is not None:
+                served.pool.stop_within(self.config.grace)
+
     async def close(self, grace: float) -> None:
         """Stop watching; give running requests up to `grace` seconds, then stop every query process."""
         if self._watcher is not None:
             self._watcher.cancel()
+        self.spares.close()
         deadline = time.monotonic() + grace
         while self.current is not None and self.current.leases > 0 and time.monotonic() < deadline:
             await asyncio.sleep(0.05)

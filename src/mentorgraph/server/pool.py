@@ -1,11 +1,10 @@
 """The query processes of one generation in one front end, with a time limit that really stops the work.
 
-Each request borrows an idle query process (worker.py), sends it one frame and awaits the answer
-until the deadline, on the front end's event loop (no thread per request). A process that misses the
-deadline is killed (SIGKILL: the engine cannot be interrupted any other way) and replaced by a fresh
-one started in the background, so a long query costs one process for at most the time limit and
-never stalls the other clients. Query processes are started with fork+exec of
-`python -m mentorgraph.server.worker`, so they share nothing with the front end but their socket.
+Each request borrows an idle query process (process.py, worker.py), sends it one frame and awaits
+the answer until the deadline, on the front end's event loop (no thread per request). A process
+that misses the deadline is killed (SIGKILL: the engine cannot be interrupted any other way) and
+replaced by a spare that opens the same generation, so a long query costs one process for at most
+the time limit and never stalls the other clients.
 """
 
 from __future__ import annotations
@@ -13,15 +12,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
-import os
-import socket
-import subprocess
-import sys
+import signal
 from pathlib import Path
 from typing import Any
 
 from . import wire
 from .log import log
+from .process import QueryProcess, Spares, StartError, _expire
 from .worker import WorkerError
 
 
@@ -33,119 +30,20 @@ class PoolError(Exception):
         self.status = status
 
 
-class _Channel(asyncio.Protocol):
-    """The front end's end of one query process's socket: collects bytes until a frame is complete."""
-
-    def __init__(self) -> None:
-        self.buf = bytearray()
-        self.waiter: asyncio.Future | None = None
-        self.lost = False
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        waiter = self.waiter
-        if waiter is None or waiter.done():
-            return
-        try:
-            parsed = wire.split(self.buf)
-        except ValueError as exc:
-            waiter.set_exception(EOFError(str(exc)))
-            return
-        if parsed is not None:
-            header, body, used = parsed
-            del self.buf[:used]
-            waiter.set_result((header, body))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = True
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(EOFError("the query process closed its socket"))
+class _Stopping(Exception):
+    """The server is stopping and this request's grace period is over."""
 
 
-class QueryProcess:
-    """One running `mentorgraph.server.worker` and the socket to it."""
-
-    def __init__(self, proc: subprocess.Popen, transport: asyncio.Transport, channel: _Channel):
-        self.proc, self.transport, self.channel = proc, transport, channel
-
-    @classmethod
-    async def start(cls, gen: Path, root: Path, max_memory: int, timeout: float) -> tuple[QueryProcess, dict]:
-        """Start one query process over `gen`; return it and its ready message (the graphs it holds)."""
-        loop = asyncio.get_running_loop()
-        ours, theirs = socket.socketpair()
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "mentorgraph.server.worker", str(theirs.fileno()), str(gen), str(root)]
-                + [str(max_memory), str(os.getpid())],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=False,
-            )
-        finally:
-            theirs.close()
-        transport, channel = await loop.create_unix_connection(_Channel, sock=ours)
-        qp = cls(proc, transport, channel)
-        try:
-            header, _ = await qp.ask(None, timeout)
-        except (TimeoutError, EOFError):
-            qp.kill()
-            raise PoolError(503, f"a query process for generation {gen.name} did not start") from None
-        if not header.get("ok"):
-            qp.kill()
-            raise PoolError(503, header.get("message", "a query process could not start"))
-        return qp, header
-
-    async def ask(self, data: bytes | None, timeout: float) -> tuple[dict, bytes]:
-        """Send `data` (None: just wait) and await one answer frame for at most `timeout` seconds."""
-        loop = asyncio.get_running_loop()
-        fut = loop.create_future()
-        self.channel.waiter = fut
-        if self.channel.lost:
-            raise EOFError("the query process is gone")
-        parsed = wire.split(self.channel.buf) if self.channel.buf else None
-        if parsed is not None:  # an answer already waiting (the ready message)
-            del self.channel.buf[: parsed[2]]
-            return parsed[0], parsed[1]
-        if data is not None:
-            self.transport.write(data)
-        timer = loop.call_later(max(timeout, 0.001), _expire, fut)
-        try:
-            return await fut
-        finally:
-            timer.cancel()
-            self.channel.waiter = None
-
-    def kill(self, wait: bool = False) -> None:
-        """SIGKILL the process and close the socket; reaped now (`wait`) or in the background."""
-        try:
-            self.proc.kill()
-        except OSError:
-            pass
-        self.transport.close()
-        if wait:
-            try:
-                self.proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                pass
-            return
-        try:
-            asyncio.get_running_loop().run_in_executor(None, self.proc.wait)
-        except RuntimeError:  # no running loop: reap now
-            self.proc.wait()
-
-
-def _expire(fut: asyncio.Future) -> None:
-    if not fut.done():
-        fut.set_exception(TimeoutError())
+def _stop(fut: asyncio.Future | None) -> None:
+    if fut is not None and not fut.done():
+        fut.set_exception(_Stopping())
 
 
 class Pool:
     """`size` query processes over one generation; `request` answers one operation within a deadline."""
 
-    def __init__(self, gen: Path, root: Path, size: int, max_memory: int, start_timeout: float = 60.0):
-        self.gen, self.root, self.size, self.max_memory = gen, root, size, max_memory
+    def __init__(self, gen: Path, size: int, spares: Spares, start_timeout: float = 60.0):
+        self.gen, self.size, self.spares = gen, size, spares
         self.start_timeout = start_timeout
         self.graphs: list[str] = []
         self.replaced = 0
@@ -154,19 +52,21 @@ class Pool:
         self._idle: collections.deque[QueryProcess] = collections.deque()
         self._waiters: collections.deque[asyncio.Future] = collections.deque()
         self._closed = False
+        self._stopping = False
+
+    async def _open_one(self) -> tuple[QueryProcess, dict]:
+        qp = await self.spares.take()
+        return qp, await qp.open(self.gen, self.start_timeout)
 
     async def start(self) -> None:
-        """Start every process; raise PoolError (and leave nothing running) if one cannot open the store."""
-        started = await asyncio.gather(
-            *(QueryProcess.start(self.gen, self.root, self.max_memory, self.start_timeout) for _ in range(self.size)),
-            return_exceptions=True,
-        )
+        """Open the generation in `size` processes; PoolError (and nothing left running) if one cannot."""
+        started = await asyncio.gather(*(self._open_one() for _ in range(self.size)), return_exceptions=True)
         failure = next((s for s in started if isinstance(s, BaseException)), None)
         if failure is not None:
             for s in started:
                 if not isinstance(s, BaseException):
                     s[0].kill()
-            raise failure if isinstance(failure, PoolError) else PoolError(503, str(failure))
+            raise PoolError(503, str(failure)) if isinstance(failure, StartError | OSError) else failure
         self.graphs = started[0][1].get("graphs", [])
         for qp, _ in started:
             self._all.add(qp)
@@ -176,6 +76,8 @@ class Pool:
     async def _acquire(self, timeout: float) -> QueryProcess:
         if self._idle:
             return self._idle.popleft()
+        if self._stopping:  # no process will come free in time
+            raise PoolError(503, "the server is stopping; try again in a moment")
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
         self._waiters.append(fut)
@@ -210,11 +112,11 @@ class Pool:
         asyncio.get_running_loop().create_task(self._refill())
 
     async def _refill(self) -> None:
-        if self._closed:
+        if self._closed or self._stopping:
             return
         try:
-            qp, _ = await QueryProcess.start(self.gen, self.root, self.max_memory, self.start_timeout)
-        except PoolError as exc:
+            qp, _ = await self._open_one()
+        except (StartError, OSError) as exc:
             log({"event": "query-process-lost", "generation": self.gen.name, "error": str(exc)})
             return
         self._all.add(qp)
@@ -238,11 +140,11 @@ class Pool:
                     f"the query ran longer than the time limit of {timeout:g} s and was stopped; narrow it "
                     "down (LIMIT, more specific patterns) and try again",
                 ) from None
+            except _Stopping:
+                self._discard(qp)
+                raise PoolError(503, "the server is stopping; try again in a moment") from None
             except (EOFError, OSError):
-                self._replace(qp, "exited")
-                raise PoolError(
-                    503, "the query process stopped (the query needed more memory than allowed?); try again"
-                ) from None
+                raise PoolError(503, await self._died(qp)) from None
             except asyncio.CancelledError:  # the client went away: the process may still be working
                 self._replace(qp, "cancelled")
                 raise
@@ -253,10 +155,38 @@ class Pool:
             raise WorkerError(header["kind"], header["message"])
         return header, body
 
+    async def _died(self, qp: QueryProcess) -> str:
+        """Replace a process that died answering; say why (SIGABRT: an allocation over RLIMIT_AS failed)."""
+        loop = asyncio.get_running_loop()
+        try:
+            code = await loop.run_in_executor(None, qp.proc.wait, 2)
+        except Exception:  # still not gone: it is killed below
+            code = None
+        self._replace(qp, "exited")
+        if code == -signal.SIGABRT and self.spares.max_memory:
+            return (
+                f"the query needed more memory than this server allows ({self.spares.max_memory} MiB per query); "
+                "narrow it down (LIMIT, more specific patterns, no ORDER BY over everything) and try again"
+            )
+        return "the query process stopped unexpectedly; try again"
+
     async def call(self, op: str, args: dict[str, Any], timeout: float) -> Any:
         """An operation's answer: its JSON value, or its bytes."""
         header, body = await self.request(op, args, timeout)
         return json.loads(body) if header.get("json") else body
+
+    def stop_within(self, grace: float) -> None:
+        """The server is stopping: requests still running after `grace` seconds are answered 503 (their
+        processes killed), so every in-flight request gets a whole answer before the front end exits."""
+        self._stopping = True
+        loop = asyncio.get_running_loop()
+        for qp in self._all:
+            if qp.channel.waiter is not None:
+                loop.call_later(grace, _stop, qp.channel.waiter)
+        while self._waiters:  # requests waiting for a process would wait past the end
+            fut = self._waiters.popleft()
+            if not fut.done():
+                fut.set_exception(PoolError(503, "the server is stopping; try again in a moment"))
 
     def alive(self) -> int:
         """How many of the processes are running."""

@@ -23,7 +23,7 @@ from .log import LOG_CONFIG, log
 # Seconds a front end may take to start (its query processes open the store) before start-up fails.
 START_TIMEOUT = 60.0
 # Beyond the grace period, seconds a stopping front end gets to stop its query processes and exit.
-EXIT_MARGIN = 1.0
+EXIT_MARGIN = 1.5
 
 
 def bind(config: Config) -> socket.socket:
@@ -75,7 +75,8 @@ def serve(config: Config) -> int:
         date_header=True,
         backlog=2048,
         timeout_keep_alive=30,
-        timeout_graceful_shutdown=max(int(config.grace), 1),
+        # A backstop: the backend answers every request still running after Config.grace seconds.
+        timeout_graceful_shutdown=int(config.grace) + 1,
         timeout_worker_healthcheck=10,
     )
 

@@ -7,7 +7,12 @@ answer can never mix two builds. Its memory is capped with RLIMIT_AS (a query th
 and is answered 503), it dies with its front end (PR_SET_PDEATHSIG), and it talks over one socket
 in wire.py's frames: JSON headers and raw bytes, never pickle.
 
-    python -m mentorgraph.server.worker FD GENERATION_DIR ROOT MAX_MEMORY_MIB FRONT_END_PID
+    python -m mentorgraph.server.worker FD ROOT MAX_MEMORY_MIB FRONT_END_PID
+
+It starts warm (interpreter up, modules imported, memory capped), says {"warm": true}, and waits for
+{"op": "open", "args": {"generation": DIR}}; only then does it open that generation's store and
+answer. A front end keeps such spare processes ready, so switching to a new build or replacing a
+killed process costs the opening of a store, not the start of a Python interpreter.
 
 The queries it runs were checked once, in the front end (checking.py): this process trusts its one
 peer, the front end that started it, and runs the checked text it is sent.
@@ -252,19 +257,27 @@ def _confine(mib: int, parent: int) -> None:
         sys.exit(0)
 
 
-def serve(sock, gen: Path, root: Path, max_memory: int, parent: int) -> None:
-    """Open the store, say so, then answer requests until the socket closes."""
+def serve(sock, root: Path, max_memory: int, parent: int) -> None:
+    """Start warm, open the generation the front end names, then answer until the socket closes."""
     # Ctrl-C and SIGTERM reach the whole process group; the front end stops its query processes itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _confine(max_memory, parent)
+    from ..pipeline import store  # noqa: F401 - imported before the front end needs this process
+    from ..query import api  # noqa: F401
+
+    sock.sendall(wire.frame({"ok": True, "warm": True}))
+    stream = sock.makefile("rb")
     try:
+        header, _ = wire.read_frame(stream)
+        gen = Path(header["args"]["generation"])
         state = State(gen, root)
+    except (EOFError, OSError, ValueError):
+        return
     except Exception as exc:
         sock.sendall(wire.error_frame("internal", f"cannot open the generation {gen.name}: {exc}"))
         return
     sock.sendall(wire.frame({"ok": True, "ready": True, "graphs": state.graphs}))
-    stream = sock.makefile("rb")
     while True:
         try:
             header, _ = wire.read_frame(stream)
@@ -286,13 +299,13 @@ def serve(sock, gen: Path, root: Path, max_memory: int, parent: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Entry point: python -m mentorgraph.server.worker FD GENERATION_DIR ROOT MAX_MEMORY_MIB FRONT_END_PID."""
+    """Entry point: python -m mentorgraph.server.worker FD ROOT MAX_MEMORY_MIB FRONT_END_PID."""
     import socket
 
-    fd, gen, root, max_memory, parent = argv
+    fd, root, max_memory, parent = argv
     sock = socket.socket(fileno=int(fd))
     try:
-        serve(sock, Path(gen), Path(root), int(max_memory), int(parent))
+        serve(sock, Path(root), int(max_memory), int(parent))
     finally:
         sock.close()
 
