@@ -9,6 +9,7 @@ import time
 
 
 _stamp = [0, ""]
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def now() -> str:
@@ -23,7 +24,7 @@ def log(event: dict) -> None:
     """Write `event` with the time as one JSON line on stderr."""
     event = {"time": now(), **event}
     try:
-        sys.stderr.write(json.dumps(event, ensure_ascii=False) + "\n")
+        sys.stderr.write(_ENCODE(event) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

@@ -20,19 +20,21 @@ from typing import Any
 from ..query.engines import Result, Term
 
 HEAD = struct.Struct("!II")
+# One encoder, reused: json.dumps would rebuild it from its keyword arguments on every call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # A front end never sends more than a query and its options; a header beyond this is not ours.
 MAX_HEADER = 16 * 1024 * 1024
 
 
 def frame(header: dict, body: bytes = b"") -> bytes:
     """One message: `header` as compact JSON, then `body`."""
-    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    head = _ENCODE(header).encode("utf-8")
     return HEAD.pack(len(head), len(body)) + head + body
 
 
 def value_frame(value: Any) -> bytes:
     """An answer carrying a JSON value (rows, page data) as its body."""
-    return frame({"ok": True, "json": True}, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+    return frame({"ok": True, "json": True}, _ENCODE(value).encode("utf-8"))
 
 
 def error_frame(kind: str, message: str) -> bytes:
@@ -52,6 +54,27 @@ def split(buf: bytes | bytearray) -> tuple[dict, bytes, int] | None:
         return None
     header = json.loads(bytes(buf[HEAD.size : HEAD.size + hlen]))
     return header, bytes(buf[HEAD.size + hlen : end]), end
+
+
+class FrameReader:
+    """Frames from a blocking socket (the query process's side): one recv for a frame that fits the
+    buffer, as a request always does."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = bytearray()
+
+    def read(self) -> tuple[dict, bytes]:
+        """The next frame; EOFError when the peer has closed the socket."""
+        while True:
+            parsed = split(self.buf) if self.buf else None
+            if parsed is not None:
+                del self.buf[: parsed[2]]
+                return parsed[0], parsed[1]
+            chunk = self.sock.recv(1 << 16)
+            if not chunk:
+                raise EOFError
+            self.buf += chunk
 
 
 def read_frame(stream) -> tuple[dict, bytes]:

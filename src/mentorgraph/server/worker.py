@@ -267,9 +267,9 @@ def serve(sock, root: Path, max_memory: int, parent: int) -> None:
     from ..query import api  # noqa: F401
 
     sock.sendall(wire.frame({"ok": True, "warm": True}))
-    stream = sock.makefile("rb")
+    frames = wire.FrameReader(sock)
     try:
-        header, _ = wire.read_frame(stream)
+        header, _ = frames.read()
         gen = Path(header["args"]["generation"])
         state = State(gen, root)
     except (EOFError, OSError, ValueError):
@@ -280,7 +280,7 @@ def serve(sock, root: Path, max_memory: int, parent: int) -> None:
     sock.sendall(wire.frame({"ok": True, "ready": True, "graphs": state.graphs}))
     while True:
         try:
-            header, _ = wire.read_frame(stream)
+            header, _ = frames.read()
         except (EOFError, OSError, ValueError):
             return
         try:
