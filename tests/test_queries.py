@@ -309,12 +309,18 @@ def test_search_text_is_bound_safely(mg):
 
 def test_grants_and_funders(mg):
     rows = mg.query("grants-and-funders").plain()
-    got = {(r["label"], r["mechanismLabel"], r["funderLabel"]) for r in rows}
+    got = {(r["label"], r["mechanismLabel"], r["funderLabel"], r["activityCode"]) for r in rows}
+    niddk = "National Institute of Diabetes and Digestive and Kidney Diseases"
+    # The NIDDK program's codes are the K awards NIDDK's K-award page lists, titled as NIH prints them.
     assert got == {
-        ("KL2 and K12 training grants", "KL2", "National Institutes of Health"),
-        ("KL2 and K12 training grants", "K12", "National Institutes of Health"),
-        ("NIDDK K trainee program", None, "National Institute of Diabetes and Digestive and Kidney Diseases"),
-        ("Doris Duke Clinical Scientist Development Award", None, "Doris Duke Charitable Foundation"),
+        ("KL2 and K12 training grants", "KL2", "National Institutes of Health", "KL2"),
+        ("KL2 and K12 training grants", "K12", "National Institutes of Health", "K12"),
+        ("NIDDK K trainee program", "Mentored Research Scientist Development Award", niddk, "K01"),
+        ("NIDDK K trainee program", "Mentored Clinical Scientist Development Award", niddk, "K08"),
+        ("NIDDK K trainee program", "Mentored Patient-Oriented Research Career Development Award", niddk, "K23"),
+        ("NIDDK K trainee program", "Mentored Quantitative Research Career Development Award", niddk, "K25"),
+        ("NIDDK K trainee program", "Pathway to Independence Award", niddk, "K99"),
+        ("Doris Duke Clinical Scientist Development Award", None, "Doris Duke Charitable Foundation", None),
     }
 
 

@@ -37,6 +37,7 @@ DATA_FILES = (
     "populations.yaml",
     "organizations.yaml",
     "entities.yaml",
+    "nih-activity-codes.yaml",
     "curation.yaml",
     "contributions.yaml",
     "themes.yaml",

@@ -99,4 +99,6 @@ GRAPH_ROLES: dict[URIRef, str] = {
     GRAPH.curation: "facts curators added beyond the table (data/*.yaml), each with evidence",
     GRAPH.evidence: "the evidence for each curated statement, as reified rdf:Statements",
     GRAPH.inferred: "what the OWL RL reasoner derived from the ontology, article and curation",
+    GRAPH.alignments: "SKOS mappings of the ontology to VIVO-ISF and FRAPO (ontology/alignments.sssom.tsv), "
+    "never reasoned over",
 }

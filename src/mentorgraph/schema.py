@@ -148,10 +148,24 @@ PLATFORM = Shape(
 )
 FUNDING_MECHANISM = Shape(
     "funding mechanism",
-    ("id", "label", "definition", "mechanismOf", *EVIDENCE_KEYS),
+    ("id", "label", "definition", "mechanismOf", "mappings", *EVIDENCE_KEYS),
     frozenset({"id", "label", "definition", "mechanismOf", "evidence"}),
     links={"mechanismOf": Link("mechanismOf", "Organization", "organization")},
 )
+# The NIH activity codes (data/nih-activity-codes.yaml): a concept scheme and its codes, every text
+# NIH's own words, each with the page it is quoted from (`source`) and the words printed there (`quote`).
+ACTIVITY_CODE_SCHEME = Shape(
+    "activity-code scheme",
+    ("id", "label", "definition", "publisher", "source", "quote"),
+    frozenset({"id", "label", "definition", "publisher", "source", "quote"}),
+    links={"publisher": Link("publisher", "Organization", "organization")},
+)
+ACTIVITY_CODE = Shape(
+    "activity code",
+    ("id", "notation", "label", "altLabels", "definition", "scopeNote"),
+    frozenset({"id", "notation", "label"}),
+)
+QUOTED_TEXT = Shape("quoted text", ("text", "source", "quote", "note"), frozenset({"text", "source", "quote"}))
 # Table 1 itself (data/table1.yaml).
 TABLE = Shape(
     "table",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .. import layout
+from .. import iris, layout
 from ..namespaces import GRAPH
 from . import export
 from .load import Sources, load_sources
@@ -105,7 +105,7 @@ def render(root: Path, checked: Checked, progress: Callable[[str], None] | None 
 
 def counts_of(sources: Sources) -> dict[str, int]:
     """Triples per named graph of the loaded (and reasoned) sources."""
-    return {name: len(sources.graph(name)) for name in ("ontology", "article", "curation", "evidence", "inferred")}
+    return {name: len(sources.graph(name)) for name in iris.GRAPH_NAMES}
 
 
 def _linked_of(out: Path) -> dict[str, bytes]:

@@ -9,6 +9,7 @@ and the evidence for each curated triple goes into the evidence graph as a reifi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .. import datafiles, schema
+from ..interop.activity_codes import load_activity_codes
+from ..interop.alignments import load_alignments
 from ..layout import ONTOLOGY_FILE
 from ..namespaces import GRAPH, MG, MGO
 from ..problems import InputError, Problem, closest
@@ -262,6 +265,8 @@ class _Loader(Builder):
                 rec,
                 [(node, RDF.type, MGO.FundingMechanism), (node, RDFS.label, label), (node, MGO.mechanismOf, funder)],
             )
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
 
     def statements(self, file: str, doc: Any) -> None:
         """data/curation.yaml: one curated statement per record."""
@@ -370,6 +375,7 @@ def load_sources(
         "populations.yaml": b.populations,
         "organizations.yaml": b.organizations,
         "entities.yaml": b.entities,
+        "nih-activity-codes.yaml": partial(load_activity_codes, b),
         "contributions.yaml": b.contributions,
         "curation.yaml": b.statements,
     }
@@ -416,6 +422,15 @@ def load_sources(
         for display, doc in extra or []:
             if key in doc:
                 handler(display, {key: doc[key]})
+    # The ontology's SKOS alignments (ontology/alignments.sssom.tsv), in a graph of their own.
+    try:
+        alignments = load_alignments(root)
+    except InputError as exc:
+        b.problems.extend(exc.problems)
+    else:
+        graph = ds.graph(GRAPH.alignments)
+        for t in alignments:
+            graph.add(t)
     if b.problems:
         raise InputError(b.problems)
     return Sources(ds, b.origins)
