@@ -1,15 +1,15 @@
 """The server's one call into the query policy: every protocol query is checked here, once, in the
-front end; the query process runs the checked text it is sent and checks nothing again.
+front end; the query process runs the checked, canonical text it is sent and checks nothing again.
 
-`check` is the only function of the server that calls the policy, so moving to the SPARQL parser's
-`query.policy.check` (branch `sparql`: canonical text, form, dataset clause, LIMIT) changes this
-module alone. Until then the current entry point, `query.policy.check_query`, decides, and the text
-runs as received (`form` None: nothing is known about the query's shape, so no clause is added).
+`check` is the only function of the server that calls the policy: mentorgraph.sparql.check, the
+SPARQL 1.1 parser's read-only policy decided on the parse tree, whose canonical text (full IRIs, no
+comments, no escapes outside strings) is what runs, so the query that runs is the query that was
+checked. When query/policy.py offers the same `check` as the project's one policy entry point, this
+module changes alone.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 
@@ -23,25 +23,33 @@ class QueryRefused(Exception):
 
 @dataclass(frozen=True)
 class Checked:
-    """A query that passed the policy; the names follow the policy's CheckedQuery."""
+    """What the server uses of a checked query (the policy's CheckedQuery has these attributes too)."""
 
     text: str  # what the query process runs
-    form: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE, when the checker knows
+    form: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE
     has_limit: bool = False
     limit: int | None = None
 
 
-@functools.lru_cache(maxsize=4096)
-def check(text: str, graphs: frozenset[str], services: frozenset[str]) -> Checked:
-    """The checked form of `text`, or QueryRefused. FROM / FROM NAMED may name only `graphs`, SERVICE
-    only `services`; cached, as clients repeat the same queries."""
-    from ..query.policy import RefusedQuery, check_query
+# A refusal's kind -> the HTTP status: the policy's refusals, and limits (the text is too long, has
+# too many tokens or nests too deep) answered like a malformed request, with the limit in words.
+STATUS = {"service": 403, "dataset": 403, "update": 403, "limit": 400}
+
+
+def check(text: str, graphs: frozenset[str], services: frozenset[str], base: str | None = None) -> Checked:
+    """The checked form of `text`, or QueryRefused. The project's prefixes are predeclared; FROM /
+    FROM NAMED may name only `graphs`, SERVICE only `services`; relative IRIs resolve against `base`
+    (the endpoint's URL, as the query process resolves them)."""
+    from .. import iris
+    from ..sparql import Refused, SparqlSyntaxError
+    from ..sparql import check as policy_check
 
     try:
-        check_query(text, allowed_graphs=set(graphs), allowed_services=set(services))
-    except RefusedQuery as exc:
-        raise QueryRefused(403, str(exc)) from None
-    return Checked(text)
+        return policy_check(text, prefixes=iris.PREFIXES, allowed_graphs=graphs, allowed_services=services, base=base)
+    except Refused as exc:
+        raise QueryRefused(STATUS.get(exc.kind, 403), str(exc)) from None
+    except SparqlSyntaxError as exc:
+        raise QueryRefused(400, f"the query could not be parsed: {exc}") from None
 
 
 def limited(checked: Checked, max_rows: int) -> tuple[str | None, bool]:

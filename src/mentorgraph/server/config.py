@@ -36,6 +36,11 @@ class Config:
     # Seconds a stopping server gives in-flight requests before it stops their queries.
     grace: float = 3.0
 
+    @property
+    def services(self) -> frozenset[str]:
+        """The SERVICE endpoints a query may name."""
+        return frozenset(self.allowed_services)
+
     def to_env(self) -> str:
         """This configuration as the JSON a front end reads back with from_env."""
         data = asdict(self)

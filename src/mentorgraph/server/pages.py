@@ -381,9 +381,9 @@ def editor(query: str = "", result_html: str = "", error: str = "") -> bytes:
 <textarea name="query" rows="14" spellcheck="false">{esc(text)}</textarea>
 <label>Results as <select name="format">{options}</select></label> <button type="submit">Run query</button>
 </form>
-<p class="help">Read-only SPARQL 1.1: SELECT, ASK, CONSTRUCT, DESCRIBE. The query must declare the prefixes it uses
-(clients send them too); the service description lists the named graphs. Updates, SERVICE and FROM a foreign
-graph are refused; see the <a href="/about">limits</a>.</p>
+<p class="help">Read-only SPARQL 1.1: SELECT, ASK, CONSTRUCT, DESCRIBE. The project's prefixes (those above) are
+predeclared, so a query may use them without PREFIX lines; the service description lists the named graphs.
+Updates, SERVICE and FROM a foreign graph are refused; see the <a href="/about">limits</a>.</p>
 {err}{result_html}"""
     return page("SPARQL query", body)
 

@@ -189,7 +189,7 @@ async def sparql(ctx: Context) -> Response:
     answer = served.cache.get(key)
     if answer is None:
         try:
-            checked = check(text, served.graphs, frozenset(config.allowed_services))
+            checked = check(text, served.graphs, config.services, base)
         except QueryRefused as exc:
             raise HTTPError(exc.status, str(exc)) from None
         clamped, exact = limited(checked, config.max_rows)
