@@ -1,6 +1,6 @@
 """Load benchmark: `mentorgraph serve` beside Oxigraph's own server on the same store (issue 16's table).
 
-    python benchmarks/bench_serve.py --runs 3 [--out dist] [--duration 10] [--tool wrk|python]
+    python benchmarks/bench_serve.py --runs 3 [--out dist] [--duration 10] [--tool wrk|python] [--profile]
 
 Both servers run on 127.0.0.1 over the same store: `mentorgraph serve` with its default settings
 (front ends: the number of CPUs; a result cache per generation) on the build directory, and
@@ -19,7 +19,9 @@ Each workload runs `--runs` times, mentorgraph and Oxigraph interleaved run by r
 (Debian package; 2 threads; a Lua script varies the text) or, without wrk, a Python load generator.
 Prints each run, then medians, the ratio mentorgraph / Oxigraph, the goals of issue 16 (uncached
 >= 0.8x, cached >= 1x, p99 <= 250 ms with 0 socket errors at 256 connections), and every command
-it ran. Nothing is asserted: these are figures for docs/server.md and the README. Other load on the
+it ran. With --profile, also the CPU each server spends per uncached request (from /proc) and where a
+front end and a query process of mentorgraph spend theirs (py-spy samples, idle ones left out).
+Nothing is asserted: these are figures for docs/server.md and the README. Other load on the
 machine moves them; compare only runs of one invocation.
 """
 
@@ -240,6 +242,114 @@ def long_query_probe(port: int) -> str:
     )
 
 
+# -- the per-request profile ------------------------------------------------------------------------------------
+# Samples that are waiting, not working: the event loop's poll, a query process's recv, uvicorn's
+# health-check thread.
+IDLE = ("Runner.run (asyncio/runners.py", "FrameReader.read (mentorgraph/server/wire.py", "Connection._recv")
+PARTS = (
+    ("policy check (mentorgraph.sparql)", "mentorgraph/sparql/"),
+    ("HTTP (uvicorn, httptools)", "uvicorn/"),
+    ("framework (starlette)", "starlette/"),
+    ("frames and JSON", ("mentorgraph/server/wire.py", "json/")),
+    ("serve: routing, negotiation, cache, pool", "mentorgraph/server/"),
+    ("event loop (asyncio)", "asyncio/"),
+)
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every process under `pid` (from /proc), with its command line."""
+    parents, cmds = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmds[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return {p: cmds.get(p, "") for p in found | {pid}}
+
+
+def cpu_seconds(pids) -> float:
+    import os
+
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def busy_samples(raw: Path) -> dict[str, int]:
+    """py-spy's raw stacks -> leaf frame -> samples, without the idle ones."""
+    out: dict[str, int] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        leaf = stack.split(";")[-1]
+        if any(i in stack for i in IDLE[2:]) or any(leaf.startswith(i) for i in IDLE[:2]):
+            continue
+        out[leaf] = out.get(leaf, 0) + int(n)
+    return out
+
+
+def profile(servers: dict, bases: dict, out: Path, duration: int, tmp: Path) -> None:
+    """CPU per request of each server's processes (from /proc) on the uncached workload, and where a
+    front end and a query process of mentorgraph spend it (py-spy, busy samples only)."""
+    pyspy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    text = query_text(out, "type-profile")
+    path_qs = "?query=" + urllib.parse.quote(text)
+    print("\nper-request profile (uncached type-profile, 16 connections):")
+    for name, proc in servers.items():
+        tree = descendants(proc.pid)
+        base, path = bases[name]
+        before = {pid: cpu_seconds([pid]) for pid in tree}
+        spies = []
+        if name == "mentorgraph" and pyspy:
+            front = next(p for p, c in tree.items() if "multiprocessing.spawn" in c)
+            query = next(p for p, c in tree.items() if "mentorgraph.server.worker" in c and f" {front}" in c)
+            for role, pid in (("front end", front), ("query process", query)):
+                raw = tmp / f"{role.replace(' ', '-')}.txt"
+                cmd = [pyspy, "record", "-d", str(max(duration - 2, 2)), "-r", "200", "-p", str(pid)]
+                cmd += ["--format", "raw", "-o", str(raw)]
+                COMMANDS.append(shlex.join(cmd))
+                spies.append((role, raw, subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+        res = (run_wrk if shutil.which("wrk") else run_python)(base, path + path_qs, True, True, 16, duration, tmp)
+        n = max(res["rps"] * duration, 1)
+        kinds: dict[str, float] = {}
+        for pid, cmd in tree.items():
+            kind = "query processes" if "server.worker" in cmd else "front ends" if "spawn" in cmd else "the rest"
+            kinds[kind] = kinds.get(kind, 0.0) + cpu_seconds([pid]) - before[pid]
+        split = ", ".join(f"{k} {v / n * 1e6:.0f}" for k, v in kinds.items()) if name == "mentorgraph" else ""
+        used = sum(kinds.values())
+        print(f"  {name}: {used / n * 1e6:.0f} us CPU per request ({res['rps']:.0f} req/s) {split}")
+        for role, raw, spy in spies:
+            spy.wait(timeout=60)
+            samples = busy_samples(raw) if raw.exists() else {}
+            total = sum(samples.values()) or 1
+            shares: dict[str, int] = {}
+            for leaf, count in samples.items():
+                part = next(
+                    (p for p, keys in PARTS if any(k in leaf for k in ((keys,) if isinstance(keys, str) else keys))),
+                    "other",
+                )
+                if role == "query process" and "results.py" in leaf:
+                    part = "pyoxigraph: query and serialization (Rust, called from results.py)"
+                shares[part] = shares.get(part, 0) + count
+            print(f"    {role} (busy samples {total}):")
+            for part, count in sorted(shares.items(), key=lambda kv: -kv[1]):
+                print(f"      {100 * count / total:5.1f}%  {part}")
+            for leaf, count in sorted(samples.items(), key=lambda kv: -kv[1])[:8]:
+                print(f"             {100 * count / total:5.1f}%  {leaf}")
+    if not pyspy:
+        print("  (py-spy is not installed: pip install py-spy, for where the time goes)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default="dist", help="the build directory (default: dist)")
@@ -247,6 +357,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     ap.add_argument("--only", help="run only the workloads whose name contains this")
+    ap.add_argument("--profile", action="store_true", help="also print the per-request profile (py-spy, /proc)")
     args = ap.parse_args()
     out = Path(args.out).resolve()
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
@@ -318,6 +429,8 @@ def main() -> int:
                 ok = m["p99"] <= 250 and m["errors"] == 0
                 verdict = "met" if ok else "NOT met"
                 print(f"  256 connections: p99 {m['p99']:.0f} ms, {m['errors']} errors (goal <= 250 ms, 0): {verdict}")
+        if args.profile:
+            profile(servers, bases, out, args.duration, tmp)
         print("\n" + long_query_probe(mg_port))
         print("\ncommands:")
         for c in dict.fromkeys(COMMANDS):

@@ -86,35 +86,38 @@ def quick_client(url: str, stop: threading.Event, outcomes: list) -> None:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_stop_during_requests(built, root, tmp_path, sig):
     proc = ServerProcess(built, root, tmp_path, "--workers", "2", "--query-processes", "1", "--timeout", "600")
-    port = urllib.parse.urlsplit(proc.url).port
-    tree = children(proc.proc.pid)
-    workers = query_processes(tree)
-    assert len(workers) >= 2  # a query process for each of the two front ends (and warm spares)
-    long_answer: dict = {}
+    try:
+        port = urllib.parse.urlsplit(proc.url).port
+        tree = children(proc.proc.pid)
+        workers = query_processes(tree)
+        assert len(workers) >= 2  # a query process for each of the two front ends (and warm spares)
+        long_answer: dict = {}
 
-    def long_query() -> None:
-        qs = urllib.parse.urlencode({"query": CARTESIAN})
-        long_answer["answer"] = request(f"{proc.url}/sparql?{qs}", headers={"Accept": "text/plain"}, timeout=120)
+        def long_query() -> None:
+            qs = urllib.parse.urlencode({"query": CARTESIAN})
+            long_answer["answer"] = request(f"{proc.url}/sparql?{qs}", headers={"Accept": "text/plain"}, timeout=120)
 
-    stop = threading.Event()
-    outcomes: list = []
-    threads = [threading.Thread(target=long_query)]
-    threads += [threading.Thread(target=quick_client, args=(proc.url, stop, outcomes)) for _ in range(3)]
-    before = {pid: cpu_seconds(pid) for pid in workers}
-    for t in threads:
-        t.start()
-    # The long query is in flight once a query process has spent a second of CPU on it.
-    for _ in range(600):
-        if any(cpu_seconds(pid) - before[pid] > 1.0 for pid in workers):
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the long query never started running")
-    answered_before = len(outcomes)
-    code = proc.stop(sig)
-    stop.set()
-    for t in threads:
-        t.join(60)
+        stop = threading.Event()
+        outcomes: list = []
+        threads = [threading.Thread(target=long_query)]
+        threads += [threading.Thread(target=quick_client, args=(proc.url, stop, outcomes)) for _ in range(3)]
+        before = {pid: cpu_seconds(pid) for pid in workers}
+        for t in threads:
+            t.start()
+        # The long query is in flight once a query process has spent a second of CPU on it.
+        for _ in range(600):
+            if any(cpu_seconds(pid) - before[pid] > 1.0 for pid in workers):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the long query never started running")
+        answered_before = len(outcomes)
+        code = proc.stop(sig)
+        stop.set()
+        for t in threads:
+            t.join(60)
+    finally:
+        proc.stop()  # (already stopped unless a step above failed)
     assert code == 0
     status, _, body = long_answer["answer"]
     assert status == 503 and b"stopping" in body  # answered whole, not dropped

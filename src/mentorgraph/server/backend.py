@@ -112,6 +112,7 @@ class Backend:
         out = self.config.out
         gen = layout.current_generation(out)
         self._legacy = layout.current_id(out) is None  # a build directory from before generations
+        await self.spares.prime(self.config.query_processes + self.spares.count)
         self.current = await self._open(gen)
         self.spares.fill()
         self._watcher = asyncio.get_running_loop().create_task(self._watch())

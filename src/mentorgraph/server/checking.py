@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import iris
+from ..sparql import Refused, SparqlSyntaxError
+from ..sparql import check as policy_check
+
 
 class QueryRefused(Exception):
     """The policy will not pass the query: `status` is 403 (refused) or 400 (not SPARQL)."""
@@ -40,10 +44,6 @@ def check(text: str, graphs: frozenset[str], services: frozenset[str], base: str
     """The checked form of `text`, or QueryRefused. The project's prefixes are predeclared; FROM /
     FROM NAMED may name only `graphs`, SERVICE only `services`; relative IRIs resolve against `base`
     (the endpoint's URL, as the query process resolves them)."""
-    from .. import iris
-    from ..sparql import Refused, SparqlSyntaxError
-    from ..sparql import check as policy_check
-
     try:
         return policy_check(text, prefixes=iris.PREFIXES, allowed_graphs=graphs, allowed_services=services, base=base)
     except Refused as exc:

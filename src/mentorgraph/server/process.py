@@ -166,6 +166,14 @@ class Spares:
         self.fill()
         return await QueryProcess.spawn(self.root, self.max_memory, self.timeout)
 
+    async def prime(self, n: int) -> None:
+        """Start `n` processes now and wait for them (at start-up: the first pool takes its processes
+        from these, and the rest stay spares, so the server is warm when it says it listens)."""
+        started = await asyncio.gather(
+            *(QueryProcess.spawn(self.root, self.max_memory, self.timeout) for _ in range(n)), return_exceptions=True
+        )
+        self._ready.extend(qp for qp in started if isinstance(qp, QueryProcess))
+
     def fill(self) -> None:
         """Start processes in the background until `count` are ready or starting."""
         loop = asyncio.get_running_loop()

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pyoxigraph as ox
+
 from .. import iris, mediatypes
 
 RDF_TYPES = {name: media for name, (media, _ext) in mediatypes.RDF.items()}
@@ -62,21 +64,20 @@ class _TooLong(Exception):
     pass
 
 
-def _results_format(fmt: str):
-    import pyoxigraph as ox
+RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 
-    return {
-        "json": ox.QueryResultsFormat.JSON,
-        "xml": ox.QueryResultsFormat.XML,
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-    }[fmt]
+
+def _results_format(fmt: str):
+    return RESULTS_FORMATS[fmt]
 
 
 def serialize_graph(triples: list, fmt: str, context: Callable[[], dict]) -> bytes:
     """pyoxigraph triples as Turtle, N-Triples, RDF/XML, or JSON-LD compacted with the shipped context."""
-    import pyoxigraph as ox
-
     if fmt == "jsonld":
         from rdflib import Graph
 
@@ -91,8 +92,6 @@ def serialize_graph(triples: list, fmt: str, context: Callable[[], dict]) -> byt
 
 def _count_rows(body: bytes, fmt: str) -> int:
     """The number of rows of a serialized SELECT result."""
-    import pyoxigraph as ox
-
     if fmt == "tsv":  # one line per row after the header; line breaks in values are escaped
         return body.count(b"\n") - 1
     if fmt == "csv":  # pyoxigraph does not read CSV results back (they are lossy); the csv module does
@@ -138,8 +137,6 @@ def run_sparql(
 ) -> Reply:
     """Run a checked query; answer its serialization. `result_fmt` is for SELECT/ASK, `graph_fmt` for
     CONSTRUCT/DESCRIBE (None: the client accepts no format of that kind: LookupError)."""
-    import pyoxigraph as ox
-
     # Relative IRIs resolve against the endpoint's URL (SPARQL 1.1 Protocol allows a service-defined base).
     kwargs: dict[str, Any] = {"base_iri": base_iri}
     if default_graphs is None and named_graphs is None:
