@@ -251,6 +251,7 @@ PARTS = (
     ("HTTP (uvicorn, httptools)", "uvicorn/"),
     ("framework (starlette)", "starlette/"),
     ("frames and JSON", ("mentorgraph/server/wire.py", "json/")),
+    ("to and from the query processes (socket writes, wake-ups)", ("server/process.py", "server/pool.py")),
     ("serve: routing, negotiation, cache, pool", "mentorgraph/server/"),
     ("event loop (asyncio)", "asyncio/"),
 )

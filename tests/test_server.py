@@ -464,6 +464,13 @@ def test_accept_application_json_is_sparql_json(server, table1):
     assert labels == sorted(r["type"] for r in table1)
     status, headers, body = request(f"{server.url}/questions/types", headers={"Accept": "application/json"})
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == len(table1)
+    # A graph asked for as plain JSON is JSON-LD, with the same triples as the Turtle.
+    _, _, ttl = request(f"{server.url}/graph/ontology", headers={"Accept": "text/turtle"})
+    status, headers, body = request(f"{server.url}/graph/ontology", headers={"Accept": "application/json"})
+    assert status == 200 and headers["content-type"].startswith("application/ld+json")
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(Graph().parse(data=body, format="json-ld"), Graph().parse(data=ttl, format="turtle"))
 
 
 def test_generation_header_names_the_build(server, built):
