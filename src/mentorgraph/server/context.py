@@ -86,6 +86,11 @@ class Context:
         """A query-process operation's answer (its JSON value or its bytes), under the time limit."""
         return await self.served.pool.call(op, args, self.config.timeout)
 
+    async def view(self, function: str, **args: Any) -> Any:
+        """A web-view data function ("mentorgraph.web.module:name", called as fn(mg, **args) in a query
+        process over this request's generation): its JSON value, or its text as bytes."""
+        return await self.run("view", function=function, args=args)
+
     async def request_raw(self, op: str, **args: Any) -> tuple[dict, bytes]:
         """A query-process operation's (header, body)."""
         return await self.served.pool.request(op, args, self.config.timeout)

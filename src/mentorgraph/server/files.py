@@ -1,5 +1,5 @@
-"""Files: /static/ (the package's own stylesheet and vendored front-end assets) and /download/ (the
-export files of the generation being served).
+"""Files: /static/ (the web view's static files, its vendored front-end assets and the server's
+stylesheet) and /download/ (the export files of the generation being served).
 
 No path is ever built from the URL: /static/ looks the name up in a table of the files shipped in the
 package, /download/ in the generation's manifest.json.
@@ -16,8 +16,9 @@ from .. import layout, mediatypes
 from .context import Context, HTTPError, endpoint
 
 PACKAGE = Path(__file__).resolve().parents[1]
-# Where static files come from, and the URL prefix (under /static/) each is served at.
-STATIC_DIRS = {"": PACKAGE / "server" / "static", "vendor/": PACKAGE / "web" / "static" / "vendor"}
+# Where static files come from, each served under /static/ by its path there (the web view's files,
+# its vendored assets at vendor/..., and the server's own stylesheet).
+STATIC_DIRS = (PACKAGE / "web" / "static", PACKAGE / "server" / "static")
 # The files of a build that /download/ serves (by extension; media types from mediatypes.py).
 DOWNLOADS = (".ttl", ".nt", ".jsonld", ".trig", ".nq", ".json")
 
@@ -25,10 +26,10 @@ DOWNLOADS = (".ttl", ".nt", ".jsonld", ".trig", ".nq", ".json")
 def static_table() -> dict[str, Path]:
     """Every static file by the name it is served under (relative to /static/)."""
     table = {}
-    for prefix, base in STATIC_DIRS.items():
+    for base in STATIC_DIRS:
         for p in sorted(base.rglob("*")) if base.is_dir() else ():
             if p.is_file() and not p.name.startswith("."):
-                table[prefix + p.relative_to(base).as_posix()] = p
+                table.setdefault(p.relative_to(base).as_posix(), p)
     return table
 
 

@@ -218,6 +218,26 @@ def op_find(state: State, params: dict[str, list[str]]) -> dict:
     return {"status": status, "body": body}
 
 
+# The modules whose functions `op_view` may call: the web view's data functions (mentorgraph.web).
+VIEW_MODULES = ("mentorgraph.web.",)
+
+
+def op_view(state: State, function: str, args: dict) -> Any:
+    """Call a web-view data function, "module:name" in mentorgraph.web, as fn(mg, **args) on this
+    generation's API (mentorgraph.query.api.MentorGraph); it answers a JSON value, str or bytes.
+
+    The function name comes from the server's own route table (routes_pages.py), never from a request."""
+    import importlib
+
+    module, _, name = function.partition(":")
+    if not module.startswith(VIEW_MODULES) or not name:
+        raise WorkerError("internal", f"not a web-view function: {function!r}")
+    result = getattr(importlib.import_module(module), name)(state.mg, **args)
+    if isinstance(result, str):
+        result = result.encode("utf-8")
+    return Reply({}, result) if isinstance(result, bytes) else result
+
+
 def op_ping(state: State) -> bool:
     """Whether the store answers a query."""
     return bool(state.store.query("ASK { }"))
@@ -235,6 +255,7 @@ OPS = {
     "docs": op_docs,
     "dataset": op_dataset,
     "find": op_find,
+    "view": op_view,
     "ping": op_ping,
 }
 
