@@ -33,6 +33,7 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def esc(text: object) -> str:
+    """HTML-escape any value (quotes included)."""
     return html.escape(str(text), quote=True)
 
 
@@ -46,6 +47,7 @@ def local_path(iri: str) -> str | None:
 
 
 def link(iri: str, text: str | None = None) -> str:
+    """A link to `iri` (on this server for the project's own IRIs), showing `text` or its CURIE."""
     shown = esc(text if text is not None else curie(iri))
     path = local_path(iri)
     if path is not None:
@@ -112,6 +114,7 @@ def result_table(res, truncated: bool = False) -> str:
 
 # -- home ----------------------------------------------------------------------------------------------
 def home(data: dict, counts: dict) -> bytes:
+    """The home page: Table 1 from the op_home data, with links to every type and bullet."""
     table, types, links = data["table"], data["types"], data["links"]
 
     def bullets(type_label: str, entries: list[dict]) -> str:
@@ -165,6 +168,7 @@ def _graph_name(t) -> str:
 
 
 def entity(data: dict) -> bytes:
+    """An entity's page: its statements by provenance, evidence, external identifiers and incoming links."""
     iri = data["iri"]
     labels = sorted({r["o"].value for r in data["out"] if r["p"].value == RDFS_LABEL and r["o"].kind == "literal"})
     title = labels[0] if labels else curie(iri)
@@ -269,6 +273,7 @@ itself; <span class="graph g-curation">curation</span> added by curators, with i
 
 
 def browse(rows: list[dict]) -> bytes:
+    """The browse page: every labelled instance of the main classes, by class."""
     groups: dict[str, list] = {}
     names: dict[str, str] = {}
     for r in rows:
@@ -282,6 +287,7 @@ def browse(rows: list[dict]) -> bytes:
 
 
 def graph(name: str, data: dict) -> bytes:
+    """A named graph's page: its size, downloads and first triples."""
     rows = "".join(
         f"<tr><td>{term_html(r['s'])}</td><td>{term_html(r['p'])}</td><td>{term_html(r['o'])}</td></tr>"
         for r in data["rows"]
@@ -321,6 +327,7 @@ def _form(q, values: dict[str, str], candidates: dict[str, list[tuple[str, str]]
 
 
 def questions(catalogue: dict, candidates: dict[str, list[tuple[str, str]]]) -> bytes:
+    """The questions page: every canned question with its form."""
     items = []
     for q in catalogue.values():
         items.append(
@@ -337,6 +344,7 @@ def questions(catalogue: dict, candidates: dict[str, list[tuple[str, str]]]) -> 
 def question_result(
     q, values: dict[str, str], res, truncated: bool, candidates: dict[str, list[tuple[str, str]]]
 ) -> bytes:
+    """A canned question's answer page: the form again, the result table, downloads, the query."""
     qs = urllib.parse.urlencode(values)
     downloads = " · ".join(
         f'<a href="/questions/{esc(q.name)}?{esc(qs + ("&" if qs else "") + "format=" + f)}">{n}</a>'
@@ -352,6 +360,7 @@ def question_result(
 
 
 def editor(query: str = "", result_html: str = "", error: str = "") -> bytes:
+    """The SPARQL editor page, with a result table or an error under the form."""
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in iris.PREFIXES.items())
     example = "SELECT ?type ?label WHERE {\n  ?type a mgo:MentoringModelType ; rdfs:label ?label .\n}\n"
     text = query or prefixes + "\n" + example
@@ -372,18 +381,20 @@ def editor(query: str = "", result_html: str = "", error: str = "") -> bytes:
 <textarea name="query" rows="14" spellcheck="false">{esc(text)}</textarea>
 <label>Results as <select name="format">{options}</select></label> <button type="submit">Run query</button>
 </form>
-<p class="help">Read-only SPARQL 1.1: SELECT, ASK, CONSTRUCT, DESCRIBE. The query must declare the prefixes it uses
-(clients send them too); the service description lists the named graphs. Updates, SERVICE and FROM a foreign
-graph are refused; see the <a href="/about">limits</a>.</p>
+<p class="help">Read-only SPARQL 1.1: SELECT, ASK, CONSTRUCT, DESCRIBE. The project's prefixes (those above) are
+predeclared, so a query may use them without PREFIX lines; the service description lists the named graphs.
+Updates, SERVICE and FROM a foreign graph are refused; see the <a href="/about">limits</a>.</p>
 {err}{result_html}"""
     return page("SPARQL query", body)
 
 
 def error_page(status: int, message: str) -> bytes:
+    """The page for an HTTP error, the message escaped."""
     return page(f"{status}: {message.split(':')[0][:80]}", f'<p class="error">{esc(message)}</p>')
 
 
 def about(limits: dict[str, str]) -> bytes:
+    """The limits of this service, as configured."""
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in limits.items())
     body = (
         f"<p>This server is read-only and never makes a request elsewhere on a user's behalf.</p>"
