@@ -64,12 +64,11 @@ def test_every_funder_id_of_an_organization_s_ror_record_is_carried(path):
         assert m["predicate"] == want, f"{rec['id']}: {value} should be {want}"
         if want == "closeMatch":
             assert m.get("note"), f"{rec['id']}: closeMatch {value} needs a note saying why it is not the preferred ID"
-        # The source names this record: https://ror.org/<id> (the curation branch is moving every source
-        # there) or the github: path of the record file, whose name is the ROR ID.
+        # The source is the record itself, as a resolvable IRI (issue 13).
         source = m.get("source", "")
-        assert m["evidence"] == "ror-record" and (
-            source == f"https://ror.org/{ror_id}" or source.endswith(f"/{ror_id}.json")
-        ), f"{rec['id']}: {value}'s source {source!r} is not ROR record {ror_id}"
+        assert m["evidence"] == "ror-record" and source == f"https://ror.org/{ror_id}", (
+            f"{rec['id']}: {value}'s source {source!r} is not ROR record https://ror.org/{ror_id}"
+        )
 
 
 def test_no_funder_id_without_a_ror_record_behind_it():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import shutil
 import urllib.parse
 
 import pytest
@@ -168,32 +167,37 @@ def test_dataset_description_is_the_release_description(server, built, root):
 
 
 # -- a real browser at phone width and in print ---------------------------------------------------------
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+@pytest.fixture(scope="module")
+def browser():
+    from vendor_page import launch_browser
+
+    yield from launch_browser()
 
 
-@pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); .ci/run installs it"
-)
-def test_find_page_fits_a_phone_and_prints(server, tmp_path):
-    from test_server_browser import Browser
+def test_find_page_fits_a_phone_and_prints(server, browser):
+    from test_server_browser import screenshot
+    from vendor_page import Visit
 
-    browser = Browser(tmp_path / "profile")
+    visit = Visit(browser, server.url, width=360)
     try:
-        browser.call("Emulation.setDeviceMetricsOverride", width=360, height=800, deviceScaleFactor=1, mobile=True)
-        browser.goto(find_url(server, persona_args(PERSONAS[0])))
+        page = visit.page
+        page.set_viewport_size({"width": 360, "height": 800})
+        page.goto(find_url(server, persona_args(PERSONAS[0])))
         # The site's stylesheet applied: the theme checkboxes' labels are inline-block.
-        assert browser.eval("getComputedStyle(document.querySelector('.checks label')).display") == "inline-block"
-        assert browser.eval("document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scroll"
-        table_width = browser.eval("document.querySelector('table.matrix').getBoundingClientRect().width")
-        assert 200 < table_width
-        browser.screenshot(tmp_path / "find-phone.png", 360, 800)
-        browser.call("Emulation.setEmulatedMedia", media="print")
-        assert browser.eval("getComputedStyle(document.querySelector('form.find-form')).display") == "none"
-        assert browser.eval("getComputedStyle(document.querySelector('header')).display") == "none"
-        assert browser.eval("document.querySelectorAll('li.mg-type').length") == 7
-        # The ontology documentation is in the site's layout too.
-        browser.call("Emulation.setEmulatedMedia", media="screen")
-        browser.goto(f"{server.url}/ontology")
-        assert browser.eval("getComputedStyle(document.querySelector('main')).maxWidth") == "1152px"
+        assert page.evaluate("getComputedStyle(document.querySelector('.checks label')).display") == "inline-block"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scroll"
+        assert page.evaluate("document.querySelector('table.matrix').getBoundingClientRect().width") > 200
+        screenshot(visit, "find-phone", 360, 800)
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('form.find-form')).display") == "none"
+        assert page.evaluate("getComputedStyle(document.querySelector('header')).display") == "none"
+        assert page.locator("li.mg-type").count() == 7
+        # The ontology documentation is in the site's layout too, with no console error or CSP violation.
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        errors = len(visit.errors)
+        page.goto(f"{server.url}/ontology")
+        assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "1152px"
+        assert visit.errors[errors:] == [] and visit.csp_violations() == [] and visit.refused == []
     finally:
-        browser.close()
+        visit.close()

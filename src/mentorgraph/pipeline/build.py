@@ -139,7 +139,7 @@ def build(
     parts += [(f"linked/{name}", data) for name, data in datasets.items()]
     parts.append(("store", b"yes" if store else b"no"))
     gen_id = layout.generation_id(parts)
-    if (out / layout.BUILDS / gen_id / layout.MANIFEST).is_file():
+    if layout.intact(out / layout.BUILDS / gen_id):
         return _publish(out, gen_id, None, datasets, store, say, {})
     checked = checked or check(root, progress=say)
     files = render(root, checked, say)
@@ -171,6 +171,7 @@ def _publish(
             t0 = time.perf_counter()
             for name in sorted(files):
                 w.write(name, files[name])
+            layout.write_checksums(w.path)
             timings["write"] = time.perf_counter() - t0
     gen = w.generation
     manifest = json.loads(gen.manifest.read_text(encoding="utf-8"))
