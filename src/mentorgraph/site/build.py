@@ -29,7 +29,7 @@ WASM_ROUTES = ("sparql", "question")
 # The site's own scripts on each page that needs one (after the page's own, in this order).
 SCRIPTS = {
     "sparql": ["site-data.js", "site.js"],
-    "question": ["site-data.js", "questions-data.js", "site.js"],
+    "question": ["site-data.js", "questions-data.js", "site-find.js", "site.js"],
     "compare": ["site-data.js", "site.js"],
     "find": ["site-data.js", "advice-data.js", "site-find.js"],
 }

@@ -59,11 +59,25 @@ def questions_script(source: Source) -> bytes:
     return script("MentorgraphQuestions", {"questions": questions, "candidates": candidates})
 
 
-def settings_script(assets: dict[str, str]) -> bytes:
-    """The site's settings: the static files' names (relative to static/), the project's prefixes, and
-    where the pages of the project's IRIs are (the same answer as web.urls.StaticUrls.iri)."""
+def settings_script(assets: dict[str, str], compare: dict[str, str]) -> bytes:
+    """The site's settings: the static files' names (relative to static/), the project's prefixes,
+    where the pages of the project's IRIs are (the same answer as web.urls.StaticUrls.iri), and the
+    comparisons the site holds by their sorted query string (the compare form's answers)."""
     own = [[iris.MGO, "ontology.html#", ""]] + [[prefix, path, ".html"] for prefix, path in OWN]
     return script(
         "MentorgraphSite",
-        {"assets": assets, "prefixes": iris.PREFIXES, "prologue": iris.sparql_prologue(), "own": own},
+        {
+            "assets": assets,
+            "prefixes": iris.PREFIXES,
+            "prologue": iris.sparql_prologue(),
+            "own": own,
+            "compare": compare,
+        },
     )
+
+
+def advice_script(source: Source) -> bytes:
+    """The recommender's inputs for static/site-find.js (site/advice.py)."""
+    from .advice import advice_data
+
+    return script("MentorgraphAdvice", advice_data(source))

@@ -75,6 +75,8 @@ def question_values(source: Source, name: str) -> Params:
 def plan(source: Source) -> list[PageJob]:
     """Every page the site writes, in a stable order."""
     jobs = [PageJob(route, {}, FILES[route]) for route in PLAIN]
+    # "Find a model" asks each view's question (joining a program, designing one) on a page of its own.
+    jobs += [PageJob("find", {"view": [v.id]}, f"find-{v.id}.html") for v in source.scheme.views[1:]]
     for name in sorted(source.mg.catalogue):
         values = question_values(source, name)
         jobs.append(PageJob("question", {"name": [name], **values}, f"questions/{name}.html"))

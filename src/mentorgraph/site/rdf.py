@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from .. import iris
-from ..web import entity_jsonld
 from ..web.urls import RDF_EXTENSIONS
 from ..web.views import Source
 
@@ -40,7 +39,11 @@ def entity_files(source: Source, iri: str, stem: str) -> Iterator[tuple[str, byt
     triples = about(source.mg.engine.store, iri)
     for fmt in FORMATS:
         yield stem + RDF_EXTENSIONS[fmt], serialize(triples, fmt)
-    doc = json.dumps(entity_jsonld(source.mg, iri), ensure_ascii=False, indent=1) + "\n"
+    from ..web.jsonld import entity_jsonld, load_context
+
+    # As the page embeds it (views.entity): the shipped context inlined, the labels read once.
+    jsonld = entity_jsonld(source.mg, iri, load_context(source.root), labels=source.labels())
+    doc = json.dumps(jsonld, ensure_ascii=False, indent=1) + "\n"
     yield stem + RDF_EXTENSIONS["jsonld"], doc.encode("utf-8")
 
 
