@@ -26,7 +26,7 @@ FORMATS = {
 
 
 def _resolve_type(source: Source, value: str):
-    from ...advise.compare import resolve_type
+    from ...advise.comparison import resolve_type
 
     types = source.model.type_by_iri()
     if iris.MG + value in types:  # the short name links use (formal-mentoring-programs)
@@ -81,7 +81,7 @@ def compare(source: Source, params: Params) -> Page | Download:
         if values and not problems:
             context["problems"] = [{"value": "", "message": "Choose at least two different types.", "suggestions": []}]
         return Page("compare.html", "Compare model types", context, status=400 if values else 200)
-    from ...advise.compare import compare as make, render_csv, render_markdown
+    from ...advise.comparison import compare as make, render_csv, render_markdown
 
     c = make(source.model, source.scheme, chosen)
     fmt = first(params, "format")
