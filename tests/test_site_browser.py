@@ -1,5 +1,5 @@
 """The static site in a real browser: Playwright driving the system's Chromium (/usr/bin/chromium, no
-browser download), the site served by a plain static file server on 127.0.0.1 (sending the strict
+browser download), the site served from a sub-path by a plain static file server on 127.0.0.1 (sending the strict
 Content-Security-Policy a careful host would, with the 'wasm-unsafe-eval' docs/site.md asks for) and
 opened from file://.
 
@@ -112,7 +112,9 @@ def run_editor(page, text: str) -> dict:
 def test_site_over_http(site, visits, mg, root):
     from mentorgraph.advise.ranking import recommend
 
-    with static_server(site, CSP) as base:
+    # Served from a sub-path (/site/), as from a folder of a web space.
+    with static_server(site.parent, CSP) as host:
+        base = f"{host}{site.name}/"
         # Every kind of page at phone width.
         for name in PAGES:
             v = visits(base)

@@ -7,6 +7,7 @@ inside the handler.
 from __future__ import annotations
 
 import sys
+import textwrap
 import urllib.parse
 from pathlib import Path
 
@@ -69,12 +70,15 @@ def register(subparsers) -> None:
         subparsers,
         "site",
         help="write the graph as a static website any web space can host",
-        description="Write a static website of the current build: every page of the web view that needs "
-        "no server (Table 1, a card for every entity, types, populations, organizations, the questions "
-        "answered, comparisons, find a model, the ontology, downloads and citation, pictures), with "
-        "queries answered in the browser. Relative links only: it works from any folder of a web space "
-        "and opened from the disk (file://). All or nothing: a failed run leaves the previous site. "
-        "Run `mentorgraph build` first. docs/site.md says how to publish it.",
+        description=textwrap.fill(
+            "Write a static website of the current build: every page of the web view that needs "
+            "no server (Table 1, a card for every entity, types, populations, organizations, the questions "
+            "answered, comparisons, find a model, the ontology, downloads and citation, pictures), with "
+            "queries answered in the browser. Relative links only: it works from any folder of a web space "
+            "and opened from the disk (file://). All or nothing: a failed run leaves the previous site. "
+            "Run `mentorgraph build` first. docs/site.md says how to publish it.",
+            width=88,
+        ),
         epilog="examples:\n"
         "  mentorgraph site                       writes dist/site/\n"
         "  mentorgraph site --base-url https://example.org/mentorgraph/   adds sitemap.xml\n"
