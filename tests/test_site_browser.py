@@ -153,6 +153,7 @@ def test_site_over_http(site, visits, mg, root):
         answer = v.page.evaluate("mentorgraphSite.last")
         assert bindings(answer["json"]) == api_rows(mg.query("programs-by-sponsor", sponsor="Endocrine Society"))
         assert v.page.locator("#site-answer table.results tbody tr").count() == len(bindings(answer["json"]))
+        assert v.page.locator("main table.results").count() == 1, "the answer written for the example is gone"
         v.assert_clean()
 
         # Find a model: each persona ranked in the page exactly as recommend ranks it.

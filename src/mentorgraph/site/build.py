@@ -12,7 +12,6 @@ the whole in place at once.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,12 +172,3 @@ def sitemap(base: str, files: list[str]) -> bytes:
         lines.append(f"<url><loc>{escape(loc)}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def digest(path: Path) -> str:
-    """SHA-256 over a written site's files and their names (for tests and reports)."""
-    h = hashlib.sha256()
-    for p in sorted(path.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(path).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
