@@ -256,17 +256,26 @@ def validate_files(
 
 
 def _check_contribution(root: Path, sources: Any, outcome: Outcome) -> None:
-    """OWL RL and SHACL where the contribution can break them (neighbourhood.py), not on the whole graph."""
+    """OWL RL and SHACL where the contribution can break them (neighbourhood.py), not on the whole graph.
+
+    SHACL runs in a second process while OWL RL runs in this one (pipeline/parallel.py); its report
+    counts only if OWL RL finds the contribution consistent, as when they run one after the other.
+    """
     from ..namespaces import MG
+    from ..pipeline.parallel import Stage
     from ..pipeline.validate import load_shapes
     from .neighbourhood import inconsistencies, validate_contribution
 
     contributed = [MG[p.slug] for p in outcome.entries_planned()]
-    messages = inconsistencies(sources, contributed)
-    if messages:
-        _inconsistency(outcome, messages)
-        return
-    outcome.report = validate_contribution(sources, contributed, load_shapes(root))
+    shacl = Stage(validate_contribution, sources, contributed, load_shapes(root))
+    try:
+        messages = inconsistencies(sources, contributed)
+        if messages:
+            _inconsistency(outcome, messages)
+            return
+        outcome.report = shacl.result()
+    finally:
+        shacl.close()
 
 
 def _check_all(root: Path, sources: Any, outcome: Outcome) -> Any:
