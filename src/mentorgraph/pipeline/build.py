@@ -69,10 +69,10 @@ def _timed(timings: dict[str, float], say: Callable[[str], None], name: str, fn,
     return value
 
 
-def _validated(root: Path, sources: Sources) -> tuple[Report, float]:
+def _validated(sources: Sources, shapes: Graph) -> tuple[Report, float]:
     """SHACL on the asserted graphs, and the seconds it took."""
     t0 = time.perf_counter()
-    report = validate(asserted_graph(sources), load_shapes(root), sources.origins)
+    report = validate(asserted_graph(sources), shapes, sources.origins)
     return report, time.perf_counter() - t0
 
 
@@ -93,7 +93,8 @@ def check(
     if sources is None:
         sources = _timed(timings, say, "load", load_sources, root)
     parts = (sources.graph("ontology"), sources.graph("article"), sources.graph("curation"))
-    shacl = parallel.Stage(_validated, root, sources, fork=processes)
+    # The shapes are read here, so that a problem with the file is this process's own error.
+    shacl = parallel.Stage(_validated, sources, load_shapes(root), fork=processes)
     try:
         if shacl.forked:
             say("validate (in a second process)...")
