@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
 from mentorgraph import iris
-from test_advise_personas import PERSONAS, RankedTypes, _check
+from test_advise_personas import PERSONAS, RankedTypes, _check, form_args
 from w3c.serverproc import ServerProcess, request
 from conftest import copy_project
 
@@ -37,10 +37,6 @@ def find_url(server, args: dict[str, list[str]]) -> str:
     return f"{server.url}/find?" + urllib.parse.urlencode(args, doseq=True)
 
 
-def persona_args(p) -> dict[str, list[str]]:
-    return {**p.args, **({"mode": [p.mode]} if p.mode else {})}
-
-
 def style_hash(css: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
 
@@ -48,7 +44,7 @@ def style_hash(css: str) -> str:
 # -- "Find a model" -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.name)
 def test_find_page_over_http_meets_each_persona(server, persona):
-    status, headers, body = request(find_url(server, persona_args(persona)), headers=HTML)
+    status, headers, body = request(find_url(server, form_args(persona)), headers=HTML)
     assert status == 200 and headers["content-type"].startswith("text/html")
     page = body.decode("utf-8")
     parser = RankedTypes()
@@ -61,23 +57,22 @@ def test_find_page_over_http_meets_each_persona(server, persona):
 
 
 def test_find_page_is_in_the_site_layout_and_navigation(server):
-    status, headers, body = request(find_url(server, persona_args(PERSONAS[0])), headers=HTML)
+    status, headers, body = request(find_url(server, form_args(PERSONAS[0])), headers=HTML)
     page = body.decode("utf-8")
     assert status == 200
-    assert '<a href="/find">' in page and '<link rel="stylesheet" href="/static/style.css">' in page
+    assert '<a href="/find" aria-current="page">' in page and '<link rel="stylesheet" href="/static/site.css">' in page
     assert len(re.findall(r"<h1[ >]", page)) == 1, "one page heading"
-    assert "<svg" in page and "<script" not in page.lower()
-    # The page's own <style> (and nothing else inline) is allowed by the Content-Security-Policy.
-    styles = re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
+    assert 'class="matrix"' in page and "<script" not in page.lower()
+    # No style element or attribute: the site's stylesheet says everything (mentorgraph.web).
+    assert "<style" not in page and " style=" not in page
     csp = headers["content-security-policy"]
-    assert styles and all(style_hash(css) in csp for css in styles)
     assert "unsafe-inline" not in csp and "script-src 'self'" in csp
     _, _, home = request(f"{server.url}/", headers=HTML)
     assert b'<a href="/find">Find a model</a>' in home
 
 
 def test_find_links_resolve_on_this_server(server):
-    _, _, body = request(find_url(server, persona_args(PERSONAS[1])), headers=HTML)
+    _, _, body = request(find_url(server, form_args(PERSONAS[1])), headers=HTML)
     parser = RankedTypes()
     parser.feed(body.decode("utf-8"))
     for href in sorted(set(parser.links))[:3]:
@@ -86,11 +81,13 @@ def test_find_links_resolve_on_this_server(server):
 
 
 def test_find_without_values_ranks_all_seven_types(server, table1):
+    # Nothing named yet: the form, then (once anything is asked) every type; with only a population
+    # named, every score is 0 and Table 1's order is kept.
     status, _, body = request(f"{server.url}/find", headers=HTML)
-    assert status == 200
+    assert status == 200 and b'<form method="get" action="/find"' in body
+    status, _, body = request(find_url(server, {"population": ["Women"]}), headers=HTML)
     parser = RankedTypes()
     parser.feed(body.decode("utf-8"))
-    # Nobody named: every score is 0 and Table 1's order is kept.
     assert [t["type"].strip() for t in parser.types] == [r["type"] for r in table1]
     assert {t["score"] for t in parser.types} == {0}
 
@@ -106,7 +103,7 @@ def test_unknown_values_are_400_escaped_with_the_closest_ones(server, root):
     assert "visibilty" in page and visibility in page, "the error lists the closest themes"
     status, _, body = request(find_url(server, {"mode": ["teleport"]}), headers=HTML)
     assert status == 400
-    assert all(m in body.decode("utf-8") for m in ("online", "in-person", "hybrid"))
+    assert all(m in body.decode("utf-8").lower() for m in ("online", "in-person", "hybrid"))
 
 
 def test_invalid_themes_file_is_500(built, root, tmp_path):
@@ -127,9 +124,11 @@ def test_ontology_iri_gives_browsers_the_release_docs(server, built, root):
 
     status, headers, body = request(f"{server.url}/ontology", headers=HTML)
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert body == render_docs(root, built)
-    styles = re.findall(r"<style>(.*?)</style>", body.decode("utf-8"), re.DOTALL)
-    assert styles and all(style_hash(css) in headers["content-security-policy"] for css in styles)
+    # The same documentation as the release's, in the site's layout (its navigation, no <style>).
+    ids = lambda page: re.findall(r' id="([A-Za-z][\w-]*)"', page)  # noqa: E731
+    docs = render_docs(root, built).decode("utf-8")
+    assert set(ids(docs)) - {"classes"} <= set(ids(body.decode("utf-8")))
+    assert b'aria-label="Site"' in body and b"<style" not in body
     assert "Accept" in headers["vary"]
     # RDF clients still get the ontology graph; the docs' alternate link (ontology.ttl) resolves.
     for url, hdrs in ((f"{server.url}/ontology", {"Accept": "text/turtle"}), (f"{server.url}/ontology.ttl", {})):
@@ -178,26 +177,23 @@ def test_find_page_fits_a_phone_and_prints(server, browser):
     visit = Visit(browser, server.url, width=360)
     try:
         page = visit.page
-        page.goto(find_url(server, persona_args(PERSONAS[0])))
-        # The page's own stylesheet applied (the CSP hash matched): its labels are inline-block, not grid.
-        assert page.evaluate("getComputedStyle(document.querySelector('.mg-find label')).display") == "inline-block"
+        page.set_viewport_size({"width": 360, "height": 800})
+        page.goto(find_url(server, form_args(PERSONAS[0])))
+        # The site's stylesheet applied: the theme checkboxes' labels are inline-block.
+        assert page.evaluate("getComputedStyle(document.querySelector('.checks label')).display") == "inline-block"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scroll"
-        svg_width = page.evaluate("document.querySelector('svg.mg-matrix').getBoundingClientRect().width")
-        assert 200 < svg_width <= 360
+        assert page.evaluate("document.querySelector('table.matrix').getBoundingClientRect().width") > 200
         screenshot(visit, "find-phone", 360, 800)
         page.emulate_media(media="print")
-        assert page.evaluate("getComputedStyle(document.querySelector('form.mg-find')).display") == "none"
+        assert page.evaluate("getComputedStyle(document.querySelector('form.find-form')).display") == "none"
         assert page.evaluate("getComputedStyle(document.querySelector('header')).display") == "none"
-        assert page.evaluate("document.querySelector('svg.mg-matrix').getBoundingClientRect().width") > 200
         assert page.locator("li.mg-type").count() == 7
-        # The ontology documentation keeps its own style too (its <style> is allowed by hash), at desktop width.
+        # The ontology documentation is in the site's layout too, with no console error or CSP violation.
         page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1280, "height": 900})
-        # (The Find page's two inline style attributes, from advise/html.py, are refused by the CSP and
-        # logged as console errors; the ontology page must add none.)
         errors = len(visit.errors)
         page.goto(f"{server.url}/ontology")
-        assert page.evaluate("getComputedStyle(document.querySelector('body')).maxWidth") == "992px"
+        assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "1152px"
         assert visit.errors[errors:] == [] and visit.csp_violations() == [] and visit.refused == []
     finally:
         visit.close()

@@ -9,9 +9,7 @@ answered as plain text, or as the site's error page for a browser.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -28,7 +26,6 @@ CSP = (
     "form-action 'self'"
 )
 HTML_TYPE = "text/html; charset=utf-8"
-STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
 GENERATION_KEY = "mentorgraph.generation"
 # The dataset descriptions and documents kept per generation (one per host name the server is reached by).
@@ -43,22 +40,6 @@ class HTTPError(Exception):
         self.status, self.headers = status, headers or {}
 
 
-def csp_allowing_styles(page: str) -> dict[str, str]:
-    """A CSP that also allows `page`'s own <style> elements, by hash (CSP Level 3 §8.3).
-
-    For pages generated whole by the project (the ontology docs, the "Find a model" page): their style
-    elements are fixed text, and every value in them is escaped, so no request can add one. Inline
-    style *attributes* stay refused; static/style.css repeats what they say."""
-    hashes = sorted(
-        {
-            base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-            for css in STYLE_ELEMENT.findall(page)
-        }
-    )
-    style_src = " ".join(["'self'", *(f"'sha256-{h}'" for h in hashes)])
-    return {"Content-Security-Policy": f"{CSP}; style-src {style_src}"}
-
-
 def wants_html(request: Request) -> bool:
     """Whether the client named text/html (browsers do; curl and SPARQL libraries do not)."""
     return negotiate.choose([("text/html", "html"), ("text/plain", "text")], request.headers.get("accept")) == "html"
@@ -67,9 +48,10 @@ def wants_html(request: Request) -> bool:
 def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """The answer for an error: the site's error page for a browser, else the message as plain text."""
     if wants_html(request):
-        from .pages import error_page
+        from ..web import ServerUrls, error_page
 
-        return Response(error_page(status, message), status, headers, HTML_TYPE)
+        page = error_page(request.app.state.backend.config.root, status, message, ServerUrls())
+        return Response(page.body.encode("utf-8"), status, headers, HTML_TYPE)
     return Response((message + "\n").encode("utf-8"), status, headers, "text/plain; charset=utf-8")
 
 
@@ -86,10 +68,23 @@ class Context:
         """A query-process operation's answer (its JSON value or its bytes), under the time limit."""
         return await self.served.pool.call(op, args, self.config.timeout)
 
-    async def view(self, function: str, **args: Any) -> Any:
-        """A web-view data function ("mentorgraph.web.module:name", called as fn(mg, **args) in a query
-        process over this request's generation): its JSON value, or its text as bytes."""
-        return await self.run("view", function=function, args=args)
+    async def page(
+        self, route: str, params: dict[str, list[str]] | None = None, verdict: dict | None = None
+    ) -> Response:
+        """A page of the web view (mentorgraph.web, route names as in web/urls.py), made in a query
+        process over this request's generation; `params` default to the request's query string.
+        `verdict` is the server's check of a query the page runs (the editor): {"checked": text} or
+        {"refused": message}."""
+        if params is None:
+            query = self.request.query_params
+            params = {k: query.getlist(k) for k in query.keys()}
+        service = {"max_rows": self.config.max_rows, "limits": self.config.limits(), "endpoint": self.endpoint_url()}
+        service |= verdict or {}
+        header, body = await self.request_raw("page", route=route, params=params, service=service)
+        headers = {"Vary": "Accept"}
+        if header.get("filename"):
+            headers["Content-Disposition"] = f'attachment; filename="{header["filename"]}"'
+        return Response(body, header["status"], headers, header["media"])
 
     async def request_raw(self, op: str, **args: Any) -> tuple[dict, bytes]:
         """A query-process operation's (header, body)."""

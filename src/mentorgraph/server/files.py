@@ -1,5 +1,5 @@
-"""Files: /static/ (the web view's static files, its vendored front-end assets and the server's
-stylesheet) and /download/ (the export files of the generation being served).
+"""Files: /static/ (the web view's static files and its vendored front-end assets) and /download/ (the
+export files of the generation being served).
 
 No path is ever built from the URL: /static/ looks the name up in a table of the files shipped in the
 package, /download/ in the generation's manifest.json.
@@ -16,9 +16,8 @@ from .. import layout, mediatypes
 from .context import Context, HTTPError, endpoint
 
 PACKAGE = Path(__file__).resolve().parents[1]
-# Where static files come from, each served under /static/ by its path there (the web view's files,
-# its vendored assets at vendor/..., and the server's own stylesheet).
-STATIC_DIRS = (PACKAGE / "web" / "static", PACKAGE / "server" / "static")
+# Where static files come from, each served under /static/ by its path there (vendored assets at vendor/...).
+STATIC_DIRS = (PACKAGE / "web" / "static",)
 # The files of a build that /download/ serves (by extension; media types from mediatypes.py).
 DOWNLOADS = (".ttl", ".nt", ".jsonld", ".trig", ".nq", ".json")
 

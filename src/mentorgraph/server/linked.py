@@ -14,14 +14,12 @@ import pyoxigraph as ox
 from starlette.responses import Response
 
 from .. import iris, mediatypes
-from . import negotiate, pages
-from .context import Context, HTTPError, csp_allowing_styles, endpoint
+from . import negotiate
+from .context import Context, HTTPError, endpoint
 from .protocol import RDF_TYPES, rdf_document
 
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
 EXTENSIONS = mediatypes.IRI_EXTENSIONS
-# The triples of a named graph shown on its HTML page (the RDF formats carry them all).
-GRAPH_PAGE_TRIPLES = 500
 
 
 def resource_format(ctx: Context, ext: str | None) -> str:
@@ -51,19 +49,12 @@ async def _resource(ctx: Context, prefix: str) -> Response:
     if prefix == "graph":
         if stem not in iris.GRAPH_NAMES:
             raise HTTPError(404, f"no named graph {stem!r}; the graphs are {', '.join(iris.GRAPH_NAMES)}")
-        data = await ctx.run("graph", iri=iri, fmt=fmt, max_triples=GRAPH_PAGE_TRIPLES)
         if fmt == "html":
-            from .wire import rows
-
-            return ctx.html(pages.graph(stem, {"count": data["count"], "rows": rows(data["rows"])}), headers=headers)
+            return await ctx.page("graph", {"name": [stem]})
+        data = await ctx.run("graph", iri=iri, fmt=fmt)
         return Response(data, 200, headers, RDF_TYPES[fmt] + "; charset=utf-8")
     if fmt == "html":
-        from .wire import rows
-
-        data = await ctx.run("entity", iri=iri)
-        for part in ("out", "in", "evidence"):
-            data[part] = rows(data[part])
-        return ctx.html(pages.entity(data), headers=headers)
+        return await ctx.page("entity", {"iri": [iri]})
     body = await ctx.run("describe", iri=iri, fmt=fmt)
     return Response(body, 200, headers, RDF_TYPES[fmt] + "; charset=utf-8")
 
@@ -95,10 +86,8 @@ async def ontology(ctx: Context) -> Response:
     fmt = resource_format(ctx, "." + ext if ext else None)
     headers = {"Vary": "Accept"}
     if fmt == "html":
-        # The documentation of mentorgraph.release.docs: made once per generation, the same for every reader.
-        page = await ctx.generated(("docs",), "docs")
-        return ctx.html(page, headers={**headers, **csp_allowing_styles(page.decode("utf-8"))})
-    body = await ctx.run("graph", iri=iris.GRAPH + "ontology", fmt=fmt, max_triples=0)
+        return await ctx.page("ontology", {})
+    body = await ctx.run("graph", iri=iris.GRAPH + "ontology", fmt=fmt)
     return Response(body, 200, headers, RDF_TYPES[fmt] + "; charset=utf-8")
 
 
@@ -110,4 +99,4 @@ async def dataset(ctx: Context) -> Response:
     base = ep[: -len("/sparql")]
     turtle = await ctx.generated(("dataset", base), "dataset", endpoint=ep, base_url=base + "/download")
     triples = [q.triple for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
-    return rdf_document(ctx, triples, "VoID and DCAT description of the dataset")
+    return await rdf_document(ctx, triples, "VoID and DCAT description of the dataset")

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import iris, mediatypes
-from . import negotiate, pages, wire
+from . import negotiate
 from .checking import QueryRefused, check, limited
 from .context import Context, HTTPError, endpoint
 from .results import serialize_graph
@@ -165,7 +165,7 @@ async def sparql(ctx: Context) -> Response:
     if not queries:
         if ctx.request.method == "POST":
             raise HTTPError(400, "no query: send it as the body (application/sparql-query) or a query= field")
-        return service_description(ctx)
+        return await service_description(ctx)
     if len(queries) > 1:
         raise HTTPError(400, "more than one query parameter; send exactly one query")
     text = queries[0]
@@ -181,10 +181,17 @@ async def sparql(ctx: Context) -> Response:
             "no acceptable result format; this endpoint answers "
             + ", ".join(m for m, _ in negotiate.TABULAR + negotiate.GRAPH),
         )
-    html = result_fmt == "html"
     defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     base = ctx.endpoint_url()
-    key = (text, tuple(defaults), tuple(named), "json" if html else result_fmt, graph_fmt, base)
+    if result_fmt == "html":
+        # A browser's query: the editor with the answer, or with the error and the query kept. It is
+        # checked here like any other; the editor's view runs the checked, canonical text.
+        try:
+            verdict = {"checked": check(text, ctx.served.graphs, config.services, base).text}
+        except QueryRefused as exc:
+            verdict = {"refused": str(exc)}
+        return await ctx.page("sparql", {"query": [text]}, verdict)
+    key = (text, tuple(defaults), tuple(named), result_fmt, graph_fmt, base)
     served = ctx.served
     answer = served.cache.get(key)
     if answer is None:
@@ -210,18 +217,7 @@ async def sparql(ctx: Context) -> Response:
     headers = {"Vary": "Accept"}
     if header.get("truncated"):
         headers["Mentorgraph-Truncated"] = f"only the first {config.max_rows} results are included"
-    if html or header.get("rows"):
-        res = wire.sparql_json_result(body) if not header.get("rows") else _triple_rows(body)
-        return ctx.html(pages.editor(text, pages.result_table(res, bool(header.get("truncated")))), headers=headers)
     return Response(body, 200, headers, header["ctype"] + "; charset=utf-8")
-
-
-def _triple_rows(body: bytes):
-    import json
-
-    from ..query.engines import Result
-
-    return Result("select", ["s", "p", "o"], wire.rows(json.loads(body)))
 
 
 # -- the service description -----------------------------------------------------------------------------
@@ -274,11 +270,11 @@ def description(
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
-def service_description(ctx: Context) -> Response:
+async def service_description(ctx: Context) -> Response:
     """GET /sparql without a query: the service description, or the query editor for a browser."""
     fmt = negotiate.choose(negotiate.GRAPH, ctx.accept, ctx.fmt_param())
     if fmt == "html":
-        return ctx.html(pages.editor())
+        return await ctx.page("sparql")
     c = ctx.config
     counts = {g: int(i.get("triples", 0)) for g, i in ctx.served.manifest.get("graphs", {}).items()}
     limits = (
@@ -287,19 +283,18 @@ def service_description(ctx: Context) -> Response:
     )
     graphs = tuple((g, counts.get(g)) for g in sorted(ctx.served.graphs))
     triples = description(ctx.endpoint_url(), graphs, limits, bool(c.allowed_services))
-    return rdf_document(ctx, list(triples), "service description", fmt)
+    return await rdf_document(ctx, list(triples), "service description", fmt)
 
 
-def rdf_document(ctx: Context, triples: list, what: str, fmt: str | None = None) -> Response:
+async def rdf_document(ctx: Context, triples: list, what: str, fmt: str | None = None) -> Response:
     """Triples as the negotiated RDF format (or, for a browser, a page showing them as Turtle)."""
     fmt = fmt or negotiate.choose(negotiate.GRAPH, ctx.accept, ctx.fmt_param())
     if fmt is None:
         raise HTTPError(406, f"the {what} is available as " + ", ".join(RDF_TYPES.values()))
     headers = {"Vary": "Accept"}
     if fmt == "html":
-        turtle = serialize_graph(triples, "turtle", _context(ctx)).decode("utf-8")
-        title = what[0].upper() + what[1:]
-        return ctx.html(pages.page(title, f"<pre>{pages.esc(turtle)}</pre>"), headers=headers)
+        # A browser gets the download-and-cite page, which links this description in every format.
+        return await ctx.page("download", {})
     body = serialize_graph(triples, fmt, _context(ctx))
     return Response(body, 200, headers, RDF_TYPES[fmt] + "; charset=utf-8")
 

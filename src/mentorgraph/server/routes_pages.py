@@ -1,13 +1,12 @@
-"""The web view's pages: the one place that maps URLs to page functions.
+"""The web view's pages: the one place that maps the server's URLs to the pages of mentorgraph.web.
 
-Each page is a handler `@endpoint async def name(ctx: Context) -> Response` listed in ROUTES. A handler
-fetches what it shows from the generation being served (`await ctx.run(op, **args)`: an operation of
-worker.py, run in a query process under the time limit; JSON comes back) and renders it with a page
-function (server/pages.py, advise/html.py today; the Jinja2 views of mentorgraph.web later), then
-answers `ctx.html(body)`. The CSP and the other security headers are added to every response by
-middleware.py; a page with its own <style> element passes csp_allowing_styles(body) as headers.
+Each page is rendered by `ctx.page(route, params)`: the view of mentorgraph.web named `route` (the
+route names of web/urls.py) runs in a query process over the generation being served, under the time
+limit, and its template renders it there; the front end only passes the bytes on. The same views and
+templates write the static site (`mentorgraph site`). The CSP and the other security headers are
+added to every response by middleware.py.
 
-To add or swap a page, change only this module: a handler and a line in ROUTES.
+To add a page: a view in web/views/, its route in web/urls.py, and a line in PAGES here.
 """
 
 from __future__ import annotations
@@ -16,59 +15,40 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import layout
-from . import negotiate, pages, wire
-from .context import Context, HTTPError, csp_allowing_styles, endpoint
+from . import negotiate, wire
+from .context import Context, HTTPError, endpoint
 
-# The parameters of the "Find a model" form (mentorgraph.advise.html.person_from_params); others are ignored.
-FIND_PARAMS = ("career-stage", "population", "specialty", "mode", "want", "avoid")
-
-
-def _catalogue(ctx: Context) -> dict:
-    from ..query.catalogue import load_catalogue
-
-    return load_catalogue(ctx.config.root / layout.QUERIES_DIR)
-
-
-async def _candidates(ctx: Context, catalogue: dict) -> dict[str, list[tuple[str, str]]]:
-    kinds = sorted({p.kind for q in catalogue.values() for p in q.params if p.kind != "text"})
-    return {k: [tuple(c) for c in await ctx.run("candidates", kind=k)] for k in kinds}
-
-
-@endpoint
-async def home(ctx: Context) -> Response:
-    """/: Table 1 regenerated from the graph."""
-    data = await ctx.run("home")
-    data["links"] = {(t, label): iri for t, label, iri in data["links"]}
-    return ctx.html(pages.home(data, ctx.served.manifest))
+# Server path -> the web view's route (web/urls.py), for the pages that take only the query string.
+PAGES = {
+    "/": "home",
+    "/browse": "browse",
+    "/types": "types",
+    "/populations": "populations",
+    "/organizations": "organizations",
+    "/compare": "compare",
+    "/find": "find",
+    "/find/brief": "find-brief",
+    "/questions": "questions",
+    "/charts": "charts",
+    "/download": "download",
+    "/about": "about",
+}
 
 
-@endpoint
-async def browse(ctx: Context) -> Response:
-    """/browse: every model type, initiative, organization and population."""
-    return ctx.html(pages.browse(wire.rows(await ctx.run("browse"))))
+def _page(route: str):
+    @endpoint
+    async def show(ctx: Context) -> Response:
+        return await ctx.page(route)
+
+    show.__name__ = show.__qualname__ = f"page_{route.replace('-', '_')}"
+    show.__doc__ = f"The web view's {route!r} page."
+    return show
 
 
 @endpoint
-async def find(ctx: Context) -> Response:
-    """/find: "Find a model" (mentorgraph.advise.html's page, made in a query process)."""
-    query = ctx.request.query_params
-    params = {k: query.getlist(k) for k in FIND_PARAMS if k in query}
-    answer = await ctx.run("find", params=params)
-    body = answer["body"]
-    return ctx.html(pages.find(body), answer["status"], csp_allowing_styles(body))
-
-
-@endpoint
-async def about(ctx: Context) -> Response:
-    """/about: the limits of this service, as configured."""
-    return ctx.html(pages.about(ctx.config.limits()))
-
-
-@endpoint
-async def questions(ctx: Context) -> Response:
-    """/questions: every canned question with a form."""
-    cat = _catalogue(ctx)
-    return ctx.html(pages.questions(cat, await _candidates(ctx, cat)))
+async def cite(ctx: Context) -> Response:
+    """/cite/<name>: the citation in a reference manager's format (BibTeX, RIS, CSL JSON)."""
+    return await ctx.page("cite", {"name": [ctx.request.path_params["name"]]})
 
 
 @endpoint
@@ -76,9 +56,17 @@ async def question(ctx: Context) -> Response:
     """/questions/<name>: a canned question's answer, as a page or a download (format=csv|json|tsv|xml)."""
     from ..problems import closest
     from ..query import formats
+    from ..query.catalogue import load_catalogue
 
     name = ctx.request.path_params["name"]
-    cat = _catalogue(ctx)
+    fmt_param = ctx.fmt_param()
+    fmt = negotiate.choose(negotiate.TABULAR, ctx.accept, fmt_param)
+    if fmt is None:
+        raise HTTPError(406, "answers are available as HTML, SPARQL JSON/XML, CSV and TSV")
+    if fmt == "html":
+        query = ctx.request.query_params
+        return await ctx.page("question", {**{k: query.getlist(k) for k in query.keys()}, "name": [name]})
+    cat = load_catalogue(ctx.config.root / layout.QUERIES_DIR)
     if name not in cat:
         hint = closest(name, cat, n=3)
         raise HTTPError(
@@ -86,18 +74,11 @@ async def question(ctx: Context) -> Response:
         )
     q = cat[name]
     values = {p.name: ctx.param(p.name) for p in q.params if ctx.param(p.name) is not None}
-    fmt_param = ctx.fmt_param()
-    fmt = negotiate.choose(negotiate.TABULAR, ctx.accept, fmt_param)
-    if fmt is None:
-        raise HTTPError(406, "answers are available as HTML, SPARQL JSON/XML, CSV and TSV")
     answer = await ctx.run("canned", name=name, params=values, max_rows=ctx.config.max_rows)
     res = wire.result(answer["result"])
     headers = {"Vary": "Accept"}
     if answer["truncated"]:
         headers["Mentorgraph-Truncated"] = f"only the first {ctx.config.max_rows} results are included"
-    if fmt == "html":
-        page = pages.question_result(q, values, res, answer["truncated"], await _candidates(ctx, {name: q}))
-        return ctx.html(page, headers=headers)
     writer = {"json": formats.to_json, "xml": formats.to_xml, "csv": formats.to_csv, "tsv": formats.to_tsv}[fmt]
     if fmt_param:
         ext = {"json": "srj", "xml": "srx"}.get(fmt, fmt)
@@ -107,10 +88,7 @@ async def question(ctx: Context) -> Response:
 
 
 ROUTES = [
-    Route("/", home, methods=["GET"]),
-    Route("/browse", browse, methods=["GET"]),
-    Route("/find", find, methods=["GET"]),
-    Route("/about", about, methods=["GET"]),
-    Route("/questions", questions, methods=["GET"]),
+    *(Route(path, _page(route), methods=["GET"]) for path, route in PAGES.items()),
+    Route("/cite/{name}", cite, methods=["GET"]),
     Route("/questions/{name}", question, methods=["GET"]),
 ]

@@ -111,27 +111,3 @@ def result_json(res: Result) -> dict:
 def result(data: dict) -> Result:
     """A Result from result_json's value."""
     return Result(data["kind"], data["variables"], rows(data["rows"]), boolean=data["boolean"])
-
-
-def sparql_json_result(body: bytes) -> Result:
-    """A Result from SPARQL 1.1 Query Results JSON (as pyoxigraph writes it), for the HTML table."""
-    data = json.loads(body)
-    if "boolean" in data:
-        return Result("ask", [], [], boolean=bool(data["boolean"]))
-    variables = data["head"]["vars"]
-    out = []
-    for b in data["results"]["bindings"]:
-        row: dict[str, Term | None] = {}
-        for v in variables:
-            t = b.get(v)
-            if t is None:
-                row[v] = None
-            elif t["type"] == "uri":
-                row[v] = Term("uri", t["value"])
-            elif t["type"] == "bnode":
-                row[v] = Term("bnode", t["value"])
-            else:
-                lang = t.get("xml:lang")
-                row[v] = Term("literal", t["value"], None if lang else t.get("datatype"), lang)
-        out.append(row)
-    return Result("select", variables, out)

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import iris, layout
+from .. import layout
 from . import wire
 from .results import Reply, run_sparql, serialize_graph
 
@@ -43,7 +43,8 @@ class WorkerError(Exception):
 
 
 class State:
-    """What one query process holds for its lifetime: the store, the API over it, the JSON-LD context."""
+    """What one query process holds for its lifetime: the store, the API over it, the JSON-LD context,
+    the web view's source (its per-generation caches)."""
 
     def __init__(self, gen: Path, root: Path):
         from ..pipeline.store import open_store
@@ -56,6 +57,7 @@ class State:
         self.mg = MentorGraph(self.engine, root / layout.QUERIES_DIR)
         self.graphs = sorted(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
         self._context: dict | None = None
+        self.web = None  # the web view's Source (mentorgraph.web), made on the first page
 
     def context(self) -> dict:
         """The generation's JSON-LD @context (a dict), so JSON-LD output never names a remote context."""
@@ -98,78 +100,13 @@ def op_canned(state: State, name: str, params: dict[str, str], max_rows: int) ->
     return {"result": wire.result_json(res), "truncated": truncated}
 
 
-def op_candidates(state: State, kind: str) -> list[tuple[str, str]]:
-    """(IRI, label) of every entity a parameter of `kind` accepts, for the questions page's lists."""
-    return [(c.iri, c.label) for c in state.mg.candidates(kind)]
-
-
-def op_home(state: State) -> dict:
-    """Table 1 regenerated from the graph, with the IRI of each type and bullet for links."""
-    from ..query.table import table_data
-
-    links, types = [], {}
-    for r in state.mg.query("table1-bullets").plain():
-        types[r["typeLabel"]] = r["type"]
-        links.append((r["typeLabel"], r["label"], r["item"]))
-    return {"table": table_data(state.mg), "types": types, "links": links}
-
-
-def _rows(state: State, query: str) -> list[dict]:
-    return state.engine.query(iris.sparql_prologue() + query).rows
-
-
-def op_entity(state: State, iri: str) -> dict:
-    """Everything a page about `iri` shows: its triples by graph, evidence, incoming links, labels."""
-    from ..query.catalogue import sparql_iri
-
-    node = sparql_iri(iri)
-    out_rows = _rows(
-        state,
-        f"""SELECT ?p ?o ?g ?plabel ?olabel WHERE {{
-        GRAPH ?g {{ {node} ?p ?o }}
-        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?o rdfs:label ?olabel }} }}""",
-    )
-    in_rows = _rows(
-        state,
-        f"""SELECT ?s ?p ?g ?plabel ?slabel WHERE {{
-        GRAPH ?g {{ ?s ?p {node} }} FILTER (?g != mgg:evidence && ?p != rdf:subject && ?p != rdf:object)
-        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?s rdfs:label ?slabel }} }} LIMIT 2000""",
-    )
-    evidence = _rows(
-        state,
-        f"""SELECT ?st ?p ?o ?kind ?kindLabel ?quote ?source ?note WHERE {{
-        GRAPH mgg:evidence {{ ?st rdf:subject {node} ; rdf:predicate ?p ; rdf:object ?o .
-          OPTIONAL {{ ?st mgo:evidenceKind ?kind }} OPTIONAL {{ ?st mgo:evidenceQuote ?quote }}
-          OPTIONAL {{ ?st dcterms:source ?source }} OPTIONAL {{ ?st mgo:curationNote ?note }} }}
-        OPTIONAL {{ ?kind rdfs:label ?kindLabel }} }}""",
-    )
-    if not out_rows and not in_rows:
-        raise WorkerError("notfound", f"nothing in the graph is named {iri}")
-    return {"iri": iri, "out": out_rows, "in": in_rows, "evidence": evidence}
-
-
-def op_browse(state: State) -> list[dict]:
-    """Every labelled instance of the main classes, for the browse page."""
-    return _rows(
-        state,
-        """SELECT ?cls ?clsLabel ?item ?label WHERE {
-        VALUES ?cls { mgo:MentoringModelType mgo:Initiative mgo:Organization mgo:Population }
-        ?item a ?cls ; rdfs:label ?label . OPTIONAL { ?cls rdfs:label ?clsLabel }
-        FILTER (isIRI(?item)) } ORDER BY ?cls LCASE(STR(?label))""",
-    )
-
-
-def op_graph(state: State, iri: str, fmt: str, max_triples: int) -> Reply | dict:
-    """One named graph: serialized, or for HTML its triple count and first triples as rows."""
+def op_graph(state: State, iri: str, fmt: str) -> Reply:
+    """One named graph, serialized."""
     import pyoxigraph as ox
 
     triples = [q.triple for q in state.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
     if not triples:
         raise WorkerError("notfound", f"no named graph {iri} in this dataset")
-    if fmt == "html":
-        term = state.engine._term
-        rows = [{"s": term(t.subject), "p": term(t.predicate), "o": term(t.object)} for t in triples[:max_triples]]
-        return {"count": len(triples), "rows": rows}
     return Reply({}, serialize_graph(triples, fmt, state.context))
 
 
@@ -191,13 +128,6 @@ def op_describe(state: State, iri: str, fmt: str) -> Reply:
     return Reply({}, serialize_graph(triples, fmt, state.context))
 
 
-def op_docs(state: State) -> Reply:
-    """The ontology's HTML documentation (mentorgraph.release.docs), served at the ontology IRI."""
-    from ..release.docs import render_docs
-
-    return Reply({}, render_docs(state.root, state.gen))
-
-
 def op_dataset(state: State, endpoint: str, base_url: str) -> Reply:
     """The DCAT/VoID description of the build (mentorgraph.release.dataset) as Turtle, naming this
     server's endpoint and download URLs: the same description `mentorgraph release` writes."""
@@ -206,36 +136,38 @@ def op_dataset(state: State, endpoint: str, base_url: str) -> Reply:
     return Reply({}, render(describe(state.gen, state.root, endpoint=endpoint, base_url=base_url)))
 
 
-def op_find(state: State, params: dict[str, list[str]]) -> dict:
-    """Status and body of the "Find a model" page (mentorgraph.advise.html) for the form's parameters.
+def _web(state: State, service: dict | None):
+    """The web view's Source over this generation (made once: it caches what pages share)."""
+    from ..web import Source
 
-    Here rather than in the front end: the recommendation reads the graph (the first request of a
-    process loads the advice model, ~0.4 s), and like every read it runs under the time limit."""
-    from ..advise.html import find_page
-    from .pages import local_path
+    if state.web is None:
+        state.web = Source(state.mg, state.root, state.gen, service)
+    if service is not None:
+        state.web.service = service
+    return state.web
 
-    status, body = find_page(state.mg, params, state.root, action="/find", link=lambda iri: local_path(iri) or iri)
+
+def op_page(state: State, route: str, params: dict[str, list[str]], service: dict) -> Reply:
+    """A page of the web view (mentorgraph.web.respond: its view reads the graph, its template renders
+    it), made here because, like every read, it runs under the pool's time limit. The header says the
+    status, media type and, for a download, the file name."""
+    from ..web import ServerUrls, respond
+
+    out = respond(_web(state, service), route, params, ServerUrls())
+    meta = {"status": out.status, "media": out.media_type, "filename": out.filename}
+    return Reply(meta, out.body.encode("utf-8"))
+
+
+def op_api(state: State, name: str | None, params: dict[str, str], max_rows: int) -> dict:
+    """The JSON API for browsers (mentorgraph.web.api): the catalogue when `name` is None, else one
+    question's answer, as {"status", "body"}."""
+    from ..web import api
+
+    source = _web(state, None)
+    if name is None:
+        return {"status": 200, "body": api.catalogue(source)}
+    status, body = api.answer(source, name, params, max_rows)
     return {"status": status, "body": body}
-
-
-# The modules whose functions `op_view` may call: the web view's data functions (mentorgraph.web).
-VIEW_MODULES = ("mentorgraph.web.",)
-
-
-def op_view(state: State, function: str, args: dict) -> Any:
-    """Call a web-view data function, "module:name" in mentorgraph.web, as fn(mg, **args) on this
-    generation's API (mentorgraph.query.api.MentorGraph); it answers a JSON value, str or bytes.
-
-    The function name comes from the server's own route table (routes_pages.py), never from a request."""
-    import importlib
-
-    module, _, name = function.partition(":")
-    if not module.startswith(VIEW_MODULES) or not name:
-        raise WorkerError("internal", f"not a web-view function: {function!r}")
-    result = getattr(importlib.import_module(module), name)(state.mg, **args)
-    if isinstance(result, str):
-        result = result.encode("utf-8")
-    return Reply({}, result) if isinstance(result, bytes) else result
 
 
 def op_ping(state: State) -> bool:
@@ -246,16 +178,11 @@ def op_ping(state: State) -> bool:
 OPS = {
     "sparql": op_sparql,
     "canned": op_canned,
-    "candidates": op_candidates,
-    "home": op_home,
-    "entity": op_entity,
-    "browse": op_browse,
     "graph": op_graph,
     "describe": op_describe,
-    "docs": op_docs,
     "dataset": op_dataset,
-    "find": op_find,
-    "view": op_view,
+    "page": op_page,
+    "api": op_api,
     "ping": op_ping,
 }
 
@@ -286,6 +213,7 @@ def serve(sock, root: Path, max_memory: int, parent: int) -> None:
     _confine(max_memory, parent)
     from ..pipeline import store  # noqa: F401 - imported before the front end needs this process
     from ..query import api  # noqa: F401
+    from ..web import views  # noqa: F401
 
     sock.sendall(wire.frame({"ok": True, "warm": True}))
     frames = wire.FrameReader(sock)

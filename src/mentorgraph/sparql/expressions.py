@@ -36,6 +36,8 @@ class ExpressionParser:
     """Expression ::= ConditionalOrExpression, and everything under it."""
 
     def expression(self):
+        """Expression (rule [110]): an || chain of && chains of relational expressions (an Or or And
+        only when there is a chain); a lone variable or literal is read without descending the levels."""
         k = self.k
         i = self.i
         if k[i + 1] in _EXPRESSION_END:  # a lone variable or literal (most function arguments)
@@ -69,6 +71,7 @@ class ExpressionParser:
         return t.Or(tuple(ors))
 
     def relational(self):
+        """RelationalExpression: an additive expression, or a comparison, IN or NOT IN of one."""
         left = self.additive()
         kind = self.k[self.i]
         if kind in _RELATIONAL:
@@ -83,6 +86,8 @@ class ExpressionParser:
         return left
 
     def additive(self):
+        """AdditiveExpression: an Add if '+' or '-' follows (a signed number right after an operand
+        counts as one, rule [116]), else the multiplicative expression alone."""
         k = self.k
         first = self.mul_tail(self.unary())
         kind = k[self.i]
@@ -103,6 +108,7 @@ class ExpressionParser:
                 return t.Add(first, tuple(rest))
 
     def mul_tail(self, first):
+        """The '*' and '/' chain that follows `first` as a Mul, or `first` itself if none follows."""
         k = self.k
         kind = k[self.i]
         if kind != "*" and kind != "/":
@@ -115,6 +121,7 @@ class ExpressionParser:
         return t.Mul(first, tuple(rest))
 
     def unary(self):
+        """UnaryExpression: '!', '+' or '-' applied to a primary expression, or the primary alone."""
         kind = self.k[self.i]
         if kind == "!" or kind == "+" or kind == "-":
             self.i += 1
@@ -122,6 +129,8 @@ class ExpressionParser:
         return self.primary()
 
     def primary(self):
+        """PrimaryExpression: a variable, a bracketed expression, an IRI or function call, a literal or
+        a built-in call; a syntax error for anything else."""
         k = self.k
         i = self.i
         kind = k[i]
@@ -144,6 +153,7 @@ class ExpressionParser:
         raise self.error("an expression (a variable, a literal, an IRI, a function call or '(')")
 
     def bracketted(self):
+        """BrackettedExpression ::= '(' Expression ')': the inner expression (the brackets leave no node)."""
         self.expect("(")
         expr = self.expression()
         self.expect(")", "')' or an operator")

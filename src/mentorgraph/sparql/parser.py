@@ -36,11 +36,14 @@ class Parser(PatternParser, ExpressionParser):
     # --- token helpers ------------------------------------------------------------------------
 
     def error(self, expected: str, at: int | None = None) -> SparqlSyntaxError:
+        """A SparqlSyntaxError at token `at` (the current one by default): what was found where
+        `expected` was expected."""
         i = self.i if at is None else at
         found = self.toks.shown(i)
         return syntax_error(self.toks, i, f"Syntax error: found {found} where {expected} was expected", expected)
 
     def expect(self, kind: str, expected: str | None = None) -> int:
+        """Consume a token of `kind` and return its index; a syntax error naming `expected` otherwise."""
         i = self.i
         if self.k[i] != kind:
             raise self.error(expected or repr(kind))
@@ -48,6 +51,7 @@ class Parser(PatternParser, ExpressionParser):
         return i
 
     def iri(self) -> t.IRI:
+        """Consume the IRIREF or prefixed name at the current token and return it as an absolute IRI."""
         i = self.i
         if self.k[i] not in ("IRIREF", "PNAME"):
             raise self.error("an IRI or a prefixed name")
@@ -55,6 +59,7 @@ class Parser(PatternParser, ExpressionParser):
         return iri_at(self.toks, i, self.pro)
 
     def var(self) -> t.Var:
+        """Consume the variable at the current token and return it."""
         i = self.i
         if self.k[i] != "VAR":
             raise self.error("a variable")
@@ -62,6 +67,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Var(self.v[i], i)
 
     def var_or_iri(self) -> t.Var | t.IRI:
+        """Consume a variable or an IRI at the current token and return it."""
         if self.k[self.i] == "VAR":
             return self.var()
         return self.iri()
@@ -81,6 +87,10 @@ class Parser(PatternParser, ExpressionParser):
     # --- query --------------------------------------------------------------------------------
 
     def query(self) -> t.Query:
+        """The whole query: prologue, one query form, a trailing VALUES, then the end of the text.
+
+        An update form, first or after ';', is refused (Refused(update)) rather than reported as a
+        syntax error."""
         self.prologue()
         kind = self.k[self.i]
         if kind == "SELECT":
@@ -112,6 +122,8 @@ class Parser(PatternParser, ExpressionParser):
         return q
 
     def update_refused(self) -> Refused:
+        """Refused(update) for the update keyword at the current token, with its line and column and
+        how to change data instead."""
         line, col = self.toks.position(self.i)
         word = self.k[self.i]
         return Refused(
@@ -123,6 +135,7 @@ class Parser(PatternParser, ExpressionParser):
         )
 
     def prologue(self) -> None:
+        """Read BASE and PREFIX declarations into self.pro; a PREFIX overrides a predeclared prefix."""
         k = self.k
         declared = None
         while True:
@@ -146,6 +159,7 @@ class Parser(PatternParser, ExpressionParser):
                 return
 
     def select_clause(self) -> tuple:
+        """SELECT's modifier (DISTINCT, REDUCED or None) and projection ('*' or Var/Projection items)."""
         self.expect("SELECT")
         modifier = None
         if self.k[self.i] in ("DISTINCT", "REDUCED"):
@@ -172,6 +186,7 @@ class Parser(PatternParser, ExpressionParser):
         return modifier, tuple(items)
 
     def select_query(self, sub: bool) -> t.Select:
+        """A SELECT query or, with `sub`, a subquery (no dataset clauses; VALUES of its own)."""
         modifier, projection = self.select_clause()
         dataset = () if sub else self.dataset_clauses()
         where = self.where_clause()
@@ -180,6 +195,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Select(projection, where, modifier, dataset=dataset, modifiers=modifiers, values=values)
 
     def construct_query(self) -> t.Construct:
+        """CONSTRUCT with a template, or the short form CONSTRUCT WHERE { triples } (template None)."""
         self.expect("CONSTRUCT")
         if self.k[self.i] == "{":
             self.i += 1
@@ -197,6 +213,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Construct(None, where, dataset=dataset, modifiers=self.solution_modifiers())
 
     def describe_query(self) -> t.Describe:
+        """DESCRIBE * or DESCRIBE of variables and IRIs, with an optional WHERE clause."""
         self.expect("DESCRIBE")
         if self.k[self.i] == "*":
             self.i += 1
@@ -213,6 +230,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Describe(targets, where, dataset=dataset, modifiers=self.solution_modifiers())
 
     def dataset_clauses(self) -> tuple:
+        """The FROM and FROM NAMED clauses, in order (parsed whatever they name; the policy decides)."""
         clauses = []
         while self.k[self.i] == "FROM":
             self.i += 1
@@ -223,6 +241,7 @@ class Parser(PatternParser, ExpressionParser):
         return tuple(clauses)
 
     def where_clause(self) -> t.Group:
+        """The WHERE clause's group graph pattern (the keyword WHERE itself is optional)."""
         if self.k[self.i] == "WHERE":
             self.i += 1
         if self.k[self.i] != "{":
@@ -230,6 +249,7 @@ class Parser(PatternParser, ExpressionParser):
         return self.group()
 
     def solution_modifiers(self) -> t.Modifiers:
+        """GROUP BY, HAVING and ORDER BY, then LIMIT and OFFSET in either order; NO_MODIFIERS if none."""
         k = self.k
         if k[self.i] not in ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET"):
             return t.NO_MODIFIERS
@@ -258,6 +278,8 @@ class Parser(PatternParser, ExpressionParser):
         return t.Modifiers(group_by, having, order_by, limit, offset, limit_tok, offset_tok)
 
     def conditions(self, parse_one, expected: str) -> tuple:
+        """One or more conditions read by `parse_one`: the first is required (an error naming
+        `expected`), the rest are read while one starts."""
         items = [parse_one(expected)]
         while True:
             item = parse_one(None)
@@ -266,6 +288,8 @@ class Parser(PatternParser, ExpressionParser):
             items.append(item)
 
     def group_condition(self, expected: str | None):
+        """A GROUP BY condition: a variable, `(expr)` or `(expr AS ?var)`, or a call; None if none
+        starts here and `expected` is None."""
         kind = self.k[self.i]
         if kind == "VAR":
             return self.var()
@@ -284,6 +308,8 @@ class Parser(PatternParser, ExpressionParser):
         return call
 
     def order_condition(self, expected: str | None):
+        """An ORDER BY condition: ASC(expr) or DESC(expr), a variable, or a constraint; None if none
+        starts here and `expected` is None."""
         kind = self.k[self.i]
         if kind == "ASC" or kind == "DESC":
             self.i += 1
@@ -305,10 +331,13 @@ class Parser(PatternParser, ExpressionParser):
         return call
 
     def values_clause(self) -> t.Values:
+        """A trailing `VALUES` data block."""
         self.expect("VALUES")
         return self.data_block()
 
     def data_block(self) -> t.Values:
+        """The variables and rows of a VALUES block, one-variable or full form; a row with the wrong
+        number of values is a syntax error."""
         k = self.k
         if k[self.i] == "VAR":
             var = self.var()
@@ -354,6 +383,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Values(names, tuple(rows))
 
     def data_value(self):
+        """One value of a VALUES row: UNDEF, an IRI or a literal."""
         kind = self.k[self.i]
         if kind == "UNDEF":
             self.i += 1

@@ -43,9 +43,11 @@ class Writer:
         self.datasets: list[t.DatasetClause] = []
 
     def text(self) -> str:
+        """The canonical text written so far: the fragments joined by single spaces."""
         return join(self.out)
 
     def term(self, node) -> None:
+        """Write an RDF term or variable; an IRI or literal read from a token is recorded in `slots`."""
         if getattr(node, "tok", None) is not None and type(node) in (t.IRI, t.Literal):
             self.slots.append((len(self.out), node))
         self.out.append(term(node))
@@ -97,6 +99,7 @@ class Writer:
             self.values(q.values)
 
     def select_head(self, q: t.Select) -> None:
+        """SELECT, its DISTINCT or REDUCED, and its projection."""
         w = self.out.append
         w("SELECT")
         if q.modifier:
@@ -111,6 +114,7 @@ class Writer:
                 self.projection(item)
 
     def projection(self, item: t.Projection) -> None:
+        """`(expr AS ?var)`, or `(expr)` for a GROUP BY condition without a variable."""
         w = self.out.append
         w("(")
         self.expr(item.expr)
@@ -120,12 +124,14 @@ class Writer:
         w(")")
 
     def dataset(self, clauses: tuple) -> None:
+        """The FROM and FROM NAMED clauses, each also recorded in `datasets`."""
         self.datasets.extend(clauses)
         for clause in clauses:
             self.out.append("FROM NAMED" if clause.named else "FROM")
             self.term(clause.iri)
 
     def modifiers(self, m: t.Modifiers) -> None:
+        """GROUP BY, HAVING, ORDER BY, LIMIT and OFFSET, as present; nothing for NO_MODIFIERS."""
         if m is t.NO_MODIFIERS:
             return
         w = self.out.append
@@ -174,6 +180,8 @@ class Writer:
     # --- patterns ---------------------------------------------------------------------------
 
     def group(self, g: t.Group) -> None:
+        """A group graph pattern in braces, item by item; each SERVICE is also recorded in `services`,
+        and an unknown item is a TypeError."""
         w = self.out.append
         w("{")
         for item in g.items:
@@ -224,6 +232,7 @@ class Writer:
         w("}")
 
     def values(self, v: t.Values) -> None:
+        """A VALUES block; the lone UNDEF of a one-variable, one-row block is recorded in `params`."""
         w = self.out.append
         w("VALUES")
         if len(v.vars) == 1:
@@ -249,12 +258,14 @@ class Writer:
         w("}")
 
     def triples(self, triples: tuple) -> None:
+        """Triple patterns, each ended by '.'."""
         for triple in triples:
             self.node(triple.subject)
             self.props(triple.props)
             self.out.append(".")
 
     def props(self, props: tuple) -> None:
+        """A property list: each verb (IRI, variable or path) with its objects, separated by ';' and ','."""
         w = self.out.append
         for i, (verb, objects) in enumerate(props):
             if i:
@@ -269,6 +280,7 @@ class Writer:
                 self.node(obj)
 
     def node(self, node) -> None:
+        """A graph node: a blank-node property list in [ ], a collection in ( ), or a term."""
         cls = type(node)
         if cls is t.BNodePropertyList:
             self.out.append("[")
@@ -331,6 +343,7 @@ class Writer:
     # --- expressions ------------------------------------------------------------------------
 
     def operand(self, e, need: int) -> None:
+        """An operand of an operator, bracketed if its own level is below `need`."""
         if _LEVEL.get(type(e), _PRIMARY) < need:
             self.out.append("(")
             self.expr(e)
@@ -339,6 +352,7 @@ class Writer:
             self.expr(e)
 
     def expr(self, e) -> None:
+        """An expression, bracketed only where the tree's structure needs it; an unknown node is a TypeError."""
         w = self.out.append
         cls = type(e)
         if cls is t.Var:
@@ -407,6 +421,8 @@ class Writer:
             raise TypeError(f"not an expression: {e!r}")
 
     def args(self, opening: str, args: tuple, distinct: bool = False) -> None:
+        """An argument list: `opening` (a name with its bracket, or a bare bracket), DISTINCT if set, the
+        arguments separated by ',', then ')'."""
         w = self.out.append
         w(opening)
         if distinct:

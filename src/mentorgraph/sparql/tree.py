@@ -27,6 +27,8 @@ def _pos() -> int | None:
 
 @_node
 class IRI:
+    """An IRI, always absolute: prefixed names expanded, relative references resolved against BASE."""
+
     value: str
     tok: int | None = _pos()
 
@@ -47,6 +49,8 @@ class Literal:
 
 @_node
 class Var:
+    """A variable (`?name` or `$name`); `name` is without the sigil."""
+
     name: str
     tok: int | None = _pos()
 
@@ -103,21 +107,29 @@ class Triples:
 
 @_node
 class PathAlt:
+    """A property path alternative `p | q | ...` (two or more items)."""
+
     items: tuple
 
 
 @_node
 class PathSeq:
+    """A property path sequence `p / q / ...` (two or more items)."""
+
     items: tuple
 
 
 @_node
 class PathInv:
+    """An inverse property path, `^path`."""
+
     path: object
 
 
 @_node
 class PathMod:
+    """A property path with a modifier: `path?`, `path*` or `path+`."""
+
     path: object
     mod: str  # '?', '*' or '+'
 
@@ -142,32 +154,45 @@ class Group:
 
 @_node
 class TriplesBlock:
+    """Consecutive triple patterns in a group: a tuple of Triples."""
+
     triples: tuple
 
 
 @_node
 class OptionalPattern:
+    """`OPTIONAL { ... }`."""
+
     group: Group
 
 
 @_node
 class MinusPattern:
+    """`MINUS { ... }`."""
+
     group: Group
 
 
 @_node
 class UnionPattern:
+    """`{ ... } UNION { ... } ...`: two or more groups."""
+
     groups: tuple
 
 
 @_node
 class GraphPattern:
+    """`GRAPH name { ... }`: the group matched in the named graph `name` (an IRI or a variable)."""
+
     name: IRI | Var
     group: Group
 
 
 @_node
 class ServicePattern:
+    """`SERVICE [SILENT] endpoint { ... }`, kept in the tree so the policy finds it wherever it is
+    nested; `tok` is the SERVICE keyword's token."""
+
     endpoint: IRI | Var
     group: Group
     silent: bool = False
@@ -176,11 +201,15 @@ class ServicePattern:
 
 @_node
 class Filter:
+    """`FILTER constraint`; `expr` is the constraint's expression."""
+
     expr: object
 
 
 @_node
 class Bind:
+    """`BIND (expr AS ?var)`."""
+
     expr: object
     var: Var
 
@@ -198,16 +227,22 @@ class Values:
 
 @_node
 class Or:
+    """`a || b || ...`: one node for the whole chain."""
+
     args: tuple
 
 
 @_node
 class And:
+    """`a && b && ...`: one node for the whole chain."""
+
     args: tuple
 
 
 @_node
 class Compare:
+    """`left op right`, op one of = != < > <= >=."""
+
     op: str
     left: object
     right: object
@@ -215,6 +250,8 @@ class Compare:
 
 @_node
 class In:
+    """`expr IN (items)` or, `negated`, `expr NOT IN (items)`."""
+
     expr: object
     items: tuple
     negated: bool = False
@@ -230,12 +267,16 @@ class Add:
 
 @_node
 class Mul:
+    """first (op operand)*, op '*' or '/'."""
+
     first: object
     rest: tuple
 
 
 @_node
 class Unary:
+    """A unary operator ('!', '+' or '-') applied to `expr`."""
+
     op: str  # '!', '+' or '-'
     expr: object
 
@@ -250,12 +291,16 @@ class Call:
 
 @_node
 class Exists:
+    """`EXISTS { ... }` or, `negated`, `NOT EXISTS { ... }` (a filter expression)."""
+
     group: Group
     negated: bool = False
 
 
 @_node
 class Aggregate:
+    """An aggregate call: `args` is () for COUNT(*); `separator` is GROUP_CONCAT's SEPARATOR."""
+
     name: str  # COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT
     args: tuple  # () for COUNT(*)
     distinct: bool = False
@@ -265,6 +310,8 @@ class Aggregate:
 
 @_node
 class Function:
+    """A call of a function named by an IRI (an extension function or a cast such as xsd:integer)."""
+
     iri: IRI
     args: tuple
     distinct: bool = False
@@ -283,18 +330,25 @@ class Projection:
 
 @_node
 class OrderCondition:
+    """One ORDER BY condition: `expr` with ASC, DESC or no direction."""
+
     expr: object
     direction: str | None = None  # 'ASC', 'DESC' or None
 
 
 @_node
 class DatasetClause:
+    """`FROM <iri>` or, `named`, `FROM NAMED <iri>`."""
+
     iri: IRI
     named: bool = False
 
 
 @_node
 class Modifiers:
+    """Solution modifiers: GROUP BY, HAVING and ORDER BY conditions, LIMIT and OFFSET (the last two
+    with the tokens they were read from, for the plan cache)."""
+
     group_by: tuple = ()
     having: tuple = ()
     order_by: tuple = ()
@@ -339,6 +393,8 @@ class Construct(_Form):
 
 @_node
 class Ask(_Form):
+    """ASK: whether the WHERE pattern has a solution."""
+
     where: Group
 
 
