@@ -64,7 +64,7 @@ def differences(a: Path, b: Path) -> list[str]:
         return sorted(str(q) for q in ds)
 
     ga, gb = (Path(os.path.realpath(p / "current")) for p in (a, b))
-    names = sorted({p.name for p in ga.iterdir()} | {p.name for p in gb.iterdir()} - {".checksums.json"})
+    names = sorted(({p.name for p in ga.iterdir()} | {p.name for p in gb.iterdir()}) - {".checksums.json"})
     bad = []
     for name in names:
         pa, pb = ga / name, gb / name
