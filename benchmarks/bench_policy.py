@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def bound_bodies(out: Path) -> dict[str, str]:
     """Each canned query's body with its example parameters bound (no prologue)."""
-    from mentorgraph.api import open_graph
-    from mentorgraph.catalogue import sparql_iri, sparql_string
+    from mentorgraph.query.api import open_graph
+    from mentorgraph.query.catalogue import sparql_iri, sparql_string
 
     mg = open_graph(out, root=ROOT)
     bodies = {}
@@ -69,7 +69,7 @@ def main() -> None:
     tmp = None
     out = args.out
     if out is None:
-        from mentorgraph.build import build
+        from mentorgraph.pipeline.build import build
 
         tmp = Path(tempfile.mkdtemp(prefix="mg-bench-policy-"))
         out = tmp / "dist"

@@ -16,7 +16,7 @@ from sparql_support import rdflib_algebra
 from mentorgraph.iris import GRAPH, GRAPH_NAMES, PREFIXES, sparql_prologue
 from mentorgraph.sparql import check, clear_caches, parse, serialize
 from mentorgraph.sparql import tree as t
-from mentorgraph.sparql.lexer import _MASTER, expand_escapes, tokenize
+from mentorgraph.sparql.lexer import expand_escapes, master, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 CANNED = sorted((ROOT / "queries").glob("*.rq"))
@@ -141,7 +141,7 @@ def same_shape_variant(text: str) -> str:
     """`text` with every absolute IRI, string and unsigned integer changed, and nothing else."""
     expanded, _ = expand_escapes(text)
     out, last = [], 0
-    for m in _MASTER.finditer(expanded):
+    for m in master(expanded).finditer(expanded):
         token, start = m.group(1), m.start(1)
         if token.startswith("<") and ":" in token:
             out.append(expanded[last : m.end(1) - 1] + "v>")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from mentorgraph.catalogue import bind as catalogue_bind
-from mentorgraph.catalogue import parse_header, sparql_iri, sparql_string
+from mentorgraph.query.catalogue import bind as catalogue_bind
+from mentorgraph.query.catalogue import parse_header, sparql_iri, sparql_string
 from mentorgraph.iris import GRAPH, MG, PREFIXES
 from mentorgraph.sparql import IRI, CheckedQuery, Dataset, Literal, Refused, check, clear_caches, parse
 from mentorgraph.sparql import policy

@@ -76,7 +76,7 @@ def on_fresh_stack(fn, *args):
     def run() -> None:
         try:
             outcome["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+        except BaseException as exc:
             outcome["error"] = exc
 
     thread = threading.Thread(target=run, name="sparql-fresh-stack")
