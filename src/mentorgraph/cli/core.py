@@ -134,11 +134,14 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def _query_text(source: str) -> str:
+    """The query: standard input for -, the file's text if `source` names a file, else `source`."""
     if source == "-":
         return sys.stdin.read()
-    if len(source) < 4096 and "\n" not in source and Path(source).is_file():
-        return Path(source).read_text(encoding="utf-8")
-    return source
+    try:
+        is_file = Path(source).is_file()
+    except (OSError, ValueError):  # a query text that is no possible path (too long, a surrogate)
+        is_file = False
+    return Path(source).read_text(encoding="utf-8") if is_file else source
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:

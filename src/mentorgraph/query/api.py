@@ -115,10 +115,21 @@ class MentorGraph:
         self.engine = engine
         self.adhoc = adhoc or engine
         self.limits = limits
-        self.catalogue: dict[str, CannedQuery] = load_catalogue(queries_dir)
+        self._catalogue: dict[str, CannedQuery] = load_catalogue(queries_dir)
         self._local = local  # for a remote graph: () -> the local build's MentorGraph, to explain empty answers
         self._candidates: dict[str, tuple[list[Candidate], dict[str, list[Candidate]]]] = {}
+        self._prepared: dict[tuple, ApprovedQuery] = {}
         self.on_note = lambda note: warnings.warn(note, RemoteDifference, stacklevel=3)
+
+    @property
+    def catalogue(self) -> dict[str, CannedQuery]:
+        """The canned questions by name (queries/*.rq)."""
+        return self._catalogue
+
+    @catalogue.setter
+    def catalogue(self, catalogue: dict[str, CannedQuery]) -> None:
+        self._catalogue = catalogue
+        self._prepared.clear()  # a query's text may have changed
 
     # -- SPARQL ----------------------------------------------------------------------------------
     def sparql(self, text: str, prefixes: bool = True) -> Result:
@@ -136,7 +147,20 @@ class MentorGraph:
         return self._explained(res, lambda local: local.query(name, **params))
 
     def prepare(self, name: str, **params: str) -> ApprovedQuery:
-        """The approved query that `query(name, **params)` runs: its text and dataset, values bound."""
+        """The approved query that `query(name, **params)` runs: its text and dataset, values bound.
+
+        Kept for the same name and values (the graph is one generation: a value always resolves
+        to the same IRI), so a repeated question reuses its bound text."""
+        key = (name, *sorted((k, str(v)) for k, v in params.items()))
+        approved = self._prepared.get(key)
+        if approved is None:
+            approved = self._prepare(name, params)
+            if len(self._prepared) >= 512:
+                self._prepared.clear()
+            self._prepared[key] = approved
+        return approved
+
+    def _prepare(self, name: str, params: dict[str, str]) -> ApprovedQuery:
         q = self.get(name)
         names = [p.name for p in q.params]
         if params.keys() != set(names):

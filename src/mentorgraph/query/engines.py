@@ -75,11 +75,11 @@ Row = dict[str, Term | None]
 class Result:
     """A SELECT result (variables and rows), an ASK result (boolean), or graph triples.
 
-    Rows are streamed: iterating converts them as the engine yields them, and what was read is kept,
-    so `rows`, `plain()` and a second iteration see every row. `notes` are remarks for the reader
-    (a remote store's empty answer explained, for instance)."""
+    Rows are streamed: iterating converts them as the engine yields them, and what was read is
+    kept, so `rows`, `plain()` and a later iteration see every row (iterate once at a time). `notes`
+    are remarks for the reader (a remote store's empty answer explained, for instance)."""
 
-    __slots__ = ("boolean", "kind", "notes", "triples", "variables", "_rows", "_more")
+    __slots__ = ("boolean", "kind", "notes", "triples", "variables", "_rows", "_more", "_fresh")
 
     def __init__(
         self,
@@ -88,8 +88,6 @@ class Result:
         rows: Iterable[Row] = (),
         boolean: bool | None = None,
         triples: list[tuple[Term, Term, Term]] | None = None,
-        *,
-        stream: Iterator[Row] | None = None,
     ):
         self.kind = kind  # "select", "ask" or "graph"
         self.variables = list(variables)
@@ -97,11 +95,15 @@ class Result:
         self.triples = triples
         self.notes: list[str] = []
         self._rows: list[Row] = list(rows)
-        self._more = stream
+        self._more: Iterator[Row] | None = None  # a stream that appends each row to _rows as it yields it
+        self._fresh = True
 
     def __iter__(self) -> Iterator[Row]:
         if self._more is None:
             return iter(self._rows)
+        if self._fresh:  # the first reader takes the stream itself: no second generator per row
+            self._fresh = False
+            return self._more
         return self._pull()
 
     def _pull(self) -> Iterator[Row]:
@@ -111,22 +113,19 @@ class Result:
                 yield rows[i]
                 i += 1
                 continue
-            more = self._more
-            if more is None:
+            if self._more is None:
                 return
             try:
-                row = next(more)
+                next(self._more)
             except StopIteration:
                 self._more = None
                 return
-            rows.append(row)
-            i += 1
-            yield row
 
     @property
     def rows(self) -> list[Row]:
         """Every row (read to the end first)."""
         if self._more is not None:
+            self._fresh = False
             for _ in self._pull():
                 pass
         return self._rows
@@ -152,10 +151,6 @@ def _literal(value: str, datatype: str | None, lang: str | None) -> Term:
 # -- pyoxigraph terms --------------------------------------------------------------------------------
 _NEW = tuple.__new__
 _NAMED, _BLANK, _LITERAL = ox.NamedNode, ox.BlankNode, ox.Literal
-# Terms already converted, by pyoxigraph term: a lookup is cheaper than reading `.value` back from
-# Rust, and result rows repeat terms. Cleared when it holds _CACHE_MAX terms.
-_CACHE: dict = {}
-_CACHE_MAX = 50_000
 
 
 def ox_term(t) -> Term | None:
@@ -176,35 +171,71 @@ def ox_term(t) -> Term | None:
     return _NEW(Term, ("literal", str(t), None, None))  # an RDF 1.2 triple term: shown as text
 
 
-def _ox_rows(solutions, variables: list[str], limits: Limits) -> Iterator[Row]:
+class _Converted(dict):
+    """pyoxigraph term -> Term, converting on a miss. A lookup (in C) is cheaper than reading
+    `.value` back from Rust, and rows repeat terms. Cleared when it holds _CACHE_MAX terms."""
+
+    def __missing__(self, t):
+        term = self[t] = ox_term(t)
+        return term
+
+
+_CACHE = _Converted()
+_CACHE_MAX = 50_000
+
+
+def _ox_rows(solutions, variables: list[str], limits: Limits, res: Result) -> Iterator[Row]:
     if len(_CACHE) > _CACHE_MAX:
         _CACHE.clear()
-    get, cache, convert = _CACHE.get, _CACHE, ox_term
-    left = limits.max_rows
+    convert, rows, left = _CACHE.__getitem__, res._rows, limits.max_rows
     try:
         for sol in solutions:
             if not left:
                 raise limits.rows_exceeded()
             left -= 1
-            row = {}
-            for v, t in zip(variables, sol, strict=True):
-                term = get(t)
-                if term is None and t is not None:
-                    term = cache[t] = convert(t)
-                row[v] = term
+            row = dict(zip(variables, map(convert, sol), strict=False))  # a solution has one value a variable
+            rows.append(row)
             yield row
     except (OSError, RuntimeError) as exc:
-        raise EngineError(f"the store failed while reading the results: {exc}") from None
+        error: Exception = EngineError(f"the store failed while reading the results: {exc}")
+    except LimitExceeded as exc:
+        error = exc
+    else:
+        res._more = None
+        return
+    res._more = _raising(error)  # a later reader gets the same error, never a silently short result
+    raise error
 
 
-def ox_result(res, limits: Limits = DEFAULT) -> Result:
-    """A pyoxigraph query result (QueryBoolean, QuerySolutions or QueryTriples) as a Result, streamed."""
-    if isinstance(res, ox.QueryBoolean):
-        return Result("ask", [], boolean=bool(res))
-    if isinstance(res, ox.QuerySolutions):
-        variables = [v.value for v in res.variables]
-        return Result("select", variables, stream=_ox_rows(res, variables, limits))
-    return Result("graph", [], triples=capped_triples(res, limits))
+def _raising(error: Exception) -> Iterator[Row]:
+    raise error
+    yield  # a generator
+
+
+# The variables of a query's solutions, by query text: reading them from Rust costs as much as a
+# row (measured), and a text always has the same ones.
+_VARIABLES: dict[str, list[str]] = {}
+
+
+def ox_result(res, limits: Limits = DEFAULT, text: str | None = None) -> Result:
+    """A pyoxigraph query result (QueryBoolean, QuerySolutions or QueryTriples) as a Result, streamed.
+
+    `text`, the query's text, lets the result's variables be remembered for the next run of it."""
+    cls = type(res)
+    if cls is ox.QuerySolutions:
+        variables = _VARIABLES.get(text) if text is not None else None
+        if variables is None:
+            variables = [v.value for v in res.variables]
+            if text is not None and len(text) <= 8192:
+                if len(_VARIABLES) >= 1024:
+                    _VARIABLES.clear()
+                _VARIABLES[text] = variables
+        out = Result("select", variables)
+        out._more = _ox_rows(res, variables, limits, out)
+        return out
+    if cls is ox.QueryBoolean:
+        return Result("ask", (), boolean=bool(res))
+    return Result("graph", (), triples=capped_triples(res, limits))
 
 
 def capped_triples(triples: Iterable, limits: Limits) -> list[tuple[Term, Term, Term]]:
@@ -253,6 +284,8 @@ class OxigraphEngine:
                 f"the built store at {gen.store} cannot be read ({exc}); rebuild it with `mentorgraph build`"
             ) from None
 
+    _term = staticmethod(ox_term)  # the name the server's worker uses
+
     def raw(self, text: str, default_graphs: tuple[str, ...] | None, named_graphs: tuple[str, ...] | None):
         """pyoxigraph's own result for an approved text and dataset (the worker serializes it in Rust)."""
         try:
@@ -264,7 +297,7 @@ class OxigraphEngine:
 
     def run(self, q: ApprovedQuery, limits: Limits = DEFAULT) -> Result:
         """Run an approved query (its canonical text, on its dataset)."""
-        return ox_result(self.raw(q.text, q.default_graphs, q.named_graphs), limits)
+        return ox_result(self.raw(q.text, q.default_graphs, q.named_graphs), limits, q.text)
 
     def query(self, text: str, limits: Limits = DEFAULT) -> Result:
         """Check `text` with the one query policy (project prefixes predeclared), then run it."""

@@ -106,11 +106,16 @@ def located(exc: QueryError, text: str) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not 1 <= exc.line <= len(lines):
         return message
-    src = lines[exc.line - 1].expandtabs(1)
-    if len(src) > 160:  # a long line: show the 80 characters around the column
-        start = max(0, exc.column - 40)
-        return f"{message}\n  {src[start : start + 80]}\n  {' ' * (exc.column - 1 - start)}^"
-    return f"{message}\n  {src}\n  {' ' * (exc.column - 1)}^"
+    src = lines[exc.line - 1]
+    start = max(0, exc.column - 40) if len(src) > 160 else 0  # a long line: 80 characters around the column
+    end = start + 80 if len(src) > 160 else len(src)
+    before, rest = _shown(src[start : exc.column - 1]), _shown(src[exc.column - 1 : end])
+    return f"{message}\n  {before}{rest}\n  {' ' * len(before)}^"
+
+
+def _shown(text: str) -> str:
+    """`text` safe to print on a terminal: tabs as spaces, controls and lone surrogates escaped."""
+    return "".join(" " if c == "\t" else c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _protocol_graphs(graphs: Iterable[str] | None, parameter: str, allowed: frozenset[str]) -> tuple[str, ...]:
