@@ -67,12 +67,26 @@ class Limits:
         return self.address_space // 4
 
     # -- the errors, each naming its limit and how to change it --------------------------------
+    def stopped(self, limit: str) -> str:
+        """What stopped a query, in words: 'ran longer than the time limit of 10 s' and the like."""
+        if limit == "time":
+            return f"ran longer than the time limit of {self.timeout:g} s"
+        return (
+            f"needed more memory than the limit of {self.max_memory:,} MiB "
+            "(the address space of its worker process, RLIMIT_AS)"
+        )
+
+    @staticmethod
+    def how(limit: str) -> str:
+        """How to raise the time or memory limit."""
+        return _how("timeout", "SECONDS") if limit == "time" else _how("max_memory", "MIB")
+
     def time_exceeded(self) -> LimitExceeded:
         """The error for a query stopped at the time limit."""
         return LimitExceeded(
             "time",
-            f"the query ran longer than the time limit of {self.timeout:g} s and was stopped. Narrow it "
-            f"(LIMIT, more specific patterns) or raise the limit: {_how('timeout', 'SECONDS')}.",
+            f"the query {self.stopped('time')} and was stopped. Narrow it (LIMIT, more specific patterns) "
+            f"or raise the limit: {self.how('time')}.",
         )
 
     def rows_exceeded(self) -> LimitExceeded:
@@ -87,9 +101,8 @@ class Limits:
         """The error for a query whose worker ran out of its address space."""
         return LimitExceeded(
             "memory",
-            f"the query needed more memory than the limit of {self.max_memory:,} MiB (the address space "
-            "of its worker process, RLIMIT_AS) and was stopped. Narrow it (LIMIT, fewer ORDER BY or "
-            f"GROUP BY rows) or raise the limit: {_how('max_memory', 'MIB')}.",
+            f"the query {self.stopped('memory')} and was stopped. Narrow it (LIMIT, fewer ORDER BY or "
+            f"GROUP BY rows) or raise the limit: {self.how('memory')}.",
         )
 
     def response_exceeded(self, endpoint: str) -> LimitExceeded:
