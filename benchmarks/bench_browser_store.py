@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from mentorgraph.iris import PREFIXES  # noqa: E402
+from mentorgraph.iris import PREFIXES  # noqa: E402 - after the path set-up above
 from vendor_page import CHROMIUM, CSP, FLAGS, Visit, render_page, static_server, wait_for  # noqa: E402
 
 QUERY = (

@@ -1,24 +1,37 @@
-"""Load benchmark: `mentorgraph serve` next to Oxigraph's own server on the same store and query.
+"""Load benchmark: `mentorgraph serve` beside Oxigraph's own server on the same store (issue 16's table).
 
-    python benchmarks/bench_serve.py [--out dist] [--query types] [--connections 16] [--duration 20] [--runs 3]
+    python benchmarks/bench_serve.py --runs 3 [--out dist] [--duration 10] [--tool wrk|python] [--profile]
 
-Both servers run on 127.0.0.1 over the built store (dist/store): `mentorgraph serve` and
-`oxigraph serve-read-only --union-default-graph` (the `oxigraph` pip package), so both see the union
-of the named graphs. Each run sends the canned query (its example parameters bound, as the API does)
-with GET /sparql?query=... and Accept: application/sparql-results+json for `--duration` seconds from
-`--connections` keep-alive connections, with wrk (Debian package) when installed, else a bounded
-Python load generator (processes x threads). Prints requests/s, p50 and p99 latency and errors per
-run, then the median of the runs. A final probe checks that a long query does not stall other clients.
-Nothing is asserted: these are figures for docs/server.md.
+Both servers run on 127.0.0.1 over the same store: `mentorgraph serve` with its default settings
+(front ends: the number of CPUs; a result cache per generation) on the build directory, and
+`oxigraph serve-read-only --union-default-graph` (the `oxigraph` pip package) on a copy of the
+generation's store/. --union-default-graph matters: the project's queries read the union of its
+named graphs as the default graph, as `mentorgraph serve` does, so without it Oxigraph would answer
+them from an empty default graph.
+
+Workloads (GET ?query=..., Accept: application/sparql-results+json, keep-alive connections):
+  cached       the canned query type-profile, the same text every time (mentorgraph: cache hits)
+  uncached     type-profile with a comment and a LIMIT that change on every request (cache misses)
+  aggregate    an aggregate over every triple, the same text every time (mentorgraph: cache hits)
+  aggregate-uncached   the aggregate with a changing comment (cache misses)
+  uncached at 64 and 256 connections
+Each workload runs `--runs` times, mentorgraph and Oxigraph interleaved run by run, with wrk
+(Debian package; 2 threads; a Lua script varies the text) or, without wrk, a Python load generator.
+Prints each run, then medians, the ratio mentorgraph / Oxigraph, the goals of issue 16 (uncached
+>= 0.8x, cached >= 1x, p99 <= 250 ms with 0 socket errors at 256 connections), and every command
+it ran. With --profile, also the CPU each server spends per uncached request (from /proc) and where a
+front end and a query process of mentorgraph spend theirs (py-spy samples, idle ones left out).
+Nothing is asserted: these are figures for docs/server.md and the README. Other load on the
+machine moves them; compare only runs of one invocation.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import multiprocessing as mp
 import re
+import shlex
 import shutil
 import socket
 import statistics
@@ -31,6 +44,36 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+AGGREGATE = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p"
+# (name, query, text varies per request, connections)
+WORKLOADS = [
+    ("cached", "type-profile", False, 16),
+    ("uncached", "type-profile", True, 16),
+    ("aggregate", AGGREGATE, False, 16),
+    ("aggregate-uncached", AGGREGATE, True, 16),
+    ("uncached", "type-profile", True, 64),
+    ("uncached", "type-profile", True, 256),
+]
+# A different text on every request: a comment naming the thread and the request, and a LIMIT that
+# changes (for a query without one), appended to the URL-encoded query. wrk's Lua: one state per thread.
+LUA = """
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  n = 0
+end
+function request()
+  n = n + 1
+  local suffix = "%0A%23%20t" .. tid .. "r" .. n
+  if LIMIT then suffix = suffix .. "%0ALIMIT%20" .. (1000 + n % 97) end
+  return wrk.format("GET", PATH .. suffix, {["Accept"] = "application/sparql-results+json"})
+end
+"""
+COMMANDS: list[str] = []
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -38,7 +81,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, timeout: float = 60.0) -> None:
+def wait_ready(url: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -50,12 +93,15 @@ def wait_ready(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def bound_query(out: Path, name: str) -> str:
+def query_text(out: Path, query: str) -> str:
+    """A canned query's text with its example parameters bound (as the API binds them), or `query`."""
+    if " " in query:
+        return query
     from mentorgraph.query.api import open_graph
     from mentorgraph.query.catalogue import bind, sparql_iri, sparql_string
 
     mg = open_graph(out)
-    q = mg.get(name)
+    q = mg.get(query)
     terms = {
         p.name: sparql_string(p.example) if p.kind == "text" else sparql_iri(mg.resolve(p.example, p.kind))
         for p in q.params
@@ -63,62 +109,60 @@ def bound_query(out: Path, name: str) -> str:
     return bind(q, terms)
 
 
-# -- load generation -------------------------------------------------------------------------------------
-def run_wrk(url: str, connections: int, duration: int) -> dict:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(connections),
-            "-d",
-            f"{duration}s",
-            "--latency",
-            "-H",
-            "Accept: application/sparql-results+json",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+# -- load generation ---------------------------------------------------------------------------------------
+def run_wrk(base: str, path: str, vary: bool, limit: bool, connections: int, duration: int, tmp: Path) -> dict:
+    script = tmp / "vary.lua"
+    # A Lua long string holds the path as it is (URL-encoded, so it has no "]]").
+    script.write_text(f"PATH = [[{path}]]\nLIMIT = {'true' if limit else 'false'}\n" + LUA, encoding="utf-8")
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s"]
+    cmd += ["-s", str(script)] if vary else ["-H", "Accept: application/sparql-results+json"]
+    cmd.append(base + ("" if vary else path))
+    COMMANDS.append(shlex.join(cmd) + ("   # vary.lua: PATH + a comment" + (" + a LIMIT" if limit else "")) * vary)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
     def ms(label: str) -> float:
         m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        if m is None:
+            return float("nan")
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(x) for x in sock.groups()) if sock else 0)
-    return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"), "errors": errors}
+    return {
+        "rps": rps,
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
+    }
 
 
-def _client(host: str, port: int, path: str, threads: int, stop_at: float, queue) -> None:
-    latencies, errors = [], 0
+def _client(host, port, path, vary, limit, threads, stop_at, queue) -> None:
+    latencies, errors = [], [0, 0]
 
-    def loop() -> None:
-        nonlocal errors
+    def loop(tid: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=30)
+        n = 0
         while time.monotonic() < stop_at:
+            n += 1
+            p = path + (f"%0A%23%20t{tid}r{n}" + (f"%0ALIMIT%20{1000 + n % 97}" if limit else "")) * vary
             t0 = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+                conn.request("GET", p, headers={"Accept": "application/sparql-results+json"})
                 resp = conn.getresponse()
                 resp.read()
-                if resp.status != 200:
-                    errors += 1
+                errors[0] += resp.status != 200
             except (OSError, http.client.HTTPException):
-                errors += 1
+                errors[1] += 1
                 conn.close()
                 conn = http.client.HTTPConnection(host, port, timeout=30)
                 continue
             latencies.append(time.perf_counter() - t0)
         conn.close()
 
-    pool = [threading.Thread(target=loop) for _ in range(threads)]
+    pool = [threading.Thread(target=loop, args=(id(object()) + i,)) for i in range(threads)]
     for t in pool:
         t.start()
     for t in pool:
@@ -126,56 +170,44 @@ def _client(host: str, port: int, path: str, threads: int, stop_at: float, queue
     queue.put((latencies, errors))
 
 
-def run_python(url: str, connections: int, duration: int) -> dict:
-    split = urllib.parse.urlsplit(url)
-    path = split.path + "?" + split.query
+def run_python(base: str, path: str, vary: bool, limit: bool, connections: int, duration: int, tmp: Path) -> dict:
+    split = urllib.parse.urlsplit(base)
     procs = 2
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     stop_at = time.monotonic() + duration
-    workers = [
-        ctx.Process(target=_client, args=(split.hostname, split.port, path, connections // procs, stop_at, queue))
-        for _ in range(procs)
-    ]
+    args = (split.hostname, split.port, path, vary, limit, max(connections // procs, 1), stop_at, queue)
+    workers = [ctx.Process(target=_client, args=args) for _ in range(procs)]
+    COMMANDS.append(f"python load generator: {procs} processes x {connections // procs} threads, {duration} s")
     for w in workers:
         w.start()
-    latencies, errors = [], 0
+    latencies, non2xx, sock = [], 0, 0
     for _ in workers:
-        lat, err = queue.get()
+        lat, (bad, err) = queue.get()
         latencies += lat
-        errors += err
+        non2xx += bad
+        sock += err
     for w in workers:
         w.join()
     latencies.sort()
-    pick = (
-        (lambda f: latencies[min(len(latencies) - 1, int(f * len(latencies)))] * 1000)
-        if latencies
-        else (lambda f: float("nan"))
-    )
-    return {"rps": len(latencies) / duration, "p50": pick(0.50), "p99": pick(0.99), "errors": errors}
+
+    def pick(f: float) -> float:
+        return latencies[min(len(latencies) - 1, int(f * len(latencies)))] * 1000 if latencies else float("nan")
+
+    return {
+        "rps": len(latencies) / duration,
+        "p50": pick(0.5),
+        "p99": pick(0.99),
+        "non2xx": non2xx,
+        "socket_errors": sock,
+    }
 
 
-# -- servers -------------------------------------------------------------------------------------------------
-def start_mentorgraph(out: Path, port: int, *options: str) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mentorgraph.cli", "serve", "--out", str(out), "--port", str(port), *options],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_ready(f"http://127.0.0.1:{port}/health")
-    return proc
-
-
-def start_oxigraph(store: Path, port: int) -> subprocess.Popen:
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        raise RuntimeError("the `oxigraph` command is missing: pip install oxigraph")
-    proc = subprocess.Popen(
-        [exe, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_ready(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+# -- servers ---------------------------------------------------------------------------------------------------
+def start(cmd: list[str], ready: str) -> subprocess.Popen:
+    COMMANDS.append(shlex.join(cmd))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_ready(ready)
     return proc
 
 
@@ -183,7 +215,7 @@ def long_query_probe(port: int) -> str:
     """While a cartesian-product query runs into the time limit, do other clients still get answers?"""
     base = f"http://127.0.0.1:{port}/sparql?query="
     slow = base + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-    result = {}
+    result: dict = {}
 
     def long() -> None:
         t0 = time.perf_counter()
@@ -200,8 +232,7 @@ def long_query_probe(port: int) -> str:
     quick = []
     while t.is_alive() and len(quick) < 200:
         t0 = time.perf_counter()
-        # A different text each time (the comment), so a worker answers and not the result cache.
-        probe = f"ASK {{ ?s ?p ?o }} # probe {len(quick)}"
+        probe = f"ASK {{ ?s ?p ?o }} # probe {len(quick)}"  # a new text each time: not from the cache
         urllib.request.urlopen(base + urllib.parse.quote(probe), timeout=60).read()
         quick.append((time.perf_counter() - t0) * 1000)
     t.join()
@@ -211,95 +242,204 @@ def long_query_probe(port: int) -> str:
     )
 
 
+# -- the per-request profile ------------------------------------------------------------------------------------
+# Samples that are waiting, not working: the event loop's poll, a query process's recv, uvicorn's
+# health-check thread.
+IDLE = ("Runner.run (asyncio/runners.py", "FrameReader.read (mentorgraph/server/wire.py", "Connection._recv")
+PARTS = (
+    ("policy check (mentorgraph.sparql)", "mentorgraph/sparql/"),
+    ("HTTP (uvicorn, httptools)", "uvicorn/"),
+    ("framework (starlette)", "starlette/"),
+    ("frames and JSON", ("mentorgraph/server/wire.py", "json/")),
+    ("to and from the query processes (socket writes, wake-ups)", ("server/process.py", "server/pool.py")),
+    ("serve: routing, negotiation, cache, pool", "mentorgraph/server/"),
+    ("event loop (asyncio)", "asyncio/"),
+)
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every process under `pid` (from /proc), with its command line."""
+    parents, cmds = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmds[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return {p: cmds.get(p, "") for p in found | {pid}}
+
+
+def cpu_seconds(pids) -> float:
+    import os
+
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def busy_samples(raw: Path) -> dict[str, int]:
+    """py-spy's raw stacks -> leaf frame -> samples, without the idle ones."""
+    out: dict[str, int] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        leaf = stack.split(";")[-1]
+        if any(i in stack for i in IDLE[2:]) or any(leaf.startswith(i) for i in IDLE[:2]):
+            continue
+        out[leaf] = out.get(leaf, 0) + int(n)
+    return out
+
+
+def profile(servers: dict, bases: dict, out: Path, duration: int, tmp: Path) -> None:
+    """CPU per request of each server's processes (from /proc) on the uncached workload, and where a
+    front end and a query process of mentorgraph spend it (py-spy, busy samples only)."""
+    pyspy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    text = query_text(out, "type-profile")
+    path_qs = "?query=" + urllib.parse.quote(text)
+    print("\nper-request profile (uncached type-profile, 16 connections):")
+    for name, proc in servers.items():
+        tree = descendants(proc.pid)
+        base, path = bases[name]
+        before = {pid: cpu_seconds([pid]) for pid in tree}
+        spies = []
+        if name == "mentorgraph" and pyspy:
+            front = next(p for p, c in tree.items() if "multiprocessing.spawn" in c)
+            query = next(p for p, c in tree.items() if "mentorgraph.server.worker" in c and f" {front}" in c)
+            for role, pid in (("front end", front), ("query process", query)):
+                raw = tmp / f"{role.replace(' ', '-')}.txt"
+                cmd = [pyspy, "record", "-d", str(max(duration - 2, 2)), "-r", "200", "-p", str(pid)]
+                cmd += ["--format", "raw", "-o", str(raw)]
+                COMMANDS.append(shlex.join(cmd))
+                spies.append((role, raw, subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+        res = (run_wrk if shutil.which("wrk") else run_python)(base, path + path_qs, True, True, 16, duration, tmp)
+        n = max(res["rps"] * duration, 1)
+        kinds: dict[str, float] = {}
+        for pid, cmd in tree.items():
+            kind = "query processes" if "server.worker" in cmd else "front ends" if "spawn" in cmd else "the rest"
+            kinds[kind] = kinds.get(kind, 0.0) + cpu_seconds([pid]) - before[pid]
+        split = ", ".join(f"{k} {v / n * 1e6:.0f}" for k, v in kinds.items()) if name == "mentorgraph" else ""
+        used = sum(kinds.values())
+        print(f"  {name}: {used / n * 1e6:.0f} us CPU per request ({res['rps']:.0f} req/s) {split}")
+        for role, raw, spy in spies:
+            spy.wait(timeout=60)
+            samples = busy_samples(raw) if raw.exists() else {}
+            total = sum(samples.values()) or 1
+            shares: dict[str, int] = {}
+            for leaf, count in samples.items():
+                part = next(
+                    (p for p, keys in PARTS if any(k in leaf for k in ((keys,) if isinstance(keys, str) else keys))),
+                    "other",
+                )
+                if role == "query process" and "results.py" in leaf:
+                    part = "pyoxigraph: query and serialization (Rust, called from results.py)"
+                shares[part] = shares.get(part, 0) + count
+            print(f"    {role} (busy samples {total}):")
+            for part, count in sorted(shares.items(), key=lambda kv: -kv[1]):
+                print(f"      {100 * count / total:5.1f}%  {part}")
+            for leaf, count in sorted(samples.items(), key=lambda kv: -kv[1])[:8]:
+                print(f"             {100 * count / total:5.1f}%  {leaf}")
+    if not pyspy:
+        print("  (py-spy is not installed: pip install py-spy, for where the time goes)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default="dist", help="the build directory (default: dist)")
-    ap.add_argument("--query", default="types", help="the canned query to run (default: types)")
-    ap.add_argument("--connections", type=int, default=16)
-    ap.add_argument("--duration", type=int, default=20, help="seconds per run (default: 20)")
+    ap.add_argument("--duration", type=int, default=10, help="seconds per run (default: 10)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    ap.add_argument("--only", help="run only the workloads whose name contains this")
+    ap.add_argument("--profile", action="store_true", help="also print the per-request profile (py-spy, /proc)")
     args = ap.parse_args()
     out = Path(args.out).resolve()
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
-    text = bound_query(out, args.query)
-    qs = "query=" + urllib.parse.quote(text)
-    print(
-        f"query {args.query!r} ({len(text)} chars), {args.connections} connections x {args.duration} s, "
-        f"{args.runs} runs, load tool: {tool}"
-    )
-    # Oxigraph's server holds the store open while it runs; give it a copy so both read the same bytes.
+    load = run_wrk if tool == "wrk" else run_python
+    exe = shutil.which("oxigraph")
+    if exe is None:
+        raise SystemExit("the `oxigraph` command is missing: pip install oxigraph")
+    from mentorgraph.layout import current_generation
+
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    # "no cache": every request runs the query in a worker; the default keeps answers to repeated queries.
-    results: dict[str, list[dict]] = {
-        "mentorgraph serve": [],
-        "mentorgraph serve, no cache": [],
-        "oxigraph serve-read-only": [],
-    }
+    workloads = [w for w in WORKLOADS if not args.only or args.only in w[0]]
+    print(f"{len(workloads)} workloads x {args.runs} runs x {args.duration} s, interleaved; load tool: {tool}")
+    servers = {}
     try:
-        shutil.copytree(out / "store", tmp / "store")
-        for run in range(args.runs):
-            for name, runs in results.items():
-                port = free_port()
-                if name.startswith("mentorgraph"):
-                    proc = start_mentorgraph(out, port, *(["--cache-size", "0"] if "no cache" in name else []))
-                else:
-                    proc = start_oxigraph(tmp / "store", port)
-                path = "/sparql" if name.startswith("mentorgraph") else "/query"
-                try:
-                    url = f"http://127.0.0.1:{port}{path}?{qs}"
-                    r = (
-                        run_wrk(url, args.connections, args.duration)
-                        if tool == "wrk"
-                        else run_python(url, args.connections, args.duration)
-                    )
-                finally:
-                    proc.terminate()
-                    proc.wait(timeout=30)
-                runs.append(r)
-                print(
-                    f"  run {run + 1} {name:28} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  "
-                    f"p99 {r['p99']:7.2f} ms  errors {r['errors']}",
-                    flush=True,
-                )
-        print("\nmedian of runs:")
-        summary = {}
-        for name, rs in results.items():
-            summary[name] = {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50", "p99")}
-            summary[name]["errors"] = sum(r["errors"] for r in rs)
-            s = summary[name]
-            print(
-                f"  {name:28} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:7.2f} ms  "
-                f"errors {s['errors']}"
-            )
-        for name in ("mentorgraph serve", "mentorgraph serve, no cache"):
-            ratio = summary[name]["rps"] / summary["oxigraph serve-read-only"]["rps"]
-            print(f"  throughput ratio ({name}) / oxigraph: {ratio:.2f}")
-        port = free_port()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mentorgraph.cli",
-                "serve",
-                "--out",
-                str(out),
-                "--port",
-                str(port),
-                "--timeout",
-                "3",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        # Oxigraph's server holds the store open while it runs; a copy, so both read the same bytes.
+        shutil.copytree(current_generation(out).store, tmp / "store")
+        mg_port, ox_port = free_port(), free_port()
+        servers["mentorgraph"] = start(
+            [sys.executable, "-m", "mentorgraph.cli", "serve", "--out", str(out), "--port", str(mg_port)],
+            f"http://127.0.0.1:{mg_port}/health",
         )
-        try:
-            wait_ready(f"http://127.0.0.1:{port}/health")
-            print("\n" + long_query_probe(port))
-        finally:
+        servers["oxigraph"] = start(
+            [exe, "serve-read-only", "--location", str(tmp / "store"), "--bind", f"127.0.0.1:{ox_port}"]
+            + ["--union-default-graph"],
+            f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D",
+        )
+        bases = {
+            "mentorgraph": (f"http://127.0.0.1:{mg_port}", "/sparql"),
+            "oxigraph": (f"http://127.0.0.1:{ox_port}", "/query"),
+        }
+        rows = []
+        for name, query, vary, conns in workloads:
+            text = query_text(out, query)
+            qs = "?query=" + urllib.parse.quote(text)
+            limit = vary and "LIMIT" not in text.upper().split("}")[-1]
+            runs: dict[str, list[dict]] = {"mentorgraph": [], "oxigraph": []}
+            for r in range(args.runs):
+                for server, (base, path) in bases.items():
+                    res = load(base, path + qs, vary, limit, conns, args.duration, tmp)
+                    runs[server].append(res)
+                    print(
+                        f"  {name:19} c={conns:<3} run {r + 1} {server:11} {res['rps']:8.0f} req/s  p50 "
+                        f"{res['p50']:7.2f} ms  p99 {res['p99']:7.2f} ms  non-2xx {res['non2xx']}  "
+                        f"socket errors {res['socket_errors']}",
+                        flush=True,
+                    )
+            med = {s: {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99")} for s, rs in runs.items()}
+            for s, rs in runs.items():
+                med[s]["errors"] = sum(x["non2xx"] + x["socket_errors"] for x in rs)
+            rows.append((name, conns, med))
+        print("\nmedians (mentorgraph | oxigraph serve-read-only --union-default-graph):")
+        print("| workload | connections | mentorgraph req/s, p99 | oxigraph req/s, p99 | ratio | errors |")
+        print("|---|---|---|---|---|---|")
+        for name, conns, med in rows:
+            m, o = med["mentorgraph"], med["oxigraph"]
+            print(
+                f"| {name} | {conns} | {m['rps']:.0f}, {m['p99']:.0f} ms | {o['rps']:.0f}, {o['p99']:.0f} ms | "
+                f"{m['rps'] / o['rps']:.2f}x | {m['errors']} / {o['errors']} |"
+            )
+        print("\ngoals (issue 16):")
+        for name, conns, med in rows:
+            m, o = med["mentorgraph"], med["oxigraph"]
+            ratio = m["rps"] / o["rps"]
+            if "uncached" in name and conns == 16:
+                print(f"  {name}: {ratio:.2f}x Oxigraph (goal >= 0.8x): {'met' if ratio >= 0.8 else 'NOT met'}")
+            elif conns == 16:
+                print(f"  {name}: {ratio:.2f}x Oxigraph (goal >= 1x): {'met' if ratio >= 1 else 'NOT met'}")
+            if conns == 256:
+                ok = m["p99"] <= 250 and m["errors"] == 0
+                verdict = "met" if ok else "NOT met"
+                print(f"  256 connections: p99 {m['p99']:.0f} ms, {m['errors']} errors (goal <= 250 ms, 0): {verdict}")
+        if args.profile:
+            profile(servers, bases, out, args.duration, tmp)
+        print("\n" + long_query_probe(mg_port))
+        print("\ncommands:")
+        for c in dict.fromkeys(COMMANDS):
+            print("  " + c)
+    finally:
+        for proc in servers.values():
             proc.terminate()
             proc.wait(timeout=30)
-        print(json.dumps({"query": args.query, "tool": tool, "summary": summary}))
-    finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -33,7 +33,7 @@ def model(mg):
 
 def test_compare_aligns_time_commitment(mg, model, root):
     """The issue's example: "Travel and time commitment" beside "Time commitment"."""
-    from mentorgraph.advise.compare import compare, resolve_type
+    from mentorgraph.advise.comparison import compare, resolve_type
     from mentorgraph.pipeline.themes import load_themes
 
     c = compare(model, load_themes(root), [resolve_type(mg, model, "formal"), resolve_type(mg, model, "committed")])
@@ -43,7 +43,7 @@ def test_compare_aligns_time_commitment(mg, model, root):
 
 
 def test_compare_example_counts_and_main_examples(mg, model, root, table1):
-    from mentorgraph.advise.compare import compare, resolve_type
+    from mentorgraph.advise.comparison import compare, resolve_type
     from mentorgraph.pipeline.themes import load_themes
 
     types = [resolve_type(mg, model, v) for v in (FORMAL, "grant", "mg:committed-purposeful-peer-mentoring")]
@@ -55,7 +55,7 @@ def test_compare_example_counts_and_main_examples(mg, model, root, table1):
 
 
 def test_compare_lists_every_bullet_of_each_type(mg, model, root, table1):
-    from mentorgraph.advise.compare import compare, resolve_type
+    from mentorgraph.advise.comparison import compare, resolve_type
     from mentorgraph.pipeline.themes import load_themes
 
     c = compare(model, load_themes(root), [resolve_type(mg, model, "social"), resolve_type(mg, model, "ad hoc")])
@@ -84,7 +84,7 @@ def test_compare_cli_formats(fmt, built, capsys):
 
 
 def test_compare_escapes_html(model, root):
-    from mentorgraph.advise.compare import compare, render_html_table
+    from mentorgraph.advise.comparison import compare, render_html_table
     from mentorgraph.advise.model import ModelType
     from mentorgraph.pipeline.themes import load_themes
 
@@ -123,7 +123,7 @@ def test_missing_graph_exits_3(tmp_path, capsys):
 
 
 def test_no_theme_keeps_table_order(mg, root, table1):
-    from mentorgraph.advise.recommend import Person, recommend
+    from mentorgraph.advise.ranking import Person, recommend
 
     rec = recommend(mg, Person(), root)
     assert [t.label for t in rec.types] == [r["type"] for r in table1]
@@ -133,7 +133,7 @@ def test_no_theme_keeps_table_order(mg, root, table1):
 
 def test_each_bullet_counts_once(mg, root):
     """'Travel and time commitment' is in both Travel and Time commitment: avoiding both costs -1 once."""
-    from mentorgraph.advise.recommend import Person, recommend
+    from mentorgraph.advise.ranking import Person, recommend
 
     rec = recommend(mg, Person(avoid=["travel", "time"]), root)
     formal = next(t for t in rec.types if t.label == FORMAL)
@@ -141,17 +141,18 @@ def test_each_bullet_counts_once(mg, root):
 
 
 def test_avoiding_a_theme_without_weaknesses_is_noted(mg, root):
-    from mentorgraph.advise.recommend import Person, recommend
+    from mentorgraph.advise.ranking import Person, recommend
 
     rec = recommend(mg, Person(avoid=["cost"]), root)
     assert {t.score for t in rec.types} == {0}
-    assert any("no weakness in the theme Cost" in n for n in rec.notes)
+    # Table 1 lists "Free" (social media) and nothing against cost.
+    assert any("nothing that counts against Cost" in n for n in rec.notes)
 
 
 def test_rdflib_engine_gives_the_same_ranking(mg, mg_rdflib, root):
-    from mentorgraph.advise.recommend import Person, recommend
+    from mentorgraph.advise.ranking import Person, recommend
 
-    person = Person(career_stage=["fellows"], want=["personal"], avoid=["time"])
+    person = Person(facets={"career-stage": ["fellows"], "population": ["women"]}, want=["personal"], avoid=["time"])
     a, b = recommend(mg, person, root).as_dict(), recommend(mg_rdflib, person, root).as_dict()
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
@@ -189,11 +190,50 @@ def test_find_page_without_parameters_shows_form_and_matrix(mg, root):
 
 
 @pytest.mark.parametrize(
-    "value", ["early-career-faculty", "Early-career faculty", "junior faculty", "mg:early-career-faculty"]
+    "value",
+    [
+        "early-career-faculty",
+        "Early-career faculty",
+        "early career faculty",
+        "EARLY-CAREER",
+        "early-career",
+        "junior faculty",
+        "Early Career",
+        "mg:early-career-faculty",
+        "https://w3id.org/mentorgraph/id/early-career-faculty",
+    ],
 )
 def test_populations_accept_id_label_alt_label_and_curie(mg, root, value):
     """data/populations.yaml: early-career-faculty, labelled Early-career faculty, also called Junior faculty."""
-    from mentorgraph.advise.recommend import Person, recommend
+    from mentorgraph.advise.ranking import Person, recommend
 
-    rec = recommend(mg, Person(career_stage=[value]), root)
+    rec = recommend(mg, Person(facets={"career-stage": [value]}), root)
     assert rec.person == ["career stage: Early-career faculty"]
+
+
+@pytest.mark.parametrize("value", ["in person", "In-Person", "in-person", "mg:in-person", "IN PERSON"])
+def test_delivery_modes_accept_obvious_spellings(mg, root, value):
+    """data/vocabularies.yaml: the delivery mode in-person, labelled In-person in Table 1's heading."""
+    from mentorgraph.advise.ranking import Person, recommend
+
+    rec = recommend(mg, Person(facets={"mode": [value]}), root)
+    assert rec.person == ["delivery mode: In-person"]
+
+
+@pytest.mark.parametrize(
+    "facets,message",
+    [
+        ({"career-stage": ["women"]}, "names Women, which is a population, not a career stage"),
+        ({"specialty": ["fellows"]}, "names Fellows, which is a career stage, not a specialty"),
+        ({"population": ["people in academic medicine"]}, "broader than every population"),
+        ({"mode": ["by pigeon"]}, "unknown delivery mode 'by pigeon'"),
+        ({"age": ["40"]}, "unknown facet 'age'"),
+    ],
+)
+def test_values_of_the_wrong_facet_say_what_they_name(mg, root, facets, message):
+    from mentorgraph.advise.ranking import Person, recommend
+    from mentorgraph.advise.words import AdviceError
+
+    with pytest.raises(AdviceError) as exc:
+        recommend(mg, Person(facets=facets), root)
+    assert message in str(exc.value) and "--" not in str(exc.value), "plain words, no command-line options"

@@ -81,7 +81,8 @@ def test_dataset_exports_keep_named_graphs(built, name, fmt):
     quads = list(ox.parse(path=str(built / name), format=fmt))
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
     assert graphs == {
-        f"https://w3id.org/mentorgraph/graph/{g}" for g in ("ontology", "article", "curation", "evidence", "inferred")
+        f"https://w3id.org/mentorgraph/graph/{g}"
+        for g in ("ontology", "article", "curation", "evidence", "inferred", "alignments")
     }
     manifest = json.loads((built / "manifest.json").read_text())
     for g, info in manifest["graphs"].items():

@@ -93,3 +93,57 @@ def test_random_rows_import_exactly_or_are_rejected_with_a_report(tmp_path, data
     again = import_files(root, [path], root / "dist", rebuild=False, reason_and_shapes=False)
     assert again.ok and {e["action"] for e in again.entries()} == {"unchanged"}
     assert stored.read_bytes() == before
+
+
+# Values of every kind, in every field a YAML contribution has (mappings included), hostile ones among them.
+anything = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20)
+urlish = st.one_of(
+    st.builds(lambda t: "https://example.org/" + t, anything),
+    st.sampled_from(
+        ["https://exa mple.org/", "https://a/%zz", "https://[::1/", "https://w3id.org/mentorgraph/id/elam"]
+    ),
+)
+records = st.fixed_dictionaries(
+    {"label": st.one_of(printable, anything), "note": st.one_of(printable, anything)},
+    optional={
+        "source": st.one_of(urlish, printable),
+        "mappings": st.lists(
+            st.fixed_dictionaries(
+                {"predicate": st.sampled_from(["exactMatch", "closeMatch", "sameAs"]), "iri": urlish},
+                optional={"source": st.one_of(urlish, anything), "note": anything},
+            ),
+            max_size=2,
+        ),
+    },
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("CONTRIB_IMPORT_EXAMPLES", "3")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(records)
+def test_what_validate_accepts_import_writes_and_the_build_contains(tmp_path, record):
+    """Accepted by `validate` => `import` writes it => the rebuilt graph holds it (issue 12, item 5)."""
+    import pyoxigraph
+
+    from mentorgraph.contrib import validate_files
+    from mentorgraph.layout import current_generation
+
+    root = fresh_root(tmp_path / "project")
+    record = {**record, "modelType": "Formal mentoring programs"}
+    path = tmp_path / "contribution.yaml"
+    path.write_text(yaml.safe_dump({"initiatives": [record]}, allow_unicode=True), encoding="utf-8")
+    outcome, _ = validate_files(root, [path])
+    event("accepted" if outcome.ok else "refused")
+    if not outcome.ok:
+        assert outcome.problems or (outcome.report and outcome.report.violations)
+        return
+    imported = import_files(root, [path], root / "dist")
+    assert imported.ok and imported.built, imported.text()
+    store = pyoxigraph.Store.read_only(str(current_generation(root / "dist").store))
+    label = pyoxigraph.Literal(record["label"].strip())
+    assert list(
+        store.quads_for_pattern(None, pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), label)
+    )

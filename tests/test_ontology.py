@@ -31,7 +31,7 @@ def test_closed_namespace_matches_the_ontology(onto):
 
 def test_closed_namespace_rejects_typos():
     with pytest.raises(AttributeError):
-        MGO.targetPopulaton  # noqa: B018 - the typo is the test
+        MGO.targetPopulaton  # noqa: B018 - the attribute access is what raises
 
 
 def test_every_term_is_documented(onto):

@@ -143,19 +143,22 @@ def test_programs_by_type_delivery_mode_headings_are_not_programs(mg):
         assert rows[heading]["class"].endswith("#DeliveryMode")
 
 
-UNDERSERVED = {  # by hand: the entries whose names name women, minorities, diversity or mothers
+# By hand: the entries whose names name women, minorities or mothers, and (issue 13) those whose own
+# pages name them: ELAM's "Program for Women", AAN Diversity Leadership's "underrepresented minority
+# groups" (its name alone said no population). The Brandeis bullet names two initiatives; the women's
+# one is the AAMC's Early Career Women seminar (the C-Change institute is for mid-career faculty).
+UNDERSERVED = {
     "Minority Faculty Leadership Development Seminar": "Racial and ethnic minorities",
     "Mid-Career Minority Faculty Leadership Seminar": "Racial and ethnic minorities",
     "Mid-Career Women Faculty Leadership Development Seminar": "Women",
-    "Brandeis C-Change Mentoring Leadership Institute, Early Career Women Faculty Leadership Development Seminar": (
-        "Women"
-    ),
+    "Executive Leadership in Academic Medicine (ELAM)": "Women",
+    "Early Career Women Faculty Leadership Development Seminar": "Women",
     "Women in Endocrinology": "Women",
     "American Diabetes Association Women\u2019s Interprofessional Network": "Women",
     "American Heart Association Women\u2019s Leadership Council": "Women",
     "FORWARD minority program": "Racial and ethnic minorities",
     "Women\u2019s Leadership conference": "Women",
-    "Diversity Leadership": "Underrepresented groups in academic medicine",
+    "Diversity Leadership": "Racial and ethnic minorities",
     "Women Leading Neurology": "Women",
     "Women in Bone and Mineral Research Committee": "Women",
     "Physician Mom\u2019s Group": "Mothers",
@@ -170,11 +173,28 @@ def test_underserved_programs(mg):
     assert len(rows) == len(UNDERSERVED)
 
 
+def test_underserved_programs_say_how_each_qualifies(mg):
+    """Issue 13, item 11: the article names women and minorities as underrepresented, never mothers; a
+    mothers' group qualifies only as a subgroup of women, and the row says so."""
+    rows = mg.query("underserved-programs").plain()
+    how = {r["label"]: (r["qualifies"], r["groupLabel"], r["how"]) for r in rows}
+    for label, population in UNDERSERVED.items():
+        if population == "Mothers":
+            assert how[label] == ("subgroup", "Women", "for mothers, a subgroup of women"), label
+        else:
+            assert how[label][:2] == ("direct target", population), label
+            assert how[label][2].startswith(f"targets {population.lower()},"), label
+    header = mg.catalogue["underserved-programs"]
+    assert "direct target or through a subgroup" in header.question
+
+
 def test_programs_by_population_includes_narrower_populations(mg):
     women = labels(mg.query("programs-by-population", population="women"))
     assert set(women) == {k for k, v in UNDERSERVED.items() if v in ("Women", "Mothers")}
     trainees = labels(mg.query("programs-by-population", population="Trainees"))
-    expected = {  # every entry under "Programs for trainees", and the grants whose names say training
+    # Every entry under "Programs for trainees", and KL2/K12, for later-stage postdoctoral fellows (NIH's
+    # description, issue 13; no longer because its name says "training"). NIDDK's K awards follow training.
+    expected = {
         "Endocrine Society Early Career Forum",
         "American Diabetes Association Focus on Fellow",
         "Endocrine Fellow Foundation Research Forum",
@@ -185,7 +205,6 @@ def test_programs_by_population_includes_narrower_populations(mg):
         "Society of General Internal Medicine Student-Resident-Fellow Forum",
         "Androgen Excess\u2013Polycystic Ovary Syndrome",
         "KL2 and K12 training grants",
-        "NIDDK K trainee program",
     }
     assert set(trainees) == expected
 
@@ -214,6 +233,7 @@ def test_programs_by_population_includes_narrower_populations(mg):
             "Association of American Medical Colleges",
             [
                 "Association of American Medical Colleges",
+                "Early Career Women Faculty Leadership Development Seminar",
                 "Leadership and Management Foundations for Academic Medicine and Science",
                 "Minority Faculty Leadership Development Seminar",
                 "Mid-Career Minority Faculty Leadership Seminar",
@@ -233,7 +253,7 @@ def test_programs_by_sponsor(mg, sponsor, expected):
 def test_sponsors(mg):
     rows = {r["label"]: r for r in mg.query("sponsors").plain()}
     assert rows["American College of Rheumatology"]["initiatives"] == 4
-    assert rows["Association of American Medical Colleges"]["initiatives"] == 7
+    assert rows["Association of American Medical Colleges"]["initiatives"] == 8  # + the Early Career Women seminar
     assert set(rows["Endocrine Society"]["types"].split("; ")) == {
         "Programs within professional organizations",
         "Programs for trainees",
@@ -257,8 +277,9 @@ def test_multi_type_sponsors(mg):
 def test_programs_by_mode(mg, table1, mode, expected_from):
     trainees = dict(table1[2]["examples"])
     expected = set(trainees[expected_from])
-    if expected_from == "Online":  # social media are online by nature (curated, evidence: table row)
+    if expected_from == "Online":  # social media are online (the article's abstract), parts as their whole
         expected |= {label for label, _ in table1[4]["examples"]}
+        expected |= {child for _, children in table1[4]["examples"] for child in children}
     assert set(labels(mg.query("programs-by-mode", mode=mode))) == expected
 
 
@@ -311,12 +332,19 @@ def test_search_text_is_bound_safely(mg):
 
 def test_grants_and_funders(mg):
     rows = mg.query("grants-and-funders").plain()
-    got = {(r["label"], r["mechanismLabel"], r["funderLabel"]) for r in rows}
+    got = {(r["label"], r["mechanismLabel"], r["funderLabel"], r["activityCode"]) for r in rows}
+    niddk = "National Institute of Diabetes and Digestive and Kidney Diseases"
+    # The NIDDK program's codes are the K awards NIDDK's K-award page lists, titled as NIH prints them.
     assert got == {
-        ("KL2 and K12 training grants", "KL2", "National Institutes of Health"),
-        ("KL2 and K12 training grants", "K12", "National Institutes of Health"),
-        ("NIDDK K trainee program", None, "National Institute of Diabetes and Digestive and Kidney Diseases"),
-        ("Doris Duke Clinical Scientist Development Award", None, "Doris Duke Charitable Foundation"),
+        ("KL2 and K12 training grants", "KL2", "National Institutes of Health", "KL2"),
+        ("KL2 and K12 training grants", "K12", "National Institutes of Health", "K12"),
+        ("NIDDK K trainee program", "Mentored Research Scientist Development Award", niddk, "K01"),
+        ("NIDDK K trainee program", "Mentored Clinical Scientist Development Award", niddk, "K08"),
+        ("NIDDK K trainee program", "Mentored Patient-Oriented Research Career Development Award", niddk, "K23"),
+        ("NIDDK K trainee program", "Mentored Quantitative Research Career Development Award", niddk, "K25"),
+        ("NIDDK K trainee program", "Pathway to Independence Award", niddk, "K99"),
+        # The foundation's own site names it the Doris Duke Foundation (issue 13); the old name is an altLabel.
+        ("Doris Duke Clinical Scientist Development Award", None, "Doris Duke Foundation", None),
     }
 
 
@@ -336,12 +364,32 @@ def test_provenance_tells_article_curation_and_inference_apart(mg):
     assert by[("label", "SWIMS: Supporting Women in the Medical Sciences")]["source"] == "article"
     women = by[("targetPopulation", "https://w3id.org/mentorgraph/id/women")]
     assert (women["source"], women["evidenceKind"], women["quote"]) == ("curation", "Entry name", "Women")
+    assert women["cited"] == "https://doi.org/10.1136/jim-2020-001391"  # the words are Table 1's
     cu = by[("affiliatedWith", "https://w3id.org/mentorgraph/id/university-of-colorado-anschutz-medical-campus")]
     assert cu["cited"] == "https://doi.org/10.1136/jim-2020-001391"
-    assert (
-        by[("servesPopulation", "https://w3id.org/mentorgraph/id/underrepresented-in-academic-medicine")]["source"]
-        == "inference"
+    under = by[("servesPopulation", "https://w3id.org/mentorgraph/id/underrepresented-in-academic-medicine")]
+    assert under["source"] == "inference"
+    # Issue 13, item 10: an inferred row says which statements it rests on.
+    assert under["premises"] == (
+        "swims servesPopulation women; women broaderPopulation underrepresented-in-academic-medicine (property chain)"
     )
+
+
+def test_provenance_of_a_curated_statement_shows_a_source_or_a_reason(mg):
+    """Issue 13: every curated row has an http(s) source or a curator's reason in words."""
+    for item in ("AAMC", "ELAM", "KL2 and K12 training grants", "Women", "Twitter", "American College of Rheumatology"):
+        for r in mg.query("provenance", item=item).plain():
+            if r["source"] == "curation":
+                ok = str(r["cited"] or "").startswith(("http://", "https://")) or len(str(r["note"] or "").split()) >= 5
+                assert ok, (item, r)
+
+
+def test_provenance_names_an_umbrella_by_its_own_name(mg):
+    """Issue 13, item 12: the AAMC offers its programs, not "Association of American Medical Colleges"."""
+    rows = mg.query("provenance", item="AAMC").plain()
+    offers = {r["valueLabel"] for r in rows if r["property"].endswith("#offers")}
+    assert "Association of American Medical Colleges programs" in offers
+    assert "Association of American Medical Colleges" not in offers
 
 
 # -- parameters ----------------------------------------------------------------------------------------
@@ -354,11 +402,25 @@ def test_unknown_value_lists_the_closest(mg):
 
 
 def test_ambiguous_value_lists_candidates(mg):
+    """Table 1's "American Gastroenterology Association" is two bullets and the AGA's alternative label."""
     with pytest.raises(AmbiguousValue) as exc:
-        mg.query("provenance", item="American College of Rheumatology")
+        mg.query("provenance", item="American Gastroenterology Association")
     iris = {iri for iri, _ in exc.value.candidates}
-    assert "https://w3id.org/mentorgraph/id/american-college-of-rheumatology" in iris
-    assert "https://w3id.org/mentorgraph/id/acr-programs" in iris
+    assert "https://w3id.org/mentorgraph/id/american-gastroenterological-association" in iris
+    assert "https://w3id.org/mentorgraph/id/aga-programs" in iris
+
+
+def test_an_organizations_name_names_the_organization(mg):
+    """Issue 13, item 12: "American College of Rheumatology" is the college (its umbrella of programs and its
+    trainee programs, which Table 1 also prints so, have names of their own)."""
+    rows = mg.query("provenance", item="American College of Rheumatology").plain()
+    assert ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "ProfessionalSociety", "curation") in {
+        (r["property"], str(r["value"]).rsplit("#", 1)[-1], r["source"]) for r in rows
+    }
+    rows = mg.query("provenance", item="American College of Rheumatology programs").plain()
+    assert {r["value"] for r in rows if r["property"].endswith("#tableParent")} == {
+        "https://w3id.org/mentorgraph/id/professional-organization-programs"
+    }
 
 
 def test_missing_and_unexpected_parameters(mg):
@@ -412,7 +474,7 @@ def test_cli_table_format_shows_labels_not_iris(built, capsys):
     code, out, _ = run(capsys, "query", "underserved-programs", "--out", str(built))
     assert code == 0
     assert "https://" not in out
-    assert "Women in Endocrinology" in out and "(15 rows)" in out
+    assert "Women in Endocrinology" in out and "(16 rows)" in out
 
 
 def test_cli_unknown_value_exits_2_with_suggestions(built, capsys):
@@ -425,7 +487,7 @@ def test_cli_unknown_value_exits_2_with_suggestions(built, capsys):
 
 def test_cli_ambiguous_value_exits_2(built, capsys):
     code, _, err = run(
-        capsys, "query", "provenance", "-p", "item=American College of Rheumatology", "--out", str(built)
+        capsys, "query", "provenance", "-p", "item=American Gastroenterology Association", "--out", str(built)
     )
     assert code == 2 and "ambiguous" in err
 

@@ -28,6 +28,8 @@ def inferred():
         (MG["carma"], MGO.sponsor, MG["american-college-of-rheumatology"]),
         # groups in a hosted collection are hosted on the same platform (partOf o hostedOn)
         (MG["physician-moms-group"], MGO.hostedOn, MG["facebook"]),
+        # a group in a delivered collection is delivered as the collection is (partOf o deliveryMode, issue 13)
+        (MG["physician-moms-group"], MGO.deliveryMode, MG["online"]),
         # a grant under a funding mechanism is funded by the mechanism's funder (fundingMechanism o mechanismOf)
         (MG["kl2-and-k12-training-grants"], MGO.fundedBy, MG["national-institutes-of-health"]),
         # populations roll up their hierarchy (servesPopulation o broaderPopulation)

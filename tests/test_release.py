@@ -39,6 +39,25 @@ EXPECTED_FILES = {
     "CITATION.cff",
     "RELEASE-NOTES.md",
     "SHA256SUMS",
+    # The exports for other systems (issue 18): VIVO, and the tables with their data package.
+    "mentorgraph-vivo.ttl",
+    "tables/datapackage.json",
+    *(
+        f"tables/{name}.csv"
+        for name in (
+            "evidence",
+            "funding-mechanisms",
+            "identifiers",
+            "initiatives",
+            "links",
+            "model-types",
+            "names",
+            "organizations",
+            "populations",
+            "strengths",
+            "weaknesses",
+        )
+    ),
 }
 
 

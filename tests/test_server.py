@@ -299,7 +299,7 @@ def test_home_page_is_table_1(server, table1, footnote):
         for text in r["strengths"] + r["weaknesses"] + [label for label, _ in r["examples"]]:
             assert html.escape(text) in page, text
     assert html.escape(footnote) in page
-    assert re.search(r'<link rel="stylesheet" href="/static/style.css">', page)
+    assert re.search(r'<link rel="stylesheet" href="/static/site.css">', page)
     assert "https://cdn" not in page and '<script src="http' not in page
 
 
@@ -332,8 +332,9 @@ def test_external_identifiers_are_listed(server, root):
     target = next(m["iri"] for m in org["mappings"] if m.get("predicate") == "exactMatch")
     status, _, body = request(f"{server.url}/id/{org['id']}", headers={"Accept": "text/html"})
     page = body.decode()
-    assert status == 200 and "<h2>External identifiers</h2>" in page
-    assert html.escape(target) in page.split("<h2>External identifiers</h2>")[1].split("<h2>")[0]
+    # The card's section of identifiers elsewhere (mentorgraph.web, templates/entity.html).
+    assert status == 200 and 'id="card-identifiers"' in page
+    assert html.escape(target) in page.split('id="card-identifiers"')[1].split("</section>")[0]
 
 
 def test_questions_page_has_a_form_per_canned_query(server, root):
@@ -345,7 +346,7 @@ def test_questions_page_has_a_form_per_canned_query(server, root):
         question = re.search(r"^# question: (.*)$", header, re.MULTILINE).group(1).strip()
         params = re.findall(r"^# param: *([^| ]+) *\|", header, re.MULTILINE)
         assert f'action="/questions/{path.stem}"' in page, path.stem
-        assert html.escape(question) in page
+        assert question in html.unescape(page)
         for p in params:
             assert f'name="{p}"' in page.split(f'action="/questions/{path.stem}"')[1].split("</form>")[0]
 
@@ -392,11 +393,107 @@ def test_static_files_only_by_exact_name(server):
         assert b"[project]" not in answer and b"root:" not in answer
 
 
+# -- for browser clients (issue 15, item 8) ------------------------------------------------------------------
+READ_ROUTES = [
+    "/",
+    "/browse",
+    "/questions",
+    "/questions/types?format=json",
+    "/sparql",
+    "/sparql?" + urllib.parse.urlencode({"query": TYPES_QUERY}),
+    "/ontology",
+    "/graph/ontology",
+    "/dataset",
+    "/.well-known/void",
+    "/download/manifest.json",
+    "/static/style.css",
+    "/health",
+    "/about",
+    "/id/no-such-entity-anywhere",  # a 404 is an answer too
+]
+
+
+@pytest.mark.parametrize("path", READ_ROUTES)
+def test_every_answer_has_cors_and_the_security_headers(server, path):
+    status, headers, _ = request(f"{server.url}{path}", headers={"Origin": "https://example.org"})
+    assert status in (200, 404)
+    assert headers["access-control-allow-origin"] == "*"
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "headers"),
+    [
+        ("/sparql", "POST", "content-type"),  # application/sparql-query is not a CORS-safelisted type
+        ("/sparql", "GET", "accept"),
+        ("/questions/types", "GET", "accept"),
+        ("/id/women", "GET", "accept"),
+    ],
+)
+def test_cors_preflight(server, path, method, headers):
+    # Fetch's CORS preflight (WHATWG Fetch, 4.8): OPTIONS with the method and headers the script will use.
+    status, answer, _ = request(
+        f"{server.url}{path}",
+        method="OPTIONS",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
+    )
+    assert status == 200
+    assert answer["access-control-allow-origin"] == "*"
+    assert method in [m.strip() for m in answer["access-control-allow-methods"].split(",")]
+    assert headers in answer["access-control-allow-headers"].lower()
+
+
+def test_post_with_sparql_query_type_after_preflight(server, table1):
+    status, headers, body = request(
+        f"{server.url}/sparql",
+        data=TYPES_QUERY.encode(),
+        headers={"Origin": "https://example.org", "Content-Type": "application/sparql-query", "Accept": "*/*"},
+    )
+    assert status == 200 and headers["access-control-allow-origin"] == "*"
+    assert len(json.loads(body)["results"]["bindings"]) == len(table1)
+
+
+def test_accept_application_json_is_sparql_json(server, table1):
+    status, headers, body = sparql_get(server, TYPES_QUERY, "application/json")
+    assert status == 200 and headers["content-type"].startswith("application/sparql-results+json")
+    labels = sorted(b["label"]["value"] for b in json.loads(body)["results"]["bindings"])
+    assert labels == sorted(r["type"] for r in table1)
+    status, headers, body = request(f"{server.url}/questions/types", headers={"Accept": "application/json"})
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == len(table1)
+    # A graph asked for as plain JSON is JSON-LD, with the same triples as the Turtle.
+    _, _, ttl = request(f"{server.url}/graph/ontology", headers={"Accept": "text/turtle"})
+    status, headers, body = request(f"{server.url}/graph/ontology", headers={"Accept": "application/json"})
+    assert status == 200 and headers["content-type"].startswith("application/ld+json")
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(Graph().parse(data=body, format="json-ld"), Graph().parse(data=ttl, format="turtle"))
+
+
+def test_generation_header_names_the_build(server, built):
+    current = (built / "current").readlink().name
+    for path, accept in (
+        ("/", "text/html"),
+        ("/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}), "application/sparql-results+json"),
+        ("/ontology", "text/turtle"),
+    ):
+        status, headers, _ = request(f"{server.url}{path}", headers={"Accept": accept})
+        assert status == 200 and headers["x-mentorgraph-generation"] == current, path
+
+
 # -- operations --------------------------------------------------------------------------------------------
-def test_health(server):
-    status, _, body = request(f"{server.url}/health")
+def test_health(server, built):
+    status, headers, body = request(f"{server.url}/health")
     data = json.loads(body)
-    assert status == 200 and data["status"] == "ok" and data["workers"] == 2
+    assert status == 200 and data["status"] == "ok" and data["query_processes"] == 2
+    # The generation served is the one dist/current names, and the answer says so.
+    current = (built / "current").readlink().name
+    assert data["generation"] == data["newest"] == headers["x-mentorgraph-generation"] == current
+    assert data["problem"] is None
 
 
 def test_access_log_is_json_lines(server):

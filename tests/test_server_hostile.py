@@ -64,7 +64,10 @@ def server(built, tmp_path_factory):
         tmp_path_factory.mktemp("serve"),
         "--timeout",
         TIMEOUT,
+        # One front end, so /health reports on the query processes that answered the queries below.
         "--workers",
+        "1",
+        "--query-processes",
         "2",
         "--max-body",
         str(1024 * 1024),
@@ -126,8 +129,10 @@ def test_five_megabyte_body_is_413(server, ctype):
 
 
 def test_oversized_query_string_is_refused(server):
-    status, _, _ = request(f"{server.url}/sparql?query=" + "%23" * 70000)
-    assert status in (413, 414)
+    status, _, body = request(f"{server.url}/sparql?query=" + "%23" * 70000)
+    # Refused before any SPARQL is parsed: by the HTTP parser (400, "Invalid HTTP request", for a request
+    # line over about 64 KiB) or by the server's request-target limit (414).
+    assert status in (400, 414) and b"parsed" not in body
     assert still_answers(server)
 
 
@@ -135,13 +140,13 @@ def test_oversized_query_string_is_refused(server):
 def test_cartesian_product_is_stopped_with_503(server):
     status, headers, body = sparql(server, CARTESIAN)
     assert status == 503 and b"time limit" in body and "retry-after" in headers
-    # The killed worker is replaced: the pool is back to full strength.
+    # The killed query process is replaced: the pool is back to full strength.
     for _ in range(200):
         health = json.loads(request(f"{server.url}/health")[2])
-        if health["workers"] == 2:
+        if health["query_processes"] == 2:
             break
         threading.Event().wait(0.05)
-    assert health["workers"] == 2 and health["workers_replaced"] >= 1
+    assert health["query_processes"] == 2 and health["query_processes_replaced"] >= 1
 
 
 def test_others_get_answers_while_a_long_query_runs(built, tmp_path):
@@ -169,6 +174,23 @@ def test_others_get_answers_while_a_long_query_runs(built, tmp_path):
     t.join(60)
     assert all(quick)
     assert long_still_running  # the quick queries were answered while the long one ran
+
+
+def test_a_query_over_the_memory_cap_is_stopped_with_503(built, root, tmp_path):
+    """An ORDER BY over a cartesian product holds every row in memory: with an address-space cap of
+    800 MiB (RLIMIT_AS) its query process dies long before the time limit of 300 s, and the answer
+    says it was memory; the process is replaced and the next query is answered."""
+    proc = ServerProcess(
+        built, root, tmp_path, "--workers", "1", "--query-processes", "2", "--max-memory", "800", "--timeout", "300"
+    )
+    try:
+        status, headers, body = sparql(proc, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
+        assert status == 503 and b"more memory" in body and b"800 MiB" in body and "retry-after" in headers
+        assert still_answers(proc)
+        health = json.loads(request(f"{proc.url}/health")[2])
+        assert health["query_processes_replaced"] == 1
+    finally:
+        assert proc.stop() == 0
 
 
 def test_catastrophic_regex_cannot_hang_the_server(server):

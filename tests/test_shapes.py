@@ -60,6 +60,13 @@ def quote_of(g: Graph, s, p, o, new: str) -> None:
     g.add((st, MGO.evidenceQuote, Literal(new)))
 
 
+def source_of(g: Graph, s, p, o) -> None:
+    """Replace the statement's cited IRI by the kind of string data/ once held (a repository path)."""
+    st = statement_of(g, s, p, o)
+    g.remove((st, DCTERMS.source, None))
+    g.add((st, DCTERMS.source, Literal("github:ror-community/ror-records@d93fc66:v1.51/03wmf1y16.json")))
+
+
 BREAKS: dict[str, tuple[Callable[[Graph], None], str]] = {
     "InitiativeShape": (
         lambda g: g.add((MG["swims"], MGO.modelType, MG["social-media"])),
@@ -98,7 +105,7 @@ BREAKS: dict[str, tuple[Callable[[Graph], None], str]] = {
         "exactly one label, its canonical name",
     ),
     "PopulationShape": (
-        lambda g: g.add((MG["mothers"], MGO.broaderPopulation, MG["social-media"])),
+        lambda g: with_evidence(g, MG["mothers"], MGO.broaderPopulation, MG["social-media"]),
         "A broader population is a population",
     ),
     "ThemeShape": (
@@ -135,10 +142,27 @@ BREAKS: dict[str, tuple[Callable[[Graph], None], str]] = {
         "names its source",
     ),
     "CuratorEvidenceShape": (
+        # (ELAM's host, the old case here, is now cited to Drexel's own page; issue 13.)
         lambda g: g.remove(
-            (statement_of(g, MG["elam"], MGO.offeredBy, MG["drexel-university"]), MGO.curationNote, None)
+            (statement_of(g, MG["mothers"], MGO.broaderPopulation, MG["women"]), MGO.curationNote, None)
         ),
         "says why in a note",
+    ),
+    "InitiativeModelTypeShape": (
+        lambda g: g.remove((MG["swims"], MGO.modelType, None)),
+        "only a platform named as the host of a group may have none",
+    ),
+    "EvidenceSourceShape": (
+        lambda g: source_of(g, MG["swims"], MGO.affiliatedWith, MG["university-of-colorado-anschutz-medical-campus"]),
+        "A cited source is an http(s) IRI someone can follow",
+    ),
+    "AcronymEvidenceShape": (
+        lambda g: quote_of(g, MG["elam"], MGO.acronym, Literal("ELAM"), "Executive Leadership"),
+        "quotes words that contain the acronym",
+    ),
+    "EntryClassEvidenceShape": (
+        lambda g: g.remove((statement_of(g, MG["swims"], RDF.type, MGO.PeerGroup), None, None)),
+        "The class of a table entry is curation and carries evidence",
     ),
     "CuratedStatementShape": (lambda g: g.add((MG["swims"], MGO.targetPopulation, MG["fellows"])), "carries evidence"),
 }

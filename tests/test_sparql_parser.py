@@ -34,7 +34,7 @@ def V(name):
     return t.Var(name)
 
 
-def I(local):  # noqa: E743 - a short name for an IRI in the expected trees
+def iri(local):
     return t.IRI(EX + local)
 
 
@@ -48,10 +48,10 @@ def N(lexical, dt="integer"):
 def test_prefixed_names_expand_and_local_escapes_are_removed():
     (block,) = where("SELECT * { ex:a ex:b\\.c ex:d\\~e , ex:%41 , ex: }")
     (triple,) = block.triples
-    assert triple.subject == I("a")
+    assert triple.subject == iri("a")
     ((verb, objects),) = triple.props
-    assert verb == I("b.c")
-    assert objects == (I("d~e"), I("%41"), I(""))  # PERCENT stays as written (rule [171])
+    assert verb == iri("b.c")
+    assert objects == (iri("d~e"), iri("%41"), iri(""))  # PERCENT stays as written (rule [171])
 
 
 def test_predeclared_prefixes_are_overridden_by_the_query():
@@ -111,16 +111,16 @@ def test_a_and_nil():
 def test_property_and_object_lists():
     (block,) = where("SELECT * { ?s ex:p 1, 2 ; ex:q ?o ; ; . ?t ?v ?w }")
     first, second = block.triples
-    assert first == t.Triples(V("s"), ((I("p"), (N("1"), N("2"))), (I("q"), (V("o"),))))
+    assert first == t.Triples(V("s"), ((iri("p"), (N("1"), N("2"))), (iri("q"), (V("o"),))))
     assert second == t.Triples(V("t"), ((V("v"), (V("w"),)),))
 
 
 def test_blank_node_property_lists_and_collections():
     (block,) = where("SELECT * { [ ex:p ?o ] . ( 1 [] _:b ) ex:q [ ex:r ( ) ] }")
     first, second = block.triples
-    assert first == t.Triples(t.BNodePropertyList(((I("p"), (V("o"),)),)), ())
+    assert first == t.Triples(t.BNodePropertyList(((iri("p"), (V("o"),)),)), ())
     assert second.subject == t.Collection((N("1"), t.Anon(), t.BNode("b")))
-    assert second.props == ((I("q"), (t.BNodePropertyList(((I("r"), (t.IRI(RDF + "nil"),)),)),)),)
+    assert second.props == ((iri("q"), (t.BNodePropertyList(((iri("r"), (t.IRI(RDF + "nil"),)),)),)),)
 
 
 def test_path_precedence():
@@ -129,11 +129,11 @@ def test_path_precedence():
     ((path, _),) = block.triples[0].props
     assert path == t.PathAlt(
         (
-            t.PathSeq((I("a"), t.PathInv(t.PathMod(I("b"), "*")))),
+            t.PathSeq((iri("a"), t.PathInv(t.PathMod(iri("b"), "*")))),
             t.PathSeq(
                 (
-                    t.PathNeg((I("c"), t.PathInv(t.IRI(RDF + "type")))),
-                    t.PathMod(t.PathAlt((I("d"), I("e"))), "+"),
+                    t.PathNeg((iri("c"), t.PathInv(t.IRI(RDF + "type")))),
+                    t.PathMod(t.PathAlt((iri("d"), iri("e"))), "+"),
                 )
             ),
         )
@@ -145,19 +145,19 @@ def test_a_is_a_path_element_too():
     (block,) = where("SELECT * { ?s a* ?o . ?s a/ex:p ?o . ?s a ?o }")
     first, second, third = (tr.props[0][0] for tr in block.triples)
     rdf_type = t.IRI(RDF + "type")
-    assert (first, second, third) == (t.PathMod(rdf_type, "*"), t.PathSeq((rdf_type, I("p"))), rdf_type)
+    assert (first, second, third) == (t.PathMod(rdf_type, "*"), t.PathSeq((rdf_type, iri("p"))), rdf_type)
 
 
 def test_a_path_modifier_question_mark_is_not_a_variable():
     (block,) = where("SELECT * { ?s ex:p? ?o }")
-    assert block.triples[0].props[0][0] == t.PathMod(I("p"), "?")
+    assert block.triples[0].props[0][0] == t.PathMod(iri("p"), "?")
 
 
 def test_a_plus_and_number_after_a_predicate_is_a_signed_object():
     # The tokenizer takes the longest match, so `<b>+11` is <b> then INTEGER_POSITIVE +11 (W3C
     # syntax-general-04).
     (block,) = where("SELECT * { ex:a ex:b+11 }")
-    assert block.triples[0].props == ((I("b"), (N("+11"),)),)
+    assert block.triples[0].props == ((iri("b"), (N("+11"),)),)
 
 
 # --- expressions -----------------------------------------------------------------------------
@@ -196,8 +196,8 @@ def test_builtins_aggregates_functions_exists():
     assert expr_of("BOUND(?x)") == t.Call("BOUND", (V("x"),))
     assert expr_of("COUNT(DISTINCT *)") == t.Aggregate("COUNT", (), True)
     assert expr_of("GROUP_CONCAT(?x; SEPARATOR=',')") == t.Aggregate("GROUP_CONCAT", (V("x"),), False, ",")
-    assert expr_of("ex:f(DISTINCT ?x, 1)") == t.Function(I("f"), (V("x"), N("1")), True)
-    assert expr_of("ex:f()") == t.Function(I("f"), ())
+    assert expr_of("ex:f(DISTINCT ?x, 1)") == t.Function(iri("f"), (V("x"), N("1")), True)
+    assert expr_of("ex:f()") == t.Function(iri("f"), ())
     assert expr_of("NOT EXISTS { ?s ?p ?o }") == t.Exists(
         t.Group((t.TriplesBlock((t.Triples(V("s"), ((V("p"), (V("o"),)),)),)),)), True
     )

@@ -24,14 +24,13 @@ from pathlib import Path
 import pytest
 
 from vendor_page import (
-    CHROMIUM,
     CSP,
     CSP_WITHOUT_WASM,
     FIXTURES,
-    FLAGS,
     ROOT,
     VENDOR,
     Visit,
+    launch_browser,
     render_page,
     static_server,
     wait_for,
@@ -80,14 +79,7 @@ def test_file_url_variant_carries_the_npm_packages_wasm():
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
+    yield from launch_browser()
 
 
 @pytest.fixture

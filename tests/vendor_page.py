@@ -108,6 +108,21 @@ def static_server(site: Path, csp: str):
         thread.join()
 
 
+def launch_browser():
+    """Debian's Chromium under Playwright (no browser download), for a module-scoped fixture to
+    `yield from`; the test is skipped, saying why, when /usr/bin/chromium is missing."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
 def wait_for(page, expression: str, seconds: float = 120.0):
     """Poll a JavaScript expression until it is truthy. (Playwright's wait_for_function compiles its
     predicate with eval() in the page, which the page's CSP refuses; evaluate() goes over the DevTools

@@ -16,10 +16,11 @@ writer) completes the renames: data/ is always exactly old or exactly new, and `
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ DATA_FILES = (
     "populations.yaml",
     "organizations.yaml",
     "entities.yaml",
+    "nih-activity-codes.yaml",
     "curation.yaml",
     "contributions.yaml",
     "themes.yaml",
@@ -229,9 +231,31 @@ def _staged(root: Path, name: str) -> Path:
     return root / DATA_DIR / f".{name}{_STAGED}"
 
 
+_HELD: set[Path] = set()  # data/ directories whose lock this process holds (the lock is re-entrant)
+
+
+@contextlib.contextmanager
+def locked(root: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold data/'s lock for a whole read-check-write (an import): nobody else writes in between.
+
+    An flock on the directory itself (nothing is left in data/); re-entrant within one process, so
+    `write` and `ensure_consistent` inside the block do not wait for themselves.
+    """
+    key = (root / DATA_DIR).resolve()
+    if key in _HELD:
+        yield
+        return
+    with file_lock(root / DATA_DIR, on_wait):
+        _HELD.add(key)
+        try:
+            yield
+        finally:
+            _HELD.discard(key)
+
+
 def _lock(root: Path, on_wait: Callable[[], None] | None):
-    """data/'s lock: an flock on the directory itself (nothing is left in data/)."""
-    return file_lock(root / DATA_DIR, on_wait)
+    """data/'s lock (see `locked`)."""
+    return locked(root, on_wait)
 
 
 def ensure_consistent(root: Path) -> str | None:
@@ -295,7 +319,8 @@ def write(root: Path, files: dict[str, bytes | None], on_wait: Callable[[], None
             atomic_write(data / JOURNAL, json.dumps({"files": entries}, indent=2).encode("utf-8"))
         except BaseException as exc:
             for p in staged:
-                p.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # on a read-only or full disk, cleaning up may fail too
+                    p.unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise DataWriteError(f"cannot write data/: {exc.strerror or exc}; data/ is as it was") from exc
             raise

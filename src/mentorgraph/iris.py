@@ -12,8 +12,10 @@ MGO = BASE + "ontology#"
 MG = BASE + "id/"
 STATEMENT = BASE + "statement/"
 GRAPH = BASE + "graph/"
-GRAPH_NAMES = ("ontology", "article", "curation", "evidence", "inferred")
+# "alignments": the SKOS mappings of ontology/alignments.sssom.tsv (never reasoned over).
+GRAPH_NAMES = ("ontology", "article", "curation", "evidence", "inferred", "alignments")
 DATASET = BASE + "dataset"
+MAPPINGS = BASE + "mappings/"
 
 # The prefixes every export, query and CLI command declares, in one place.
 PREFIXES: dict[str, str] = {
@@ -34,6 +36,7 @@ PREFIXES: dict[str, str] = {
     "mesh": "http://id.nlm.nih.gov/mesh/",
     "wd": "http://www.wikidata.org/entity/",
     "ror": "https://ror.org/",
+    "sssom": "https://w3id.org/sssom/",
 }
 
 

@@ -65,6 +65,7 @@ BY_EXTENSION = {
     **{ext: media for media, ext in QUADS.values()},
     ".owl": "application/rdf+xml",
     ".json": JSON,
+    ".csv": RESULTS["csv"],
     ".html": HTML,
     ".md": "text/markdown",
     ".cff": "application/x-yaml",

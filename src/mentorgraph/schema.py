@@ -76,6 +76,12 @@ class Shape:
 
 # The evidence every curated record carries (data/README.md, "Evidence").
 EVIDENCE_KEYS = ("evidence", "quote", "source", "note")
+# Evidence for one part of a record only: `classEvidence` says why a record has its class (a class is a
+# curator's reading, not something the table or a ROR record states), with these keys.
+CLASS_EVIDENCE = "classEvidence"
+# Label properties a statement of data/curation.yaml may set besides the ontology's own properties:
+# a distinct preferred name (an umbrella's, beside the table's text) and an alternative name with evidence.
+LABEL_PREDICATES = {"prefLabel": _SKOS + "prefLabel", "altLabel": _SKOS + "altLabel"}
 # Links to other datasets. Never owl:sameAs: under OWL RL equality would copy every statement.
 MAPPING_PREDICATES = {
     "exactMatch": _SKOS + "exactMatch",
@@ -110,6 +116,7 @@ INITIATIVE_LINKS = {
 }
 ORGANIZATION_LINKS = {"parent": Link("parentOrganization", "Organization", "organization")}
 
+EVIDENCE = Shape("evidence", EVIDENCE_KEYS, frozenset({"evidence"}))
 MAPPING = Shape("mapping", ("predicate", "iri", *EVIDENCE_KEYS), frozenset({"predicate", "iri", "evidence"}))
 STATEMENT = Shape(
     "statement",
@@ -127,15 +134,16 @@ INITIATIVE = Shape(
 )
 ORGANIZATION = Shape(
     "organization",
-    ("id", "class", "label", "altLabels", "acronyms", "parent", "mappings", *EVIDENCE_KEYS),
+    ("id", "class", "label", "altLabels", "acronyms", "parent", "mappings", *EVIDENCE_KEYS, CLASS_EVIDENCE),
     frozenset({"id", "class", "label", "evidence"}),
-    frozenset({"id", "class", "label", "parent", *EVIDENCE_KEYS}),
+    frozenset({"id", "class", "label", "parent", *EVIDENCE_KEYS, CLASS_EVIDENCE}),
     ORGANIZATION_LINKS,
     "Organization",
 )
+# A population's evidence is for its place in the hierarchy (its `broader` populations).
 POPULATION = Shape(
     "population",
-    ("id", "label", "altLabels", "broader", "definition", "mappings"),
+    ("id", "label", "altLabels", "broader", "definition", "mappings", *EVIDENCE_KEYS),
     frozenset({"id", "label", "definition"}),
     root_class="Population",
 )
@@ -146,12 +154,33 @@ PLATFORM = Shape(
     links={"operatedBy": Link("operatedBy", "Company", "company")},
     root_class="Platform",
 )
+# An initiative the table names inside a bullet that names several (data/entities.yaml).
+NAMED_INITIATIVE = Shape(
+    "named initiative",
+    ("id", "class", "label", "altLabels", *EVIDENCE_KEYS, CLASS_EVIDENCE),
+    frozenset({"id", "class", "label", "evidence"}),
+    root_class="Initiative",
+)
 FUNDING_MECHANISM = Shape(
     "funding mechanism",
-    ("id", "label", "definition", "mechanismOf", *EVIDENCE_KEYS),
+    ("id", "label", "definition", "mechanismOf", "mappings", *EVIDENCE_KEYS),
     frozenset({"id", "label", "definition", "mechanismOf", "evidence"}),
     links={"mechanismOf": Link("mechanismOf", "Organization", "organization")},
 )
+# The NIH activity codes (data/nih-activity-codes.yaml): a concept scheme and its codes, every text
+# NIH's own words, each with the page it is quoted from (`source`) and the words printed there (`quote`).
+ACTIVITY_CODE_SCHEME = Shape(
+    "activity-code scheme",
+    ("id", "label", "definition", "publisher", "source", "quote"),
+    frozenset({"id", "label", "definition", "publisher", "source", "quote"}),
+    links={"publisher": Link("publisher", "Organization", "organization")},
+)
+ACTIVITY_CODE = Shape(
+    "activity code",
+    ("id", "notation", "label", "altLabels", "definition", "scopeNote"),
+    frozenset({"id", "notation", "label"}),
+)
+QUOTED_TEXT = Shape("quoted text", ("text", "source", "quote", "note"), frozenset({"text", "source", "quote"}))
 # Table 1 itself (data/table1.yaml).
 TABLE = Shape(
     "table",
@@ -163,7 +192,16 @@ TABLE_ROW = Shape(
     ("id", "label", "examples", "strengths", "weaknesses"),
     frozenset({"id", "label", "examples", "strengths", "weaknesses"}),
 )
-TABLE_ENTRY = Shape("entry", ("id", "label", "class", "children"), frozenset({"id", "label", "class"}))
+# A bullet's classEvidence is required too; the loader checks it apart, so that a bullet without one is
+# still defined (statements about it stay valid) and only its class is refused.
+TABLE_ENTRY = Shape("entry", ("id", "label", "class", CLASS_EVIDENCE, "children"), frozenset({"id", "label", "class"}))
+# How the curators read the table's nesting (data/vocabularies.yaml): an entry nested under a bullet of
+# one of `parentClasses` gets `property` pointing at that bullet, with this evidence.
+TABLE_READING = Shape(
+    "table reading",
+    ("property", "parentClasses", "evidence", "note"),
+    frozenset({"property", "parentClasses", "evidence", "note"}),
+)
 TABLE_ATTRIBUTE = Shape("attribute", ("id", "label"), frozenset({"id", "label"}))
 # A concept scheme names the class its concepts are instances of (`members`), so no Python lists them.
 CONCEPT_SCHEME = Shape(

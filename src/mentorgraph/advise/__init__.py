@@ -1,29 +1,56 @@
-"""Help a person choose a peer-mentoring model: themes, compare and recommend (issue 8).
+"""Help a person choose, or design, a peer-mentoring program: themes, compare and recommend (issues 8, 13).
 
     from mentorgraph import open_graph
     from mentorgraph.advise import Person, recommend
-    rec = recommend(open_graph(), Person(population=["women"], want=["confidentiality"], avoid=["travel"]))
+    mg = open_graph()
+    rec = recommend(mg, Person(facets={"population": ["women"]}, want=["confidentiality"], avoid=["travel"]))
     for t in rec.types:
-        print(t.rank, t.label, t.score, [p.label for p in t.programs])
+        print(t.rank, t.label, t.score, [p.label for p in t.fits], [(p.label, p.why) for p in t.maybe])
+    recommend(mg, Person(view="designing"))  # for an organizer: types ranked, no initiative to join
 
-The rule and the themes are described in docs/choosing-a-model.md; the themes live in data/themes.yaml.
+`recommend` returns a Recommendation: plain data in plain words (no command-line options in it), for
+the CLI, the JSON and the web pages alike; `as_dict()` is the JSON. `choices` gives what a form asks
+(the facets with their values, the views with their themes), and `person_from_params` reads a
+submitted form (a field per facet id, `view`, `want`, `avoid`) into a Person. The rules are in docs/choosing-a-model.md;
+themes, facets and views live in data/themes.yaml, their values in the graph.
 """
 
 from __future__ import annotations
 
-__all__ = ["Person", "recommend", "compare", "find_page", "matrix_svg", "load_themes", "theme_triples"]
+__all__ = [
+    "Person",
+    "Recommendation",
+    "recommend",
+    "choices",
+    "person_from_params",
+    "compare",
+    "find_page",
+    "matrix_svg",
+    "AdviceError",
+    "ThemeError",
+]
+
+
+# Name -> the module that defines it. Lazy, like the package itself: importing mentorgraph.advise must
+# not load the query stack. (No module is named like a function it exports, so an imported submodule
+# never shadows one.)
+_HOMES = {
+    "Person": "ranking",
+    "Recommendation": "ranking",
+    "recommend": "ranking",
+    "choices": "ranking",
+    "person_from_params": "person",
+    "compare": "comparison",
+    "find_page": "html",
+    "matrix_svg": "html",
+    "AdviceError": "words",
+    "ThemeError": "words",
+}
 
 
 def __getattr__(name: str):
-    # Lazy, like the package itself: importing mentorgraph.advise must not load the query stack.
-    if name in {"Person", "recommend"}:
-        from . import recommend as module
-    elif name == "compare":
-        from . import compare as module
-    elif name in {"find_page", "matrix_svg"}:
-        from . import html as module
-    elif name in {"load_themes", "theme_triples"}:
-        from . import themes as module
-    else:
+    if name not in _HOMES:
         raise AttributeError(name)
-    return getattr(module, name)
+    from importlib import import_module
+
+    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)

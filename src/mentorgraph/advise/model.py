@@ -1,6 +1,8 @@
-"""What compare and recommend read from the built graph, through the canned queries advise-*.rq:
-the seven types with their strengths and weaknesses, the initiatives that exemplify each type, and
-the population hierarchy. Themes come from data/themes.yaml (themes.py).
+"""What compare and recommend read from the built graph, through the canned queries advise-*.rq: the
+seven types with their strengths and weaknesses, the initiatives that exemplify each type (what they
+target, how they are delivered, whether an entry names many at once), and the concepts a person can
+name (populations with their hierarchy, delivery modes). Themes, facets and views come from
+data/themes.yaml (pipeline/themes.py).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class ModelType:
 
 @dataclass
 class Initiative:
-    """An initiative that exemplifies a type, with what recommend filters on."""
+    """An initiative that exemplifies a type, with what recommend matches a person against."""
 
     iri: str
     label: str
@@ -56,9 +58,9 @@ class Initiative:
     mode: str | None = None
     mode_label: str | None = None
     targets: set[str] = field(default_factory=set)
-    serves: set[str] = field(default_factory=set)
     has_parts: bool = False
     under_heading: bool = False  # listed under a delivery-mode heading (In-person, Online, Hybrid)
+    collective_class: str | None = None  # the class label when the entry names many initiatives at once
 
     @property
     def display(self) -> str:
@@ -69,14 +71,35 @@ class Initiative:
             return f"{self.label} ({self.mode_label})"
         return self.label
 
+    @property
+    def collective(self) -> bool:
+        """Whether the entry names several initiatives (an umbrella, institutions' programs): never one to join."""
+        return self.has_parts or self.collective_class is not None
+
+    @property
+    def values(self) -> set[str]:
+        """Everything recorded about whom and how it serves: its target populations and its delivery mode."""
+        return self.targets | ({self.mode} if self.mode else set())
+
 
 @dataclass
-class Population:
-    """A target population and the broader ones it sits under."""
+class Concept:
+    """A concept a person can name (a population, a delivery mode): its names and what contains it."""
 
     iri: str
+    scheme: str
     label: str
+    names: set[str] = field(default_factory=set)
     broader: set[str] = field(default_factory=set)
+
+    @property
+    def id(self) -> str:
+        """The concept's slug (its id in data/)."""
+        return slug(self.iri)
+
+    def within(self, other: Concept) -> bool:
+        """Whether everyone in this concept is in `other` (the same concept, or a narrower one)."""
+        return self.iri == other.iri or other.iri in self.broader
 
 
 @dataclass
@@ -85,7 +108,7 @@ class Model:
 
     types: list[ModelType]
     initiatives: list[Initiative]
-    populations: dict[str, Population]
+    concepts: dict[str, Concept]
 
     def type_by_iri(self) -> dict[str, ModelType]:
         """The types by IRI."""
@@ -112,7 +135,7 @@ def cached_model(mg: MentorGraph) -> Model:
 
 
 def load_model(mg: MentorGraph) -> Model:
-    """Read the types, initiatives and populations from the graph behind `mg`."""
+    """Read the types, initiatives and concepts from the graph behind `mg`."""
     types: dict[str, ModelType] = {}
     for r in mg.query("advise-type-attributes").plain():
         t = types.setdefault(r["type"], ModelType(r["type"], r["typeLabel"], int(r["typePosition"])))
@@ -121,6 +144,22 @@ def load_model(mg: MentorGraph) -> Model:
     for t in types.values():
         t.strengths.sort(key=lambda a: a.position)
         t.weaknesses.sort(key=lambda a: a.position)
+    initiatives = _initiatives(mg, types)
+    concepts: dict[str, Concept] = {}
+    for r in mg.query("advise-concepts").plain():
+        c = concepts.setdefault(r["concept"], Concept(r["concept"], r["scheme"], r["label"], {r["label"]}))
+        if r["relation"] == "altLabel":
+            c.names.add(r["value"])
+        elif r["relation"] == "broader":
+            c.broader.add(r["value"])
+    return Model(
+        sorted(types.values(), key=lambda t: t.position),
+        sorted(initiatives.values(), key=lambda i: (types[i.type].position, i.order)),
+        concepts,
+    )
+
+
+def _initiatives(mg: MentorGraph, types: dict[str, ModelType]) -> dict[str, Initiative]:
     initiatives: dict[str, Initiative] = {}
     for r in mg.query("advise-initiatives").plain():
         if r["type"] not in types or r["item"] in initiatives:
@@ -141,20 +180,12 @@ def load_model(mg: MentorGraph) -> Model:
             r["mode"],
             r["modeLabel"],
             under_heading=r["parent"] not in (None, r["type"], r["umbrella"]),
+            collective_class=r["collective"],
         )
     for i in initiatives.values():
         if i.umbrella in initiatives:
             initiatives[i.umbrella].has_parts = True
     for r in mg.query("advise-initiative-populations").plain():
         if r["initiative"] in initiatives:
-            getattr(initiatives[r["initiative"]], r["relation"]).add(r["population"])
-    populations: dict[str, Population] = {}
-    for r in mg.query("advise-populations").plain():
-        p = populations.setdefault(r["population"], Population(r["population"], r["label"]))
-        if r["broader"]:
-            p.broader.add(r["broader"])
-    return Model(
-        sorted(types.values(), key=lambda t: t.position),
-        sorted(initiatives.values(), key=lambda i: (types[i.type].position, i.order)),
-        populations,
-    )
+            initiatives[r["initiative"]].targets.add(r["population"])
+    return initiatives

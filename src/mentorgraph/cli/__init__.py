@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "docs": "release",
     "release": "release",
     "diff": "release",
+    "export": "export",
 }
 
 EPILOG = """\

@@ -13,15 +13,23 @@ from . import common
 
 RECOMMEND_EPILOG = """\
 examples:
-  mentorgraph recommend --population women --career-stage early-career-faculty \\
+  mentorgraph recommend --population women --career-stage early-career \\
       --want confidentiality --avoid travel
-  mentorgraph recommend --career-stage fellows --want visibility
+  mentorgraph recommend --career-stage fellows --specialty pediatrics endocrinology
   mentorgraph recommend --avoid time --want advice --format json
   mentorgraph recommend --career-stage residents --specialty pediatrics --mode hybrid --want visibility
+  mentorgraph recommend --designing
 
-Rule: score = +1 for each strength in a theme you want, -1 for each weakness in a theme you want or
-avoid; ties keep Table 1's order. docs/choosing-a-model.md explains it with worked examples.
+Rule: score = +1 for each bullet of Table 1 that counts for a theme you want, -1 for each that counts
+against a theme you want or avoid; ties keep Table 1's order. Each initiative fits (you are in the
+group it is for), may fit (it is for a narrower group than you named) or is excluded, with the reason;
+an option you leave out filters nothing. docs/choosing-a-model.md explains it with worked examples.
 """
+
+# The options that describe the person: each fills the facet of data/themes.yaml with the same id
+# (the option's name without the dashes); --designing asks the view of that id.
+FACET_OPTIONS = ("career-stage", "specialty", "population", "mode")
+DESIGNING = "designing"
 
 
 THEMES = "data/themes.yaml has {n} problem(s):"
@@ -29,6 +37,7 @@ THEMES = "data/themes.yaml has {n} problem(s):"
 
 def _run(args, body) -> int:
     """Open the graph and the themes, run `body(mg, root)`, and map failures to exit codes."""
+    from ..advise.words import ThemeError
     from ..problems import InputError
 
     try:
@@ -36,6 +45,8 @@ def _run(args, body) -> int:
         text = body(common.open_graph(args, root), root)
     except InputError as exc:
         return common.problems(THEMES, exc.problems)
+    except ThemeError as exc:
+        return common.error(f"{exc} (`mentorgraph themes` lists the themes)", common.USAGE)
     except Exception as exc:
         return common.report(exc)
     sys.stdout.write(text)
@@ -43,7 +54,7 @@ def _run(args, body) -> int:
 
 
 def cmd_themes(args) -> int:
-    """The themes --want and --avoid accept."""
+    """The themes --want and --avoid accept, and the views that offer each."""
     from ..pipeline.themes import load_themes
     from ..problems import InputError
 
@@ -61,23 +72,28 @@ def cmd_themes(args) -> int:
                 "altLabels": list(t.alt_labels),
                 "definition": t.definition,
                 "members": [m.attribute for m in scheme.memberships if m.theme == t.id],
+                "interpretive": [m.attribute for m in scheme.memberships if m.theme == t.id and m.interpretive],
+                "views": [v.id for v in scheme.views if t.id in v.themes],
             }
             for t in scheme.themes
         ]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return common.OK
     for t in scheme.themes:
-        n = sum(1 for m in scheme.memberships if m.theme == t.id)
-        print(f"{t.label}  ({n} bullet{'s' if n != 1 else ''} of Table 1)")
+        members = [m for m in scheme.memberships if m.theme == t.id]
+        read = sum(m.interpretive for m in members)
+        print(f"{t.label}  ({len(members)} bullet{'s' if len(members) != 1 else ''} of Table 1", end="")
+        print(f", {read} of them a reading)" if read else ")")
         if t.alt_labels:
             print(f"    also: {', '.join(t.alt_labels)}")
         print(f"    {t.definition}")
+        print(f"    for: {', '.join(v.label.lower() for v in scheme.views if t.id in v.themes)}")
     return common.OK
 
 
 def cmd_compare(args) -> int:
     """Types side by side, by theme."""
-    from ..advise.compare import RENDERERS, compare, resolve_type
+    from ..advise.comparison import RENDERERS, compare, resolve_type
     from ..advise.model import load_model
     from ..pipeline.themes import load_themes
 
@@ -94,21 +110,25 @@ def cmd_compare(args) -> int:
 
 
 def cmd_recommend(args) -> int:
-    """The seven types ranked for a person."""
-    from ..advise.recommend import Person, recommend, render_json, render_text
+    """The seven types ranked for a person joining a program, or for one designing a program."""
+    from ..advise.ranking import Person, recommend
+    from ..advise.render import render_json, render_text
 
     person = Person(
-        career_stage=args.career_stage or [],
-        population=args.population or [],
-        specialty=args.specialty or [],
+        facets={f: getattr(args, f.replace("-", "_")) for f in FACET_OPTIONS if getattr(args, f.replace("-", "_"))},
         want=args.want or [],
         avoid=args.avoid or [],
-        mode=args.mode,
+        view=DESIGNING if args.designing else None,
     )
 
     def body(mg, root):
         rec = recommend(mg, person, root)
-        return render_json(rec) if args.format == "json" else render_text(rec)
+        if args.format == "json":
+            return render_json(rec)
+        hints = (
+            [] if rec.want or rec.avoid else ["name themes with --want and --avoid (`mentorgraph themes` lists them)"]
+        )
+        return render_text(rec, hints)
 
     return _run(args, body)
 
@@ -151,12 +171,13 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser(
         "recommend",
-        help="rank the seven types for a person and list initiatives that fit",
-        description="Rank Table 1's seven types for a person's needs and constraints, "
-        "explain every rank, and list under each type the initiatives of "
-        "the graph that fit the person and those filtered out, with why. "
-        "Themes (--want/--avoid) accept a label, alternative label or a word "
-        "of it; populations accept a label, alternative label or CURIE.",
+        help="rank the seven types for a person and sort the initiatives into fit, may fit and excluded",
+        description="Rank Table 1's seven types for a person's needs and constraints, explain every "
+        "rank, and list under each type the initiatives of the graph that fit the person, may fit them "
+        "(they are for a narrower group than the person named) or are excluded, with why. An option left "
+        "out filters nothing. With --designing, rank the types for a person organizing a program instead, "
+        "with no initiative to join. Themes (--want/--avoid) accept a label, alternative label or a word "
+        "of it; the other values a label, alternative label, id or CURIE, in any case, singular or plural.",
         epilog=RECOMMEND_EPILOG,
         formatter_class=raw,
     )
@@ -197,8 +218,16 @@ def register(subparsers) -> None:
     )
     p.add_argument(
         "--mode",
-        choices=["online", "in-person", "hybrid"],
-        help="how you can take part; initiatives recorded with another mode are filtered out",
+        action="extend",
+        nargs="+",
+        metavar="MODE",
+        help="how you can take part, e.g. online, 'in person', hybrid; initiatives delivered otherwise are excluded",
+    )
+    p.add_argument(
+        "--designing",
+        action="store_true",
+        help="you are organizing a program (a chair, a faculty-development office): rank the types by what "
+        "weighs with an organizer (cost, effort to run, structure, reach...), with no initiative to join",
     )
     p.add_argument(
         "--format",

@@ -85,7 +85,38 @@ def report(exc: BaseException, what: str = "") -> int:
         return code
     if isinstance(exc, InconsistencyError):
         return error(f"{prefix}{exc}\nnothing was written.", code)
+    if isinstance(exc, OSError) and exc.errno in _OS_WORDS:
+        return error(prefix + os_message(exc), code)
     return error(prefix + str(exc), code)
+
+
+# What a failed write means for the person running the command, by errno (one paragraph each).
+_OS_WORDS = {
+    28: "no space left on the device",  # ENOSPC
+    30: "the file system is read-only",  # EROFS
+    13: "permission denied",  # EACCES
+    1: "operation not permitted",  # EPERM
+    17: "a file is in the way",  # EEXIST
+    20: "a file is in the way",  # ENOTDIR
+    21: "it is a directory",  # EISDIR
+    122: "disk quota exceeded",  # EDQUOT
+}
+
+
+def os_message(exc: OSError) -> str:
+    """An I/O failure in words: what happened, where, what was left as it was, and what to do."""
+    where = f" {exc.filename}" if exc.filename else ""
+    what = _OS_WORDS.get(exc.errno or 0, exc.strerror or str(exc))
+    if exc.errno in (17, 20):
+        hint = "--out and -o name a directory, and a file of that name is there"
+    elif exc.errno in (28, 122):
+        hint = "free some space, or choose another place with --out or -o"
+    else:
+        hint = "choose a place you can write to with --out or -o"
+    return (
+        f"cannot write{where}: {what}; {hint}. Nothing was switched or replaced: "
+        "the files that were there before (the current build included) are as they were."
+    )
 
 
 def project_root(args: argparse.Namespace) -> Path:

@@ -54,7 +54,7 @@ def cmd_validate(args) -> int:
 
 def cmd_import(args) -> int:
     """Validate, write data/ as one unit, then build."""
-    from ..contrib.core import import_files
+    from ..contrib.core import BuildAfterImport, import_files
     from ..datafiles import DataWriteError
 
     files = _files(args)
@@ -76,8 +76,10 @@ def cmd_import(args) -> int:
         )
     except DataWriteError as exc:
         return common.error(str(exc), common.FAILURE)
+    except BuildAfterImport as exc:
+        return common.report(exc.cause, "data/ was updated, but the build failed (run `mentorgraph build` again)")
     except Exception as exc:
-        return common.report(exc, "data/ was updated, but the build failed (run `mentorgraph build` again)")
+        return common.report(exc)
     if outcome.recovered:
         print(f"mentorgraph: note: {outcome.recovered}", file=sys.stderr)
     _emit(outcome, args.format)

@@ -11,11 +11,13 @@ examples:
   mentorgraph serve                                  http://127.0.0.1:8000/ (web view), /sparql
   mentorgraph serve --host 0.0.0.0 --port 8080       listen on every interface
   mentorgraph serve --timeout 5 --max-rows 1000      tighter limits for a public deployment
+  mentorgraph serve --workers 4 --query-processes 2  4 front ends, each with 2 query processes
   curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
        http://127.0.0.1:8000/sparql
 
-Access logs are JSON lines on standard error. Stop with Ctrl-C or SIGTERM. docs/server.md documents
-the limits and the security model.
+Access logs are JSON lines on standard error. A new `mentorgraph build` is picked up within
+seconds, without a restart. Stop with Ctrl-C or SIGTERM (in-flight requests finish first).
+docs/server.md documents the limits and the security model.
 """
 
 
@@ -48,13 +50,72 @@ def _service(text: str) -> str:
     return text
 
 
+def _count(text: str) -> int:
+    """A whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
+    return value
+
+
+# The numeric options: flag, type, default, metavar, help.
+NUMBERS = (
+    (
+        "--timeout",
+        _positive(float),
+        10.0,
+        "SECONDS",
+        "time limit per query; a longer query is stopped and answered 503 (default: 10)",
+    ),
+    ("--max-rows", _positive(int), 10000, "N", "most result rows or triples returned; more are cut (default: 10000)"),
+    (
+        "--max-body",
+        _positive(int),
+        1024 * 1024,
+        "BYTES",
+        "largest request body or query accepted; larger is answered 413 (default: 1048576)",
+    ),
+    (
+        "--workers",
+        _positive(int),
+        0,
+        "N",
+        "front-end processes answering HTTP (default: the number of CPUs, at least 2, at most 8)",
+    ),
+    (
+        "--query-processes",
+        _positive(int),
+        2,
+        "N",
+        "query processes per front end; a query runs in one and is stopped by killing it (default: 2)",
+    ),
+    (
+        "--max-memory",
+        _count,
+        2048,
+        "MIB",
+        "address space per query process in MiB (RLIMIT_AS); a query needing more is answered 503; "
+        "0: no cap (default: 2048)",
+    ),
+    (
+        "--cache-size",
+        _count,
+        256,
+        "N",
+        "answers to recent identical queries kept in memory per build; 0 turns the cache off (default: 256)",
+    ),
+)
+
+
 def cmd_serve(args) -> int:
     """Serve the current generation until SIGINT or SIGTERM."""
     import os
 
     from ..layout import NoBuild, current_generation
-    from ..server import serve
-    from ..server.app import Config
+    from ..server import Config, serve
 
     root = common.project_root(args)
     out = common.out_dir(args)
@@ -63,7 +124,7 @@ def cmd_serve(args) -> int:
             raise NoBuild(f"no built store in {out}; run `mentorgraph build` first")
     except NoBuild as exc:
         return common.error(str(exc))
-    workers = args.workers or max(2, os.cpu_count() or 2)
+    workers = args.workers or max(2, min(os.cpu_count() or 2, 8))
     return serve(
         Config(
             out=out.resolve(),
@@ -74,7 +135,9 @@ def cmd_serve(args) -> int:
             max_rows=args.max_rows,
             max_body=args.max_body,
             workers=workers,
-            cache_size=max(args.cache_size, 0),
+            query_processes=args.query_processes,
+            max_memory=args.max_memory,
+            cache_size=args.cache_size,
             allowed_services=args.allow_service or [],
         )
     )
@@ -97,42 +160,8 @@ def register(subparsers) -> None:
     p.add_argument("--port", type=_port, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
     common.add_out(p)
     common.add_root(p)
-    p.add_argument(
-        "--timeout",
-        type=_positive(float),
-        default=10.0,
-        metavar="SECONDS",
-        help="time limit per query; a longer query is stopped and answered 503 (default: 10)",
-    )
-    p.add_argument(
-        "--max-rows",
-        type=_positive(int),
-        default=10000,
-        metavar="N",
-        help="most result rows or triples returned; more are cut (default: 10000)",
-    )
-    p.add_argument(
-        "--max-body",
-        type=_positive(int),
-        default=1024 * 1024,
-        metavar="BYTES",
-        help="largest request body or query accepted; larger is answered 413 (default: 1048576)",
-    )
-    p.add_argument(
-        "--workers",
-        type=_positive(int),
-        default=0,
-        metavar="N",
-        help="query worker processes (default: the number of CPUs, at least 2)",
-    )
-    p.add_argument(
-        "--cache-size",
-        type=int,
-        default=256,
-        metavar="N",
-        help="answers to recent identical queries kept in memory (the store is read-only while "
-        "serving); 0 turns the cache off (default: 256)",
-    )
+    for flag, kind, default, metavar, text in NUMBERS:
+        p.add_argument(flag, type=kind, default=default, metavar=metavar, help=text)
     p.add_argument(
         "--allow-service",
         action="append",

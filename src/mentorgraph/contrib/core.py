@@ -11,7 +11,7 @@ build directory is never ahead of data/.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ from ..pipeline.validate import Report
 from ..problems import InputError, Problem
 from .jsonld import read_jsonld
 from .rdf import rdf_records, read_rdf
-from .readers import FORMATS, read_csv, read_text, read_yaml_contribution
+from .readers import FORMATS, read_csv, read_text, read_yaml_contribution, scan_text
 from .records import Raw
+from .report import MAX_PER_KIND, Problems, capped_lines
 from .index import Index
 from .resolve import Plan, Resolver
 
@@ -32,7 +33,7 @@ from .resolve import Plan, Resolver
 class Outcome:
     """What validating or importing found and did."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)  # the first 50 of each kind, and counts (report.py)
     report: Report | None = None
     plan: Plan | None = None
     written: list[str] = field(default_factory=list)
@@ -69,7 +70,8 @@ class Outcome:
         doc = {
             "valid": self.ok,
             "problems": [p.as_dict() for p in self.problems],
-            "shacl": json.loads(self.report.as_json()) if self.report is not None else None,
+            "omitted": dict(getattr(self.problems, "omitted", {})),
+            "shacl": _capped_shacl(self.report) if self.report is not None else None,
             "notes": [p.as_dict() for p in self.plan.notes] if self.plan else [],
             "entries": self.entries(),
             "written": self.written,
@@ -80,12 +82,15 @@ class Outcome:
     def text(self) -> str:
         """The outcome for a terminal: problems, notes, then a summary line."""
         lines = [str(p) for p in self.problems]
+        lines += self.problems.omitted_lines() if isinstance(self.problems, Problems) else []
         if self.report is not None and not self.report.conforms:
-            lines.append(self.report.text())
+            lines.append(f"SHACL validation failed with {len(self.report.violations)} problem(s):")
+            lines += ["  - " + line for line in capped_lines(self.report.violations, lambda v: v.message)]
         if self.plan is not None:
             lines += [f"note: {p}" for p in self.plan.notes]
         if not self.ok:
-            n = len(self.problems) + (len(self.report.violations) if self.report and not self.report.conforms else 0)
+            total = self.problems.total if isinstance(self.problems, Problems) else len(self.problems)
+            n = total + (len(self.report.violations) if self.report and not self.report.conforms else 0)
             lines.append(f"invalid: {n} problem(s); nothing was written.")
             return "\n".join(lines) + "\n"
         counts: dict[str, int] = {}
@@ -97,6 +102,18 @@ class Outcome:
         if self.written:
             lines.append("wrote " + ", ".join(self.written) + ("; rebuilt the graph." if self.built else "."))
         return "\n".join(lines) + "\n"
+
+
+def _capped_shacl(report: Report) -> dict:
+    """The SHACL part of the JSON report: the first MAX_PER_KIND violations of each message, and counts."""
+    listed: list[dict] = []
+    seen: dict[str, int] = {}
+    for v in report.violations:
+        seen[v.message] = seen.get(v.message, 0) + 1
+        if seen[v.message] <= MAX_PER_KIND:
+            listed.append(asdict(v))
+    omitted = {m: n - MAX_PER_KIND for m, n in seen.items() if n > MAX_PER_KIND}
+    return {"conforms": report.conforms, "violations": listed, "omitted": omitted}
 
 
 def _stored(root: Path, name: str, key: str) -> tuple[dict | None, dict[str, dict], list[Problem]]:
@@ -128,7 +145,10 @@ def read_contribution(
     if text is None:
         return [], problems
     if fmt == "csv":
-        return read_csv(text, display)
+        return read_csv(text, display)  # every cell (and header) is checked with its row and column
+    problems = scan_text(text, display)
+    if problems:
+        return [], problems
     if fmt == "yaml":
         return read_yaml_contribution(text, display)
     if fmt == "jsonld":
@@ -208,11 +228,11 @@ def _prepare(
     return outcome, sources, _new_files(contrib_doc, orgs_doc, plan)
 
 
-def _inconsistency(outcome: Outcome, exc: Exception) -> None:
+def _inconsistency(outcome: Outcome, messages: list[str]) -> None:
     files = ", ".join(dict.fromkeys(p.raw.file for p in outcome.entries_planned()))
     outcome.problems += [
         Problem(files, f"OWL RL inconsistency: {m}", expected="a contribution consistent with the ontology")
-        for m in getattr(exc, "messages", [str(exc)])
+        for m in messages
     ]
 
 
@@ -231,19 +251,33 @@ def validate_files(
     outcome, sources, files = _prepare(root, paths, accept_duplicates, displays)
     if sources is None or not reason_and_shapes:
         return outcome, files
-    _check(root, sources, outcome)
+    _check_contribution(root, sources, outcome)
     return outcome, files if outcome.ok else {}
 
 
-def _check(root: Path, sources: Any, outcome: Outcome) -> Any:
-    """Reason and validate the prepared sources; the checked stages, or None after an inconsistency."""
+def _check_contribution(root: Path, sources: Any, outcome: Outcome) -> None:
+    """OWL RL and SHACL where the contribution can break them (neighbourhood.py), not on the whole graph."""
+    from ..namespaces import MG
+    from ..pipeline.validate import load_shapes
+    from .neighbourhood import inconsistencies, validate_contribution
+
+    contributed = [MG[p.slug] for p in outcome.entries_planned()]
+    messages = inconsistencies(sources, contributed)
+    if messages:
+        _inconsistency(outcome, messages)
+        return
+    outcome.report = validate_contribution(sources, contributed, load_shapes(root))
+
+
+def _check_all(root: Path, sources: Any, outcome: Outcome) -> Any:
+    """The build's own checks on the whole new graph (reused by the build that follows an import)."""
     from ..pipeline.build import check
     from ..pipeline.reason import InconsistencyError
 
     try:
         checked = check(root, sources)
     except InconsistencyError as exc:
-        _inconsistency(outcome, exc)
+        _inconsistency(outcome, exc.messages)
         return None
     outcome.report = checked.report
     return checked
@@ -283,18 +317,48 @@ def import_files(
     each runs once. A program already imported with the same content writes nothing and builds nothing.
     `on_wait()` is called if another import holds data/'s lock (this one then waits for it).
     """
+    # data/'s lock from the first read to the last write: a second import waits here, then reads
+    # what this one wrote (two imports at once never lose a program).
+    with datafiles.locked(root, on_wait):
+        return _import(root, paths, out, accept_duplicates, rebuild, displays, reason_and_shapes)
+
+
+def _import(
+    root: Path,
+    paths: list[Path],
+    out: Path,
+    accept_duplicates: bool,
+    rebuild: bool,
+    displays: list[str] | None,
+    reason_and_shapes: bool,
+) -> Outcome:
     from ..pipeline.build import build
 
     outcome, sources, files = _prepare(root, paths, accept_duplicates, displays)
     if not outcome.ok or not files:
         return outcome
-    checked = _check(root, sources, outcome) if (rebuild or reason_and_shapes) else None
+    if reason_and_shapes:
+        _check_contribution(root, sources, outcome)  # the verdict of `validate`, at its cost
+    # The build that follows checks the whole new graph; it runs before data/ is written, so that a
+    # problem found there (none should be: tests/test_contrib_scope.py) still writes nothing.
+    checked = _check_all(root, sources, outcome) if rebuild and outcome.ok else None
     if not outcome.ok:
         return outcome
-    done = datafiles.write(root, files, on_wait=on_wait)
+    done = datafiles.write(root, files)
     outcome.written = done.written
     outcome.recovered = done.recovered
     if rebuild:
-        build(root, out, checked=checked)
+        try:
+            build(root, out, checked=checked)
+        except Exception as exc:
+            raise BuildAfterImport(exc) from exc
         outcome.built = True
     return outcome
+
+
+class BuildAfterImport(Exception):
+    """data/ was written, then the build failed (`cause` says why); `mentorgraph build` can be run again."""
+
+    def __init__(self, cause: Exception):
+        self.cause = cause
+        super().__init__(str(cause))

@@ -11,10 +11,11 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 
 from .. import iris, schema
-from ..namespaces import MGO
+from ..namespaces import MGO, SCHEMA
 from ..pipeline.load import Sources
 from ..problems import closest
 from ..text import normalize
+from .clean import skeleton
 
 KIND_CLASS = {
     link.words: link.target for link in (*schema.INITIATIVE_LINKS.values(), *schema.ORGANIZATION_LINKS.values())
@@ -22,8 +23,9 @@ KIND_CLASS = {
 
 
 def loose(name: str) -> str:
-    """A name reduced for spotting the same program spelt differently: no parentheses or punctuation."""
-    text = re.sub(r"\([^)]*\)", " ", normalize(name))
+    """A name reduced for spotting the same program spelt differently or written with look-alike
+    characters: its UTS #39 skeleton (clean.skeleton), folded, without parentheses or punctuation."""
+    text = re.sub(r"\([^)]*\)", " ", normalize(skeleton(name)))
     text = re.sub(r"[^\w]+", " ", text)
     return " ".join(w for w in text.split() if w not in {"the", "and", "of"})
 
@@ -76,7 +78,29 @@ class Index:
                     elif pred == MGO.acronym:
                         self.entities[slug].acronyms.add(normalize(str(o)))
         self.ids = {str(i)[len(iris.MG) :] for i in sources.origins} | set(self.entities)
+        # IRIs of other datasets that an entity is equal to (skos:exactMatch, schema:sameAs) -> its id.
+        self.equal_targets: dict[str, str] = {}
+        for pred in (SKOS.exactMatch, SCHEMA.sameAs):
+            for s, _, o, _ in ds.quads((None, pred, None, None)):
+                if str(s).startswith(iris.MG):
+                    self.equal_targets.setdefault(str(o), str(s)[len(iris.MG) :])
         self._by_name: dict[str, dict[str, list[Entity]]] = {}
+        self._names: dict[str, list[str]] = {}
+        self._loose_index: dict[tuple[str, str], list[Entity]] | None = None
+
+    def same_names(self, keys: set[str], acronyms: set[str]) -> list[Entity]:
+        """Entities of the graph (not of the batch) with one of these loose names or acronyms, by id."""
+        if self._loose_index is None:
+            self._loose_index = {}
+            for ent in self.entities.values():
+                if not ent.batch:
+                    for k in ent.loose_names():
+                        self._loose_index.setdefault(("name", k), []).append(ent)
+                    for a in ent.acronyms:
+                        self._loose_index.setdefault(("acronym", a), []).append(ent)
+        hits = {e.slug: e for k in keys for e in self._loose_index.get(("name", k), [])}
+        hits.update({e.slug: e for a in acronyms for e in self._loose_index.get(("acronym", a), [])})
+        return [hits[k] for k in sorted(hits)]
 
     def add(self, slug: str, label: str, names: list[str], cls: str) -> None:
         """Make a contributed entity known, so that other records of the batch may refer to it."""
@@ -85,6 +109,7 @@ class Index:
         )
         self.ids.add(slug)
         self._by_name.clear()
+        self._names.clear()
 
     def superclasses(self, cls: str) -> set[str]:
         """The classes above `cls` (itself included)."""
@@ -101,8 +126,11 @@ class Index:
             self._by_name[cls] = table
         return self._by_name[cls]
 
-    def resolve(self, value: str, kind: str) -> tuple[Entity | None, str | None, list[str]]:
-        """(entity, None, []) or (None, why, suggestions) for a value naming an entity of `kind`."""
+    def resolve(self, value: str, kind: str, suggest: bool = True) -> tuple[Entity | None, str | None, list[str]]:
+        """(entity, None, []) or (None, why, suggestions) for a value naming an entity of `kind`.
+
+        `suggest=False` leaves out the closest known names (a fuzzy match over all of them).
+        """
         cls = KIND_CLASS[kind]
         table = self.of_class(cls)
         text = value.strip()
@@ -125,8 +153,11 @@ class Index:
                 return by_label[0], None, []
             listed = "; ".join(f"{e.label!r} (id {e.slug})" for e in sorted(hits.values(), key=lambda e: e.slug))
             return None, f"{kind} {value!r} is ambiguous: it names {listed}", sorted(hits)
-        names = sorted({n for ents in table.values() for e in ents for n in e.names if n != e.slug})
-        return None, f"unknown {kind} {value!r}", closest(text, names, n=1)
+        if not suggest:
+            return None, f"unknown {kind} {value!r}", []
+        if cls not in self._names:
+            self._names[cls] = sorted({n for ents in table.values() for e in ents for n in e.names if n != e.slug})
+        return None, f"unknown {kind} {value!r}", closest(text, self._names[cls], n=1)
 
     def examples(self, kind: str, n: int = 3) -> str:
         """A few labels of entities of `kind`, for an error message's "e.g."."""

@@ -11,7 +11,8 @@ from typing import Any
 from .. import iris, schema
 from ..problems import Problem, closest
 from .rdf import _parse
-from .records import MAX_JSON_DEPTH, bad_character, iri_problem
+from .clean import bad_character, iri_problem
+from .records import MAX_JSON_DEPTH, shown
 
 
 def _json_problems(value: Any, display: str, terms: set[str]) -> list[Problem]:
@@ -32,14 +33,14 @@ def _json_problems(value: Any, display: str, terms: set[str]) -> list[Problem]:
             stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node))
             continue
         if isinstance(node, str):
-            why = bad_character(node, one_line=False)
-            if why:
+            found = bad_character(node, multiline=True)
+            if found:
                 problems.append(
                     Problem(
                         display,
-                        f"{path}: text contains {why}",
-                        value=node.encode("unicode_escape", "backslashreplace").decode("ascii")[:80],
-                        expected="printable text",
+                        f"{path}: text contains, at position {found[0] + 1}, {found[1]}",
+                        value=shown(node),
+                        expected="visible text (no control, bidirectional-control or invisible characters)",
                     )
                 )
             continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import mediatypes
+from . import clean
 from ..problems import InputError, Problem, closest
 from .records import MAX_COLUMNS, MAX_FILE_BYTES, MAX_RECORDS, Raw, Where
 
@@ -161,6 +162,35 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
             )
         ]
     return text.removeprefix("\ufeff"), []
+
+
+def scan_text(text: str, display: str, limit: int = 50) -> list[Problem]:
+    """Characters refused anywhere in a YAML, RDF or JSON-LD file, each at its line and column.
+
+    The same rule as for every value (clean.bad_character, multi-line text), applied to the whole
+    file before parsing, so that a character hidden in a comment or written raw inside a literal is
+    pointed at exactly; escaped ones (\\u202E) are caught value by value after parsing.
+    """
+    problems: list[Problem] = []
+    start = 0
+    while len(problems) < limit:
+        found = clean.bad_character(text[start:], multiline=True)
+        if found is None:
+            break
+        at = start + found[0]
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        problems.append(
+            Problem(
+                display,
+                f"the file contains {found[1]}",
+                line=line,
+                column=column,
+                expected="visible text (no control, bidirectional-control or invisible characters)",
+            )
+        )
+        start = at + 1
+    return problems
 
 
 # -- CSV -----------------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from typing import Any
 
 from .. import schema
 from ..problems import Problem
+from . import clean
 
 # Limits on input (docs/contributing.md, "Limits"). Generous for real contributions, small enough that
 # a hostile file is refused before it costs memory or minutes.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_RECORDS = 5000
-MAX_FIELD_CHARS = 2000
+MAX_FIELD_CHARS = clean.TEXT.max_chars
 MAX_COLUMNS = 40
 MAX_TRIPLES = 50_000
 MAX_JSON_DEPTH = 24
@@ -69,56 +70,52 @@ class Raw:
         return label if isinstance(label, str) else "?"
 
 
-def bad_character(text: str, one_line: bool) -> str | None:
-    """Why `text` cannot be stored, or None: control characters, NUL, lone surrogates, noncharacters.
-
-    Such characters either break an export format (N-Triples, XML results) or are invisible in a
-    spreadsheet, so they are refused at the door rather than carried into the graph.
-    """
-    for i, c in enumerate(text):
-        o = ord(c)
-        if c == "\t" or (c in "\n\r" and not one_line):
-            continue
-        if o == 0:
-            return f"a NUL character at position {i + 1}"
-        if 0xD800 <= o <= 0xDFFF:
-            return f"a lone surrogate U+{o:04X} at position {i + 1}"
-        if c in "\n\r":
-            return f"a line break at position {i + 1} (names are one line)"
-        if o < 0x20 or 0x7F <= o < 0xA0:
-            return f"the control character U+{o:04X} at position {i + 1}"
-        if 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE:
-            return f"the noncharacter U+{o:04X} at position {i + 1}"
-    return None
+def check_text(raw: Raw, key: str, value: Any, kind: clean.Kind | None = None) -> list[Problem]:
+    """Problems with one text value of a record: its kind's length and characters (clean.py)."""
+    words = value_words(key, value, kind)
+    return [raw.problem(key, **words)] if words else []
 
 
-def check_text(raw: Raw, key: str, value: Any) -> list[Problem]:
-    """Problems with one text value (its length and characters)."""
+def value_words(key: str, value: Any, kind: clean.Kind | None = None) -> dict[str, Any] | None:
+    """What is wrong with one value of `key`, as a Problem's message, value, expected and suggestion."""
     if not isinstance(value, str):
-        return [
-            raw.problem(key, f"{key!r} must be text, got {kind_of(value)}", value=repr(value)[:80], expected="text")
-        ]
-    if len(value) > MAX_FIELD_CHARS:
-        return [
-            raw.problem(
-                key,
-                f"value of {len(value)} characters is too long",
-                value=value[:40] + "...",
-                expected=f"at most {MAX_FIELD_CHARS} characters per value",
-            )
-        ]
-    why = bad_character(value, key in ONE_LINE_KEYS)
-    if why:
-        shown = value.encode("unicode_escape", "backslashreplace").decode("ascii")[:80]
-        return [
-            raw.problem(
-                key,
-                f"value contains {why}",
-                value=shown,
-                expected="printable text (no control characters, NUL or lone surrogates)",
-            )
-        ]
-    return []
+        return {"message": f"{key!r} must be text, got {kind_of(value)}", "value": repr(value)[:80], "expected": "text"}
+    kind = kind or clean.kind_of_key(key)
+    found = clean.check(value, kind)
+    if found is None:
+        return None
+    if found.what == "iri":
+        return {
+            "message": f"invalid {_IRI_WORDS.get(key, 'IRI')} ({found.message})",
+            "value": shown(value),
+            "expected": "an address such as https://example.org/ (no spaces)",
+        }
+    if found.what == "length":
+        return {
+            "message": found.message,
+            "value": value[:40] + "...",
+            "expected": f"at most {kind.max_chars} characters for a {kind.name}",
+        }
+    return {
+        "message": found.message,
+        "value": shown(value),
+        "expected": EXPECTED[kind.name],
+        "suggestion": found.suggestion,
+    }
+
+
+_IRI_WORDS = {"website": "website", "source": "source URL", "iri": "mapping IRI"}
+# What a refused character's message says was expected.
+_PRINTABLE = "visible text (no control, bidirectional-control or invisible characters"
+EXPECTED = {
+    "text": _PRINTABLE + "; tabs and line breaks are fine)",
+    **{k.name: _PRINTABLE + ", on one line)" for k in (clean.NAME, clean.IRI, clean.SOURCE, clean.WORD)},
+}
+
+
+def shown(value: str) -> str:
+    """A value as a message shows it: escapes for what cannot be seen, cut at 80 characters."""
+    return value.encode("unicode_escape", "backslashreplace").decode("ascii")[:80]
 
 
 def kind_of(value: Any) -> str:
@@ -135,16 +132,4 @@ def kind_of(value: Any) -> str:
     return type(value).__name__
 
 
-IRI_FORBIDDEN = set(' <>"{}|^`\\')
-
-
-def iri_problem(value: str) -> str | None:
-    """Why `value` is not an absolute http(s) IRI we accept, or None."""
-    if not value.startswith(("http://", "https://")):
-        return "not an http(s) IRI"
-    bad = sorted({c for c in value if c in IRI_FORBIDDEN or ord(c) <= 0x20 or 0x7F <= ord(c) < 0xA0})
-    if bad:
-        return "contains " + ", ".join(repr(c) for c in bad)
-    if len(value.split("//", 1)[1].split("/", 1)[0]) == 0:
-        return "has no host"
-    return None
+iri_problem = clean.iri_problem

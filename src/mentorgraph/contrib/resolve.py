@@ -8,6 +8,7 @@ are derived from the name (kebab-case ASCII) and kept forever once stored in dat
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,11 @@ from .. import schema
 from ..datafiles import LocatedDict, plain
 from ..problems import Problem, closest
 from ..text import normalize
+from . import clean
+from .clean import skeleton
 from .index import Index, loose
+from .mappings import CONTRIBUTED_EVIDENCE, check_mappings
+from .report import Problems, kind_of
 from .records import (
     INITIATIVE_ORDER,
     LINK_KINDS,
@@ -23,11 +28,7 @@ from .records import (
     SINGLE_KEYS,
     Raw,
     check_text,
-    iri_problem,
 )
-
-# The evidence a contributor can give: a cited source, or a curator's note saying why (vocabularies.yaml).
-CONTRIBUTED_EVIDENCE = ("cited-source", "curator")
 
 
 # Which class each kind of linked entity must have (schema.py's links, by their words).
@@ -47,7 +48,7 @@ class Plan:
 
     initiatives: list[Planned] = field(default_factory=list)
     organizations: list[Planned] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     notes: list[Problem] = field(default_factory=list)
 
 
@@ -88,8 +89,19 @@ class Resolver:
                 ok = False
                 continue
             if key == "mappings":
+                continue  # checked in `run`, once the record's id is known
+            if isinstance(value, list) and len(value) > clean.MAX_ITEMS:
+                self.plan.problems.append(
+                    raw.problem(
+                        key,
+                        f"{len(value)} values in {key!r}",
+                        value="; ".join(map(str, value[:3]))[:120] + "; ...",
+                        expected=f"at most {clean.MAX_ITEMS} values",
+                    )
+                )
+                ok = False
                 continue
-            if key in SINGLE_KEYS and isinstance(value, list) and key != "mappings":
+            if key in SINGLE_KEYS and isinstance(value, list):
                 if len(value) == 1:
                     raw.values[key] = value = value[0]
                 else:
@@ -152,17 +164,6 @@ class Resolver:
                     value=str(kind),
                     expected="cited-source (with a source) or curator (with a note)",
                     suggestion=hint[0] if hint else None,
-                )
-            )
-            return False
-        source = v.get("source")
-        if isinstance(source, str) and source.startswith(("http:", "https:")) and iri_problem(source):
-            self.plan.problems.append(
-                raw.problem(
-                    "source",
-                    f"invalid source URL ({iri_problem(source)})",
-                    value=source,
-                    expected="a URL without spaces, or a citation",
                 )
             )
             return False
@@ -243,20 +244,20 @@ class Resolver:
         keys = {loose(n) for n in names} - {""}
         cls = "Initiative" if raw.kind == "initiative" else "Organization"
         acronyms = {normalize(a) for a in _texts(raw.values.get("acronyms"))}
-        for ent in self.index.entities.values() if against_graph else ():
+        candidates = self.index.same_names(keys, acronyms) if against_graph else []
+        for ent in candidates:
             if ent.slug == slug or ent.batch or cls not in ent.classes:
                 continue
-            if keys & ent.loose_names() or acronyms & ent.acronyms:
-                p = raw.problem(
-                    "label",
-                    f"{raw.values['label']!r} is probably {ent.label!r} (id {ent.slug}), "
-                    "already in the graph under another spelling",
-                    value=raw.values["label"],
-                    expected="a program not yet in the graph (to add facts "
-                    "about an existing one, propose a statement in data/curation.yaml)",
-                )
-                (self.plan.notes if self.accept_duplicates else self.plan.problems).append(p)
-                return
+            p = raw.problem(
+                "label",
+                f"{raw.values['label']!r} is probably {ent.label!r} (id {ent.slug}), "
+                f"already in the graph under another spelling{look_alikes(names)}",
+                value=raw.values["label"],
+                expected="a program not yet in the graph (to add facts "
+                "about an existing one, propose a statement in data/curation.yaml)",
+            )
+            (self.plan.notes if self.accept_duplicates else self.plan.problems).append(p)
+            return
         for k in keys:
             other = self.batch_names.get(k)
             if other is not None and other is not raw:
@@ -292,6 +293,12 @@ class Resolver:
                 )
                 continue
             self._duplicates(raw, slug, against_graph=status == "add")
+            if "mappings" in raw.values:
+                mappings, found = check_mappings(raw, raw.values["mappings"], self.index.equal_targets, slug)
+                self.plan.problems += found
+                ok = ok and not found
+                if mappings is not None:
+                    raw.values["mappings"] = mappings
             self.batch[slug] = raw
             names = _texts(raw.values.get("altLabels")) + _texts(raw.values.get("acronyms"))
             self.index.add(slug, raw.values["label"], names, cls or "Initiative")
@@ -329,9 +336,14 @@ class Resolver:
                 if not isinstance(value, str):
                     ok = False  # reported by _shape
                     continue
-                ent, why, hint = self.index.resolve(value, kind)
+                ent, why, hint = self.index.resolve(value, kind, suggest=False)
                 if ent is None:
                     ok = False
+                    # Suggestions cost a fuzzy match over every name: only for problems that will be listed.
+                    if not self.plan.problems.wants(kind_of(raw.problem(key, why or "").message)):
+                        self.plan.problems.skip(kind_of(raw.problem(key, why or "").message))
+                        continue
+                    ent, why, hint = self.index.resolve(value, kind)
                     expected = (
                         f"a {kind} of the graph by name, alternative name or acronym (e.g. {self.index.examples(kind)})"
                     )
@@ -352,16 +364,6 @@ class Resolver:
                 else:
                     resolved.append(ent.slug)
             v[key] = resolved if key not in SINGLE_KEYS else (resolved[0] if resolved else None)
-        if isinstance(v.get("website"), str) and iri_problem(v["website"]):
-            ok = False
-            self.plan.problems.append(
-                raw.problem(
-                    "website",
-                    f"invalid website ({iri_problem(v['website'])})",
-                    value=v["website"],
-                    expected="an address such as https://example.org/ (no spaces)",
-                )
-            )
         if not ok:
             return None
         order = INITIATIVE_ORDER if raw.kind == "initiative" else ORGANIZATION_ORDER
@@ -370,6 +372,14 @@ class Resolver:
         rec.column = raw.where.column or 0
         rec.key_lines = {k: raw.at(k).line for k in rec if raw.at(k).line}
         return rec
+
+
+def look_alikes(names: list[str]) -> str:
+    """Words naming the characters of `names` that are confusable with others (UTS #39), if any."""
+    chars = sorted({c for n in names for c in n if ord(c) > 0x7F and skeleton(c) != c and c.isalpha()})
+    if not chars:
+        return ""
+    return " (look-alike characters: " + ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in chars) + ")"
 
 
 def _texts(values: Any) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,9 +166,61 @@ def _parse_v1(obj: dict, source: str) -> RorRecord:
     return rec
 
 
+# Limits on compressed input (docs/contributing.md, "Limits"): a .gz may expand at most MAX_RATIO
+# times (after the first MiB; JSON compresses 5-15x) and to at most MAX_DECOMPRESSED bytes (the
+# whole ROR dump is ~1.2 GB of JSON). A single JSON value may be at most MAX_VALUE_BYTES (a ROR
+# record is a few KB): together they bound the time and memory a small hostile file can cost.
+MAX_RATIO = 100
+MAX_DECOMPRESSED = 4 << 30
+MAX_VALUE_BYTES = 16 << 20
+_RATIO_FLOOR = 1 << 20
+
+
+class _Bounded(io.RawIOBase):
+    """A .gz file's decompressed bytes, refusing more than MAX_RATIO x its compressed size or MAX_DECOMPRESSED."""
+
+    def __init__(self, path: Path, display: str):
+        self._raw = open(path, "rb")
+        self._gz = gzip.GzipFile(fileobj=self._raw, mode="rb")
+        self._display = display
+        self.out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self._gz.read(len(b))
+        self.out += len(data)
+        compressed = max(self._raw.tell(), 1)
+        if self.out > MAX_DECOMPRESSED or (self.out > _RATIO_FLOOR and self.out > MAX_RATIO * compressed):
+            raise InputError(
+                [
+                    Problem(
+                        self._display,
+                        f"the compressed file expands too much ({compressed:,} bytes gave over {self.out:,} bytes)",
+                        expected=f"a .gz that expands at most {MAX_RATIO} times and to at most "
+                        f"{MAX_DECOMPRESSED:,} bytes (a compression bomb is refused)",
+                    )
+                ]
+            )
+        b[: len(data)] = data
+        return len(data)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def close(self) -> None:
+        self._gz.close()
+        self._raw.close()
+        super().close()
+
+
 def _open(path: Path) -> IO[str]:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+    raw = io.BufferedReader(_Bounded(path, str(path))) if path.suffix == ".gz" else open(path, "rb")
     return io.TextIOWrapper(raw, encoding="utf-8")
+
+
+_BLANK = re.compile(r"[ \t\r\n\ufeff]*")
 
 
 def _json_values(fh: IO[str], display: str) -> Iterator[tuple[int, Any]]:
@@ -180,10 +233,9 @@ def _json_values(fh: IO[str], display: str) -> Iterator[tuple[int, Any]]:
     while True:
         # skip whitespace and array punctuation between values
         while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n\ufeff":
-                if buf[pos] == "\n":
-                    line += 1
-                pos += 1
+            end = _BLANK.match(buf, pos).end()
+            line += buf.count("\n", pos, end)
+            pos = end
             if pos < len(buf):
                 ch = buf[pos]
                 if ch == "[" and not started:
@@ -219,6 +271,17 @@ def _json_values(fh: IO[str], display: str) -> Iterator[tuple[int, Any]]:
             value, end = decoder.raw_decode(buf, pos)
         except json.JSONDecodeError as exc:
             if not eof:  # maybe only incomplete: read more and try again
+                if len(buf) - pos > MAX_VALUE_BYTES:
+                    raise InputError(
+                        [
+                            Problem(
+                                display,
+                                f"a single JSON value of more than {MAX_VALUE_BYTES:,} characters",
+                                line=line,
+                                expected="ROR records of a few KB each (an array of them, or JSON Lines)",
+                            )
+                        ]
+                    ) from None
                 chunk = fh.read(_CHUNK)
                 eof = not chunk
                 buf, pos = buf[pos:] + chunk, 0
@@ -298,7 +361,7 @@ def iter_records(
 
 def _tell(raw: Any) -> int:
     """Bytes consumed from the underlying file (the compressed size for .gz)."""
-    inner = getattr(raw, "fileobj", None) or raw
+    inner = getattr(raw, "raw", None) or raw
     try:
         return inner.tell()
     except (OSError, ValueError):

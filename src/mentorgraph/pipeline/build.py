@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .. import layout
+from .. import iris, layout
 from ..namespaces import GRAPH
 from . import export
 from .load import Sources, load_sources
@@ -105,7 +105,7 @@ def render(root: Path, checked: Checked, progress: Callable[[str], None] | None 
 
 def counts_of(sources: Sources) -> dict[str, int]:
     """Triples per named graph of the loaded (and reasoned) sources."""
-    return {name: len(sources.graph(name)) for name in ("ontology", "article", "curation", "evidence", "inferred")}
+    return {name: len(sources.graph(name)) for name in iris.GRAPH_NAMES}
 
 
 def _linked_of(out: Path) -> dict[str, bytes]:
@@ -139,7 +139,7 @@ def build(
     parts += [(f"linked/{name}", data) for name, data in datasets.items()]
     parts.append(("store", b"yes" if store else b"no"))
     gen_id = layout.generation_id(parts)
-    if (out / layout.BUILDS / gen_id / layout.MANIFEST).is_file():
+    if layout.intact(out / layout.BUILDS / gen_id):
         return _publish(out, gen_id, None, datasets, store, say, {})
     checked = checked or check(root, progress=say)
     files = render(root, checked, say)
@@ -171,6 +171,7 @@ def _publish(
             t0 = time.perf_counter()
             for name in sorted(files):
                 w.write(name, files[name])
+            layout.write_checksums(w.path)
             timings["write"] = time.perf_counter() - t0
     gen = w.generation
     manifest = json.loads(gen.manifest.read_text(encoding="utf-8"))

@@ -2,13 +2,16 @@
 
 The YAML files are the single source of truth for facts; their shapes (which keys a record has and
 which ontology property each key stands for) are stated in schema.py, and only datafiles.py reads
-them. What Table 1 says goes into the article graph; what curators add goes into the curation graph,
-and the evidence for each curated triple goes into the evidence graph as a reified rdf:Statement.
+them. What Table 1 prints goes into the article graph (table1.py); what curators add or read into it
+goes into the curation graph, and the evidence for each curated triple goes into the evidence graph
+as a reified rdf:Statement (records.py). A record's class may carry evidence of its own
+(`classEvidence`) where the record's source does not state it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +19,13 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .. import datafiles, schema
+from ..interop.activity_codes import load_activity_codes
+from ..interop.alignments import load_alignments
 from ..layout import ONTOLOGY_FILE
-from ..namespaces import GRAPH, MG, MGO
+from ..namespaces import GRAPH, MGO
 from ..problems import InputError, Problem, closest
-from .records import MAPPING_PREDICATES, Builder, statement_iri
+from .records import LABEL_PREDICATES, MAPPING_PREDICATES, statement_iri
+from .table1 import TableLoader
 from .themes import theme_triples
 
 __all__ = ["Sources", "load_ontology", "load_sources", "statement_iri"]
@@ -37,173 +43,39 @@ class Sources:
         return self.dataset.graph(GRAPH[name])
 
 
-class _Loader(Builder):
+class _Loader(TableLoader):
     """One handler per data file, each turning that file's records into triples."""
 
-    scheme_of_class: dict[str, str]
-
-    # -- files -------------------------------------------------------------------------------
-    def table(self, file: str, doc: Any) -> None:
-        """data/table1.yaml: the table, its rows (types) and their three columns, in table order."""
-        if not self.keys(file, doc, {"table", "types"}, {"table", "types"}):
-            return
-        t = doc["table"]
-        if not self.shape(file, t, schema.TABLE):
-            return
-        table = self.define(file, t, t["id"])
-        if table is None:
-            return
-        a = self.article
-        a.add((table, RDF.type, MGO.Table))
-        a.add((table, RDFS.label, Literal(t["label"])))
-        a.add((table, DCTERMS.title, Literal(t["title"])))
-        a.add((table, MGO.footnote, Literal(t["footnote"])))
-        source = self.iri(file, t, "source")  # the article the table is published in (its DOI)
-        if source is not None:
-            a.add((table, DCTERMS.source, source))
-        # The column headings, as printed, in order: the one home of Table 1's header row.
-        for pos, heading in enumerate(self.texts(file, t, "columns"), 1):
-            column = self.define(file, t, f"{t['id']}-column-{pos}")
-            if column is not None:
-                a.add((table, MGO.hasColumn, column))
-                a.add((column, RDF.type, MGO.TableColumn))
-                a.add((column, RDFS.label, heading))
-                a.add((column, MGO.tablePosition, Literal(pos)))
-        for pos, row in enumerate(doc["types"] or [], 1):
-            if not self.shape(file, row, schema.TABLE_ROW):
-                continue
-            ty = self.define(file, row, row["id"])
-            label = self.text(file, row, "label")
-            if ty is None or label is None:
-                continue
-            a.add((table, MGO.hasModelTypeRow, ty))
-            self.concept(a, ty, "MentoringModelType", label)
-            a.add((ty, MGO.tablePosition, Literal(pos)))
-            a.add((ty, MGO.sourceTable, table))
-            for i, entry in enumerate(row["examples"] or [], 1):
-                self.entry(file, entry, i, ty, ty, None, table)
-            for column, cls, prop in (
-                ("strengths", "Strength", MGO.hasStrength),
-                ("weaknesses", "Weakness", MGO.hasWeakness),
-            ):
-                for i, attr in enumerate(row[column] or [], 1):
-                    if not self.shape(file, attr, schema.TABLE_ATTRIBUTE):
-                        continue
-                    node = self.define(file, attr, attr["id"])
-                    alabel = self.text(file, attr, "label")
-                    if node is None or alabel is None:
-                        continue
-                    self.concept(a, node, cls, alabel)
-                    a.add((node, MGO.tablePosition, Literal(i)))
-                    a.add((node, MGO.sourceTable, table))
-                    a.add((ty, prop, node))
-
-    def entry(
-        self,
-        file: str,
-        rec: Any,
-        pos: int,
-        model_type: URIRef,
-        parent: URIRef,
-        parent_class: str | None,
-        table: URIRef,
-    ) -> None:
-        """One bullet of the examples column, and the bullets nested under it."""
-        if not self.shape(file, rec, schema.TABLE_ENTRY):
-            return
-        node = self.define(file, rec, rec["id"])
-        label = self.text(file, rec, "label")
-        cls = self.cls(file, rec, rec["class"])
-        if node is None or label is None or cls is None:
-            return
-        a = self.article
-        a.add((node, RDF.type, cls))
-        a.add((node, RDFS.label, label))
-        a.add((node, MGO.tablePosition, Literal(pos)))
-        a.add((node, MGO.tableParent, parent))
-        a.add((node, MGO.sourceTable, table))
-        is_heading = rec["class"] == "DeliveryMode"
-        if is_heading:
-            # "In-person / Online / Hybrid" group the entries beneath them by how they are delivered.
-            a.add((node, SKOS.prefLabel, label))
-            self.in_scheme(a, node, "DeliveryMode")
-        else:
-            a.add((node, MGO.modelType, model_type))
-        if parent_class == "DeliveryMode":
-            a.add((node, MGO.deliveryMode, parent))
-        elif parent_class is not None:
-            a.add((node, MGO.partOf, parent))
-        for i, child in enumerate(rec.get("children") or [], 1):
-            self.entry(file, child, i, model_type, node, rec["class"], table)
-
-    def concept(self, g: Graph, node: URIRef, cls: str, label: Literal) -> None:
-        """A SKOS concept of class `cls`, in the scheme data/vocabularies.yaml gives that class."""
-        g.add((node, RDF.type, MGO[cls]))
-        g.add((node, RDFS.label, label))
-        g.add((node, SKOS.prefLabel, label))
-        self.in_scheme(g, node, cls)
-
-    def in_scheme(self, g: Graph, node: URIRef, cls: str) -> None:
-        """`node` skos:inScheme the concept scheme whose `members` are instances of `cls`."""
-        scheme = self.scheme_of_class.get(cls)
-        if scheme is not None:
-            g.add((node, SKOS.inScheme, MG[scheme]))
-
-    def vocabularies(self, file: str, doc: Any) -> None:
-        """data/vocabularies.yaml: the concept schemes, the delivery modes' definitions, the evidence kinds."""
-        if not self.keys(
-            file,
-            doc,
-            {"concept-schemes", "delivery-modes", "evidence-kinds"},
-            {"concept-schemes", "delivery-modes", "evidence-kinds"},
-        ):
-            return
-        c = self.curation
-        for rec in doc["concept-schemes"]:
-            if not self.shape(file, rec, schema.CONCEPT_SCHEME):
-                continue
-            node = self.define(file, rec, rec["id"])
-            if node is not None:
-                c.add((node, RDF.type, SKOS.ConceptScheme))
-                c.add((node, RDFS.label, Literal(rec["label"])))
-                c.add((node, SKOS.definition, Literal(rec["definition"])))
-        for rec in doc["delivery-modes"]:
-            # The modes themselves are bullets of Table 1 (article graph); here only their definitions.
-            if self.shape(file, rec, schema.DEFINITION):
-                c.add((MG[rec["id"]], SKOS.definition, Literal(rec["definition"])))
-        for rec in doc["evidence-kinds"]:
-            if not self.shape(file, rec, schema.EVIDENCE_KIND):
-                continue
-            node = self.define(file, rec, rec["id"])
-            if node is not None:
-                self.evidence_kinds.add(rec["id"])
-                self.concept(c, node, "EvidenceKind", Literal(rec["label"]))
-                c.add((node, SKOS.definition, Literal(rec["definition"])))
-
+    # -- files (Table 1 and the vocabularies: table1.py) ----------------------------------------
     def populations(self, file: str, doc: Any) -> None:
         """data/populations.yaml: the hierarchy of target populations."""
         if not self.keys(file, doc, {"populations"}, {"populations"}):
             return
         pending = []
         for rec in doc["populations"]:
-            if not self.shape(file, rec, schema.POPULATION):
+            head = self.labelled(file, rec, schema.POPULATION)
+            if head is None:
                 continue
-            node = self.define(file, rec, rec["id"])
-            label = self.text(file, rec, "label")
-            if node is None or label is None:
-                continue
+            node, label = head
             self.concept(self.curation, node, "Population", label)
             self.curation.add((node, SKOS.definition, Literal(rec["definition"])))
             for alt in self.texts(file, rec, "altLabels"):
                 self.curation.add((node, SKOS.altLabel, alt))
+            if rec.get("broader") and "evidence" not in rec:
+                self.problem(
+                    file,
+                    rec,
+                    "a population's place in the hierarchy needs evidence",
+                    expected="'evidence' (and 'quote', 'source' or 'note') for its 'broader' populations",
+                )
             for b in rec.get("broader", []):
                 pending.append((file, rec, node, b))
             if "mappings" in rec:
                 self.mappings(file, node, rec["mappings"])
         for file, rec, node, b in pending:
             target = self.ref(file, rec, "broader", b)
-            if target is not None:
-                self.curation.add((node, MGO.broaderPopulation, target))
+            if target is not None and "evidence" in rec:
+                self.curate(file, rec, [(node, MGO.broaderPopulation, target)])
 
     def organizations(self, file: str, doc: Any) -> None:
         """data/organizations.yaml (and organizations of a contribution)."""
@@ -211,43 +83,39 @@ class _Loader(Builder):
             return
         pending = []
         for rec in doc["organizations"]:
-            if not self.shape(file, rec, schema.ORGANIZATION):
+            head = self.named(file, rec, schema.ORGANIZATION)
+            if head is None:
                 continue
-            node = self.define(file, rec, rec["id"])
-            cls = self.cls(file, rec, rec["class"], schema.ORGANIZATION.root_class)
-            label = self.text(file, rec, "label")
-            if node is None or cls is None or label is None:
-                continue
-            triples = [(node, RDF.type, cls), (node, RDFS.label, label)]
-            triples += [(node, SKOS.altLabel, alt) for alt in self.texts(file, rec, "altLabels")]
+            node, cls, triples = head
             triples += [(node, MGO.acronym, a) for a in self.texts(file, rec, "acronyms")]
-            pending.append((file, rec, node, triples))
-        for file, rec, node, triples in pending:
+            pending.append((file, rec, node, cls, triples))
+        for file, rec, node, cls, triples in pending:
             if "parent" in rec:
                 parent = self.ref(file, rec, "parent", rec["parent"])
                 if parent is not None:
                     triples.append((node, MGO[schema.ORGANIZATION_LINKS["parent"].property], parent))
-            self.curate(file, rec, triples)
+            self.typed(file, rec, node, cls, triples)
             if "mappings" in rec:
                 self.mappings(file, node, rec["mappings"])
 
     def entities(self, file: str, doc: Any) -> None:
         """data/entities.yaml: platforms and funding mechanisms the table names inside bullets."""
-        if not self.keys(file, doc, {"platforms", "funding-mechanisms"}, set()):
+        if not self.keys(file, doc, {"platforms", "funding-mechanisms", "initiatives"}, set()):
             return
+        for rec in doc.get("initiatives", []):
+            # An initiative a bullet names beside another; what is said about it is in data/curation.yaml.
+            head = self.named(file, rec, schema.NAMED_INITIATIVE)
+            if head is not None:
+                self.typed(file, rec, *head)
         for rec in doc.get("platforms", []):
-            if not self.shape(file, rec, schema.PLATFORM):
+            head = self.named(file, rec, schema.PLATFORM)
+            if head is None:
                 continue
-            node = self.define(file, rec, rec["id"])
-            cls = self.cls(file, rec, rec["class"], schema.PLATFORM.root_class)
-            label = self.text(file, rec, "label")
+            node, cls, triples = head
             op = self.ref(file, rec, "operatedBy", rec["operatedBy"]) if "operatedBy" in rec else None
-            if node is None or cls is None or label is None:
-                continue
-            triples = [(node, RDF.type, cls), (node, RDFS.label, label)]
             if op is not None:
                 triples.append((node, MGO.operatedBy, op))
-            self.curate(file, rec, triples)
+            self.typed(file, rec, node, cls, triples)
         for rec in doc.get("funding-mechanisms", []):
             if not self.shape(file, rec, schema.FUNDING_MECHANISM):
                 continue
@@ -262,6 +130,8 @@ class _Loader(Builder):
                 rec,
                 [(node, RDF.type, MGO.FundingMechanism), (node, RDFS.label, label), (node, MGO.mechanismOf, funder)],
             )
+            if "mappings" in rec:
+                self.mappings(file, node, rec["mappings"])
 
     def statements(self, file: str, doc: Any) -> None:
         """data/curation.yaml: one curated statement per record."""
@@ -277,6 +147,11 @@ class _Loader(Builder):
                 target = self.iri(file, rec, "iri")
                 if subject is not None and target is not None:
                     self.curate(file, rec, [(subject, MAPPING_PREDICATES[pred], target)])
+                continue
+            if pred in LABEL_PREDICATES:
+                name = self.text(file, rec, "value")
+                if subject is not None and name is not None:
+                    self.curate(file, rec, [(subject, LABEL_PREDICATES[pred], name)])
                 continue
             if pred not in properties:
                 hint = closest(str(pred), properties)
@@ -364,12 +239,15 @@ def load_sources(
     for t in load_ontology(root):
         ontology.add(t)
     b = _Loader(ds, schema.Vocabulary.from_graph(ontology))
+    b.readings = []
+    # The vocabularies first: the evidence kinds and table readings they define are used by the others.
     handlers = {
-        "table1.yaml": b.table,
         "vocabularies.yaml": b.vocabularies,
+        "table1.yaml": b.table,
         "populations.yaml": b.populations,
         "organizations.yaml": b.organizations,
         "entities.yaml": b.entities,
+        "nih-activity-codes.yaml": partial(load_activity_codes, b),
         "contributions.yaml": b.contributions,
         "curation.yaml": b.statements,
     }
@@ -416,6 +294,15 @@ def load_sources(
         for display, doc in extra or []:
             if key in doc:
                 handler(display, {key: doc[key]})
+    # The ontology's SKOS alignments (ontology/alignments.sssom.tsv), in a graph of their own.
+    try:
+        alignments = load_alignments(root)
+    except InputError as exc:
+        b.problems.extend(exc.problems)
+    else:
+        graph = ds.graph(GRAPH.alignments)
+        for t in alignments:
+            graph.add(t)
     if b.problems:
         raise InputError(b.problems)
     return Sources(ds, b.origins)

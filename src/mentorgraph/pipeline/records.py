@@ -11,13 +11,23 @@ import hashlib
 from typing import Any
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .. import schema
 from ..namespaces import GRAPH, MG, MGO, STATEMENT
 from ..problems import Problem, closest
 
 MAPPING_PREDICATES = {name: URIRef(iri) for name, iri in schema.MAPPING_PREDICATES.items()}
+LABEL_PREDICATES = {name: URIRef(iri) for name, iri in schema.LABEL_PREDICATES.items()}
+_SOURCE = (
+    "the http(s) address of what says it: a ROR record (https://ror.org/...), a DOI, a MeSH descriptor, "
+    "an organization's own page; or evidence 'curator' with the reason in 'note'"
+)
+
+
+def _short(term) -> str:
+    """A term as a person reads it in a message: an IRI's last segment, a literal quoted."""
+    return str(term).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if isinstance(term, URIRef) else repr(str(term))
 
 
 def statement_iri(s: URIRef, p: URIRef, o) -> URIRef:
@@ -39,6 +49,7 @@ class Builder:
         self.origins: dict[URIRef, str] = {}
         self.ids: dict[str, str] = {}  # slug -> where defined
         self.evidence_kinds: set[str] = set()
+        self.curated: dict[URIRef, str] = {}  # reified statement -> where its evidence is
 
     # -- helpers -----------------------------------------------------------------------------
     def problem(self, file: str, rec: Any, message: str, key: str | None = None, **kw) -> None:
@@ -136,14 +147,21 @@ class Builder:
             return []
         return [Literal(v) for v in values]
 
-    def curate(self, file: str, rec: Any, triples: list[tuple]) -> None:
-        """Add curated triples and one reified statement per triple carrying the record's evidence."""
-        kind = rec.get("evidence")
+    def curate(self, file: str, rec: Any, triples: list[tuple], evidence: Any = None) -> None:
+        """Add curated triples and one reified statement per triple carrying the evidence.
+
+        The evidence is the record's own keys (evidence, quote, source, note), or `evidence` when a
+        part of the record has its own (a `classEvidence` mapping). A source is an http(s) IRI.
+        """
+        ev_rec = rec if evidence is None else evidence
+        if evidence is not None and not self.shape(file, evidence, schema.EVIDENCE):
+            return
+        kind = ev_rec.get("evidence")
         if kind not in self.evidence_kinds:
             hint = closest(str(kind), self.evidence_kinds)
             self.problem(
                 file,
-                rec,
+                ev_rec,
                 f"unknown evidence kind {kind!r}",
                 "evidence",
                 value=str(kind),
@@ -151,24 +169,44 @@ class Builder:
                 suggestion=hint[0] if hint else None,
             )
             return
+        source = self.iri(file, ev_rec, "source", _SOURCE) if "source" in ev_rec else None
+        if "source" in ev_rec and source is None:
+            return
+        words = {}
+        for key, prop in (("quote", MGO.evidenceQuote), ("note", MGO.curationNote)):
+            if key in ev_rec:
+                text = self.text(file, ev_rec, key)
+                if text is None:
+                    return
+                words[prop] = text
+        where = f"{file}:{getattr(ev_rec, 'line', None) or getattr(rec, 'line', '?')}"
         for s, p, o in triples:
-            self.curation.add((s, p, o))
             st = statement_iri(s, p, o)
+            if st in self.curated:
+                # One statement, one evidence: a second record for it would mix two kinds and sources.
+                self.problem(
+                    file,
+                    ev_rec,
+                    f"{' '.join(_short(x) for x in (s, p, o))} is already curated at {self.curated[st]}",
+                    expected="each statement curated once, with one evidence",
+                )
+                continue
+            self.curated[st] = where
+            self.curation.add((s, p, o))
             ev = self.evidence
             ev.add((st, RDF.type, RDF.Statement))
             ev.add((st, RDF.subject, s))
             ev.add((st, RDF.predicate, p))
             ev.add((st, RDF.object, o))
             ev.add((st, MGO.evidenceKind, MG[kind]))
-            if rec.get("quote"):
-                ev.add((st, MGO.evidenceQuote, Literal(rec["quote"])))
-            if rec.get("source"):
-                src = rec["source"]
-                ev.add((st, DCTERMS.source, URIRef(src) if src.startswith(("http://", "https://")) else Literal(src)))
-            if rec.get("note"):
-                ev.add((st, MGO.curationNote, Literal(rec["note"])))
+            if source is not None:
+                ev.add((st, DCTERMS.source, source))
+            for prop, text in words.items():
+                ev.add((st, prop, text))
 
-    def iri(self, file: str, rec: Any, key: str) -> URIRef | None:
+    def iri(
+        self, file: str, rec: Any, key: str, expected: str = "an IRI such as https://ror.org/04q6cg820"
+    ) -> URIRef | None:
         """The record's absolute http(s) IRI under `key`."""
         value = rec.get(key)
         if (
@@ -183,7 +221,7 @@ class Builder:
                 f"{key!r} must be an absolute http(s) IRI without spaces",
                 key,
                 value=repr(value),
-                expected="an IRI such as https://ror.org/04q6cg820",
+                expected=expected,
             )
             return None
         return URIRef(value)
@@ -228,3 +266,32 @@ class Builder:
             )
             return None
         return MG[slug]
+
+    def labelled(self, file: str, rec: Any, shape: schema.Shape) -> tuple[URIRef, Literal] | None:
+        """A record of `shape` that defines an id with a label: (its IRI, its label), or None after a problem."""
+        if not self.shape(file, rec, shape):
+            return None
+        node = self.define(file, rec, rec["id"])
+        label = self.text(file, rec, "label")
+        return None if node is None or label is None else (node, label)
+
+    def named(self, file: str, rec: Any, shape: schema.Shape) -> tuple[URIRef, URIRef, list[tuple]] | None:
+        """A record of `shape` that defines a named entity of a class: (its IRI, its class, its name
+        triples: the label and any altLabels), or None after a problem."""
+        head = self.labelled(file, rec, shape)
+        cls = self.cls(file, rec, rec["class"], shape.root_class) if head is not None else None
+        if head is None or cls is None:
+            return None
+        node, label = head
+        names = [(node, RDFS.label, label)]
+        names += [(node, SKOS.altLabel, alt) for alt in self.texts(file, rec, "altLabels")]
+        return node, cls, names
+
+    def typed(self, file: str, rec: Any, node: URIRef, cls: URIRef, triples: list[tuple]) -> None:
+        """Curate a record's triples and its class: with `classEvidence` when the record gives one (the
+        class is a curator's reading the record's own source does not state), else with the record's."""
+        if schema.CLASS_EVIDENCE in rec:
+            self.curate(file, rec, [(node, RDF.type, cls)], rec[schema.CLASS_EVIDENCE])
+        else:
+            triples = [(node, RDF.type, cls), *triples]
+        self.curate(file, rec, triples)

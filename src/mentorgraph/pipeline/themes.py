@@ -1,9 +1,17 @@
 """Themes: the curated SKOS scheme (data/themes.yaml) that groups Table 1's strengths and weaknesses
-into the words a person thinks in (cost, time, travel, confidentiality, ...).
+into the words a person thinks in (cost, time, travel, confidentiality, ...), and what `recommend`
+asks a person about.
 
-A theme only groups bullets the table lists; it says nothing new about a type. This module reads and
-checks the file, resolves what a person types (`--want time`) to a theme, and turns the scheme into
-triples for the curation graph (`theme_triples`) so the loader can add it with its evidence.
+A theme only groups bullets the table lists; it says nothing new about a type. Each membership says
+whether the bullet counts for the theme (a strength, by default) or against it (a weakness, by
+default; `counts` says otherwise where a bullet reads the other way), and whether it is a reading
+beyond the bullet's words (`reading: interpretive`). The file also holds the facets a person is
+described by (career stage, specialty, population, delivery mode: each a concept scheme, or branches
+of one) and the views (joining a program, designing one) with the themes each offers.
+
+This module reads and checks the file, and turns the scheme into triples for the curation graph
+(`theme_triples`) so the loader can add it with its evidence. Matching what a person types to a
+theme is the recommender's (advise/words.py).
 """
 
 from __future__ import annotations
@@ -13,14 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import datafiles, iris
-from ..text import normalize
 from ..problems import InputError, Problem, closest
+from ..text import normalize
 
 THEMES_FILE = datafiles.display(datafiles.THEMES)
-# The ontology terms a theme needs (see the advise report): mgo:Theme (a skos:Concept) and mgo:theme
-# (Attribute -> Theme). Spelled from iris.MGO here until namespaces.ONTOLOGY_TERMS lists them.
+# The ontology terms a theme needs: mgo:Theme (a skos:Concept) and mgo:theme (Attribute -> Theme).
 THEME_CLASS = iris.MGO + "Theme"
 THEME_PROPERTY = iris.MGO + "theme"
+INTERPRETIVE = "interpretive"
+# The words of a membership's `counts`: the bullet counts for the theme, or against it.
+COUNTS = ("for", "against")
+# What an initiative that records no value of a facet means: open to all, or not known.
+UNRECORDED = ("open", "unknown")
 
 
 @dataclass(frozen=True)
@@ -46,22 +58,46 @@ class Membership:
     attribute: str
     theme: str
     rationale: str
+    favourable: bool  # the bullet counts for the theme (True) or against it
+    interpretive: bool = False  # a curator's reading beyond the bullet's words
     line: int = 0
+
+    @property
+    def note(self) -> str:
+        """The rationale as published in the graph's evidence: interpretive readings say so."""
+        return f"Interpretive reading: {self.rationale}" if self.interpretive else self.rationale
 
 
 @dataclass(frozen=True)
 class Facet:
-    """A kind of population a person names to `recommend` (career stage, specialty, identity)."""
+    """Something a person is described by: the concepts of `scheme` (under `branches`, when given)."""
 
     id: str
     label: str
-    option: str
-    populations: tuple[str, ...]
+    definition: str
+    scheme: str
+    branches: tuple[str, ...] = ()
+    wording: str = "for {}"  # how an initiative's values read in a reason ("for women", "delivered online")
+    unrecorded: str = "open"  # an initiative recording no value is open to all ("open") or not known ("unknown")
+    several: bool = False  # a person may hold several values at once (a woman and a mother), each on its own;
+    # else the values a person names together describe the one they hold (pediatrics + endocrinology)
+
+
+@dataclass(frozen=True)
+class View:
+    """A question a person asks (joining a program, designing one) and the themes it offers."""
+
+    id: str
+    label: str
+    definition: str
+    themes: tuple[str, ...]
+    offers_initiatives: bool = False  # initiatives of each type are matched to the person (joining)
+    want_all_by_default: bool = False  # with no theme named, every theme of the view counts as wanted
 
 
 @dataclass
 class ThemeScheme:
-    """data/themes.yaml, checked: the scheme, its themes in file order, memberships and facets."""
+    """data/themes.yaml, checked: the scheme, its themes in file order, memberships, facets and views."""
 
     id: str
     label: str
@@ -69,70 +105,27 @@ class ThemeScheme:
     themes: list[Theme]
     memberships: list[Membership]
     facets: list[Facet] = field(default_factory=list)
+    views: list[View] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Theme]:
         """The themes by id."""
         return {t.id: t for t in self.themes}
 
+    def memberships_of(self, attribute: str) -> list[Membership]:
+        """The memberships of an attribute, in theme order."""
+        order = {t.id: i for i, t in enumerate(self.themes)}
+        return sorted((m for m in self.memberships if m.attribute == attribute), key=lambda m: order[m.theme])
+
     def themes_of(self, attribute: str) -> list[str]:
         """The theme ids an attribute belongs to, in theme order."""
-        order = {t.id: i for i, t in enumerate(self.themes)}
-        return sorted({m.theme for m in self.memberships if m.attribute == attribute}, key=order.__getitem__)
+        return [m.theme for m in self.memberships_of(attribute)]
 
-    def resolve(self, value: str, param: str = "theme") -> Theme:
-        """The theme `value` names: an id, label or alternative label, else a word (or words) of a label.
-
-        Matching ignores case and accents. Exact names win over words; a word of a preferred label
-        wins over a word of an alternative label. Raises ThemeError listing the closest themes.
-        """
-        key = normalize(value)
-        if not key:
-            raise ThemeError(param, value, "an empty value", self.suggest(value))
-        exact = [t for t in self.themes if key in {t.id, normalize(t.label), *map(normalize, t.alt_labels)}]
-        word_of_label = [t for t in self.themes if _has_phrase(t.label, key)]
-        word_of_alt = [t for t in self.themes if any(_has_phrase(a, key) for a in t.alt_labels)]
-        for hits in (exact, word_of_label, word_of_alt):
-            if len(hits) == 1:
-                return hits[0]
-            if len(hits) > 1:
-                raise ThemeError(param, value, "ambiguous", [t.label for t in hits])
-        raise ThemeError(param, value, "unknown", self.suggest(value))
-
-    def suggest(self, value: str, n: int = 3) -> list[str]:
-        """The theme labels closest to `value`, by spelling of any of their names or words."""
-        names: dict[str, str] = {}
-        for t in self.themes:
-            for name in (t.label, *t.alt_labels, *_words(t.label)):
-                names.setdefault(name, t.label)
-        out: list[str] = []
-        for hit in closest(value, names, n=10):
-            if names[hit] not in out:
-                out.append(names[hit])
-        return out[:n] or [t.label for t in self.themes[:n]]
-
-
-class ThemeError(ValueError):
-    """A --want/--avoid value names no theme, or several (CLI exit code 2)."""
-
-    def __init__(self, param: str, value: str, problem: str, candidates: list[str]):
-        self.param, self.value, self.candidates = param, value, candidates
-        if problem == "ambiguous":
-            msg = f"{param} {value!r} is ambiguous; it names: {', '.join(candidates)}. Use the full label."
-        else:
-            msg = (
-                f"unknown {param} {value!r} (expected a theme's label, alternative label or a word of it; "
-                f"`mentorgraph themes` lists them); closest known: {', '.join(repr(c) for c in candidates)}"
-            )
-        super().__init__(msg)
-
-
-def _words(text: str) -> list[str]:
-    return [w.strip(".,:;()") for w in normalize(text).replace("-", " ").split()]
-
-
-def _has_phrase(name: str, key: str) -> bool:
-    """Whether `key` (normalized) is one word of `name`, or several consecutive ones."""
-    return f" {' '.join(_words(key))} " in f" {' '.join(_words(name))} "
+    def view(self, view_id: str) -> View:
+        """The view `view_id` (KeyError names the known ones)."""
+        for v in self.views:
+            if v.id == view_id:
+                return v
+        raise KeyError(f"no view {view_id!r} in {THEMES_FILE}; known: {', '.join(v.id for v in self.views)}")
 
 
 def _table_attributes(root: Path) -> dict[str, str]:
@@ -165,23 +158,25 @@ def load_themes(root: Path) -> ThemeScheme:
     return _SCHEMES[stamp]
 
 
-def _parse(root: Path) -> ThemeScheme:
-    doc = datafiles.read(root, datafiles.THEMES)
-    problems: list[Problem] = []
+class _Checker:
+    """Collects the problems of data/themes.yaml, each with its line and column."""
 
-    def problem(rec: Any, message: str, **kw) -> None:
-        problems.append(
-            Problem(THEMES_FILE, message, line=getattr(rec, "line", None), column=getattr(rec, "column", None), **kw)
-        )
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
 
-    def check_keys(rec: Any, allowed: set[str], required: set[str], texts: bool = True) -> bool:
+    def add(self, rec: Any, message: str, **kw: Any) -> None:
+        line, column = getattr(rec, "line", None), getattr(rec, "column", None)
+        self.problems.append(Problem(THEMES_FILE, message, line=line, column=column, **kw))
+
+    def keys(self, rec: Any, allowed: set[str], required: set[str], texts: set[str] | None = None) -> bool:
+        """Whether `rec` is a mapping with only `allowed` keys, all `required` ones, and `texts` non-empty."""
         if not isinstance(rec, dict):
-            problem(rec, f"expected a mapping, got {type(rec).__name__}", value=str(rec)[:80])
+            self.add(rec, f"expected a mapping, got {type(rec).__name__}", value=str(rec)[:80])
             return False
         ok = True
         for k in sorted(set(rec) - allowed):
             hint = closest(str(k), allowed)
-            problem(
+            self.add(
                 rec,
                 f"unknown key {k!r}",
                 value=str(k),
@@ -190,38 +185,137 @@ def _parse(root: Path) -> ThemeScheme:
             )
             ok = False
         for k in sorted(required - set(rec)):
-            problem(rec, f"missing key {k!r}", expected=f"a value for {k!r}")
+            self.add(rec, f"missing key {k!r}", expected=f"a value for {k!r}")
             ok = False
-        for k in sorted(required & set(rec)) if texts else []:
-            if k != "populations" and (not isinstance(rec[k], str) or not rec[k].strip()):
-                problem(rec, f"{k!r} must be non-empty text", value=repr(rec[k]))
+        for k in sorted((required if texts is None else texts) & set(rec)):
+            if not isinstance(rec[k], str) or not rec[k].strip():
+                self.add(rec, f"{k!r} must be non-empty text", value=repr(rec[k]))
                 ok = False
         return ok
 
-    if not check_keys(
-        doc, {"scheme", "themes", "memberships", "facets"}, {"scheme", "themes", "memberships"}, texts=False
+    def ids(self, rec: Any, key: str, known: set[str] | None, what: str) -> bool:
+        """Whether rec[key] (absent: an empty list) is a list of ids, each in `known` unless that is None."""
+        values = rec.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            self.add(rec, f"{key!r} must be a list of ids", value=repr(values))
+            return False
+        ok = True
+        for v in values:
+            if known is not None and v not in known:
+                hint = closest(v, known)
+                self.add(rec, f"unknown {what} {v!r}", value=v, suggestion=hint[0] if hint else None)
+                ok = False
+        return ok
+
+    def known(self, rec: Any, key: str, known: set[str] | dict, what: str, expected: str) -> bool:
+        """Whether rec[key] is in `known`."""
+        if rec[key] in known:
+            return True
+        hint = closest(str(rec[key]), known)
+        self.add(
+            rec,
+            f"unknown {what} {rec[key]!r}",
+            value=str(rec[key]),
+            expected=expected,
+            suggestion=hint[0] if hint else None,
+        )
+        return False
+
+
+def _parse(root: Path) -> ThemeScheme:
+    doc = datafiles.read(root, datafiles.THEMES)
+    c = _Checker()
+    if not c.keys(
+        doc, {"scheme", "themes", "memberships", "facets", "views"}, {"scheme", "themes", "memberships"}, set()
     ):
-        raise InputError(problems)
+        raise InputError(c.problems)
     scheme = doc["scheme"]
-    check_keys(scheme, {"id", "label", "definition"}, {"id", "label", "definition"})
+    c.keys(scheme, {"id", "label", "definition"}, {"id", "label", "definition"})
+    themes = _themes(doc["themes"] or [], c)
+    attributes = _table_attributes(root)
+    memberships = _memberships(doc["memberships"] or [], {t.id for t in themes}, attributes, c)
+    facets: list[Facet] = []
+    for rec in doc.get("facets") or []:
+        required = {"id", "label", "definition", "scheme", "wording", "unrecorded"}
+        if c.keys(rec, required | {"branches", "several"}, required):
+            if not isinstance(rec.get("several", False), bool):
+                c.add(rec, "'several' must be true or false", value=repr(rec["several"]))
+                continue
+            if "{}" not in rec["wording"]:
+                c.add(rec, "'wording' must hold {} where the values go", value=rec["wording"])
+                continue
+            if rec["unrecorded"] not in UNRECORDED:
+                c.add(rec, f"unknown unrecorded {rec['unrecorded']!r}", expected=" or ".join(UNRECORDED))
+                continue
+            # Branches are ids of concepts of the scheme; the recommender checks them against the graph.
+            if c.ids(rec, "branches", None, "branch"):
+                branches = tuple(rec.get("branches", []))
+                facets.append(
+                    Facet(
+                        rec["id"],
+                        rec["label"],
+                        rec["definition"],
+                        rec["scheme"],
+                        branches,
+                        rec["wording"],
+                        rec["unrecorded"],
+                        rec.get("several", False),
+                    )
+                )
+    views: list[View] = []
+    theme_ids = {t.id for t in themes}
+    flags = ("offersInitiatives", "wantAllByDefault")
+    for rec in doc.get("views") or []:
+        required = {"id", "label", "definition", "themes"}
+        if not c.keys(rec, required | set(flags), required, {"id", "label", "definition"}):
+            continue
+        ok = c.ids(rec, "themes", theme_ids, "theme")
+        for flag in flags:
+            if not isinstance(rec.get(flag, False), bool):
+                c.add(rec, f"{flag!r} must be true or false", value=repr(rec[flag]))
+                ok = False
+        if ok:
+            themes_of_view = tuple(rec["themes"])
+            views.append(
+                View(rec["id"], rec["label"], rec["definition"], themes_of_view, *(rec.get(f, False) for f in flags))
+            )
+    for what, records in (("facet", facets), ("view", views)):
+        seen: set[str] = set()
+        for r in records:
+            if r.id in seen:
+                c.add(None, f"duplicate {what} id {r.id!r}", value=r.id, expected=f"each {what} once")
+            seen.add(r.id)
+    if views:
+        offered = {t for v in views for t in v.themes}
+        for t in themes:
+            if t.id not in offered:
+                c.add(
+                    None, f"theme {t.id!r} is offered by no view", value=t.id, expected="each theme in a view's themes"
+                )
+    if c.problems:
+        raise InputError(c.problems)
+    return ThemeScheme(scheme["id"], scheme["label"], scheme["definition"], themes, memberships, facets, views)
+
+
+def _themes(records: list, c: _Checker) -> list[Theme]:
     themes: list[Theme] = []
-    for rec in doc["themes"] or []:
-        if not check_keys(rec, {"id", "label", "altLabels", "definition"}, {"id", "label", "definition"}):
+    for rec in records:
+        if not c.keys(rec, {"id", "label", "altLabels", "definition"}, {"id", "label", "definition"}):
             continue
         alts = rec.get("altLabels", [])
         if not isinstance(alts, list) or not all(isinstance(a, str) and a.strip() for a in alts):
-            problem(rec, "'altLabels' must be a list of non-empty texts", value=repr(alts))
+            c.add(rec, "'altLabels' must be a list of non-empty texts", value=repr(alts))
             continue
         if any(t.id == rec["id"] for t in themes):
-            problem(rec, f"duplicate theme id {rec['id']!r}", value=rec["id"], expected="each theme once")
+            c.add(rec, f"duplicate theme id {rec['id']!r}", value=rec["id"], expected="each theme once")
             continue
         themes.append(Theme(rec["id"], rec["label"], tuple(alts), rec["definition"], getattr(rec, "line", 0)))
-    # Two themes sharing a name would make `--want NAME` ambiguous.
+    # Two themes sharing a name would make a wanted theme ambiguous.
     seen: dict[str, str] = {}
     for t in themes:
         for name in {normalize(n) for n in (t.id, t.label, *t.alt_labels)}:
             if seen.setdefault(name, t.id) != t.id:
-                problems.append(
+                c.problems.append(
                     Problem(
                         THEMES_FILE,
                         f"theme {t.id!r} shares the name {name!r} with theme {seen[name]!r}",
@@ -230,58 +324,55 @@ def _parse(root: Path) -> ThemeScheme:
                         expected="names that identify one theme",
                     )
                 )
-    attributes = _table_attributes(root)
-    theme_ids = {t.id for t in themes}
+    return themes
+
+
+def _memberships(records: list, theme_ids: set[str], attributes: dict[str, str], c: _Checker) -> list[Membership]:
+    keys = {"attribute", "theme", "rationale", "reading", "counts"}
     memberships: list[Membership] = []
-    for rec in doc["memberships"] or []:
-        if not check_keys(rec, {"attribute", "theme", "rationale"}, {"attribute", "theme", "rationale"}):
+    for rec in records:
+        if not c.keys(rec, keys, {"attribute", "theme", "rationale"}):
             continue
-        ok = True
-        if rec["attribute"] not in attributes:
-            hint = closest(rec["attribute"], attributes)
-            problem(
+        ok = c.known(rec, "attribute", attributes, "attribute", "the id of a strength or weakness in data/table1.yaml")
+        ok = c.known(rec, "theme", theme_ids, "theme", "the id of a theme above") and ok
+        if "reading" in rec and rec["reading"] != INTERPRETIVE:
+            c.add(
                 rec,
-                f"unknown attribute {rec['attribute']!r}",
-                value=rec["attribute"],
-                expected="the id of a strength or weakness in data/table1.yaml",
-                suggestion=hint[0] if hint else None,
+                f"unknown reading {rec['reading']!r}",
+                value=str(rec["reading"]),
+                expected=f"{INTERPRETIVE!r} or no key",
             )
             ok = False
-        if rec["theme"] not in theme_ids:
-            hint = closest(rec["theme"], theme_ids)
-            problem(
-                rec,
-                f"unknown theme {rec['theme']!r}",
-                value=rec["theme"],
-                expected="the id of a theme above",
-                suggestion=hint[0] if hint else None,
-            )
+        if "counts" in rec and rec["counts"] not in COUNTS:
+            c.add(rec, f"unknown counts {rec['counts']!r}", value=str(rec["counts"]), expected=" or ".join(COUNTS))
             ok = False
         if ok and any(m.attribute == rec["attribute"] and m.theme == rec["theme"] for m in memberships):
-            problem(
-                rec, f"{rec['attribute']!r} is grouped under {rec['theme']!r} twice", expected="each membership once"
-            )
+            c.add(rec, f"{rec['attribute']!r} is grouped under {rec['theme']!r} twice", expected="each membership once")
             ok = False
         if ok:
-            memberships.append(Membership(rec["attribute"], rec["theme"], rec["rationale"], getattr(rec, "line", 0)))
+            counts = rec.get("counts") or ("for" if attributes[rec["attribute"]] == "strength" else "against")
+            memberships.append(
+                Membership(
+                    rec["attribute"],
+                    rec["theme"],
+                    rec["rationale"],
+                    counts == "for",
+                    rec.get("reading") == INTERPRETIVE,
+                    getattr(rec, "line", 0),
+                )
+            )
     grouped = {m.attribute for m in memberships}
-    for attr in attributes:
+    for attr, kind in attributes.items():
         if attr not in grouped:
-            problems.append(
+            c.problems.append(
                 Problem(
                     THEMES_FILE,
-                    f"the {attributes[attr]} {attr!r} belongs to no theme",
+                    f"the {kind} {attr!r} belongs to no theme",
                     value=attr,
                     expected="at least one membership for every strength and weakness of data/table1.yaml",
                 )
             )
-    facets: list[Facet] = []
-    for rec in doc.get("facets") or []:
-        if check_keys(rec, {"facet", "label", "option", "populations"}, {"facet", "label", "option", "populations"}):
-            facets.append(Facet(rec["facet"], rec["label"], rec["option"], tuple(rec["populations"])))
-    if problems:
-        raise InputError(problems)
-    return ThemeScheme(scheme["id"], scheme["label"], scheme["definition"], themes, memberships, facets)
+    return memberships
 
 
 @dataclass
@@ -322,7 +413,7 @@ def theme_triples(root: Path) -> ThemeTriples:
         plain += [(node, SKOS.altLabel, Literal(a)) for a in t.alt_labels]
     curated = [
         (
-            {"evidence": "curator", "note": m.rationale},
+            {"evidence": "curator", "note": m.note},
             [(URIRef(iris.MG + m.attribute), prop, URIRef(iris.MG + m.theme))],
         )
         for m in s.memberships

@@ -7,12 +7,14 @@ that sh:class sees subclasses); the OWL RL stage separately checks that the whol
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
 
 from ..layout import SHAPES_FILE
 
@@ -93,16 +95,26 @@ def _node_shape(shapes: Graph, shape):
     return parent if parent is not None else shape
 
 
-def validate(data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = None) -> Report:
-    """Validate `data` against `shapes`; never raises for invalid data, returns the report."""
+def validate(
+    data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = None, keep: Callable[[Any, Any], bool] | None = None
+) -> Report:
+    """Validate `data` against `shapes`; never raises for invalid data, returns the report.
+
+    `keep(focus, value)`, when given, selects the results that count (a contribution's
+    neighbourhood: contrib/neighbourhood.py); the others are left out of the report.
+    """
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False, meta_shacl=False
     )
     violations = []
-    for r in results.subjects(predicate=SH.focusNode):
+    for r in list(results.subjects(predicate=SH.focusNode)):
         focus = results.value(r, SH.focusNode)
         path = results.value(r, SH.resultPath)
         value = results.value(r, SH.value)
+        if keep is not None and not keep(focus, value):
+            results.remove((None, SH.result, r))
+            results.remove((r, None, None))
+            continue
         messages = sorted(str(m) for m in results.objects(r, SH.resultMessage))
         label = data.value(focus, RDFS.label)
         violations.append(
@@ -118,4 +130,7 @@ def validate(data: Graph, shapes: Graph, origins: dict[URIRef, str] | None = Non
             )
         )
     violations.sort(key=lambda v: (v.source, v.focus, v.path, v.message))
+    if keep is not None:
+        conforms = not violations
+        results.set((next(results.subjects(RDF.type, SH.ValidationReport), BNode()), SH.conforms, Literal(conforms)))
     return Report(bool(conforms), violations, results)

@@ -93,7 +93,10 @@ class Candidate:
 CANDIDATES = """
 SELECT ?item ?label ?name WHERE {
   VALUES ?g { mgg:article mgg:curation }
-  GRAPH ?g { ?item rdfs:label ?label }
+  GRAPH ?g { ?item rdfs:label ?plain }
+  # A preferred name (an umbrella's, beside the table's text) is the canonical label.
+  OPTIONAL { GRAPH mgg:curation { ?item skos:prefLabel ?preferred } }
+  BIND (COALESCE(?preferred, ?plain) AS ?label)
   FILTER (isIRI(?item) && STRSTARTS(STR(?item), "%s"))
   %s
   VALUES ?ng { mgg:article mgg:curation mgg:inferred }

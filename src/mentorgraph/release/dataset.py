@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from .. import iris, layout, mediatypes
-from ..pipeline.export import EXPORTS
+from ..pipeline.export import DATA_GRAPHS, EXPORTS
 from ..namespaces import GRAPH_ROLES, ONTOLOGY_IRI
 from . import project_version
 
@@ -54,6 +54,9 @@ def media_type(name: str) -> str | None:
     return mediatypes.of_file(name)
 
 
+_DATA_GRAPH_IRIS = {iris.GRAPH + name for name in DATA_GRAPHS}
+
+
 def _counts(nquads: Path) -> dict:
     """VoID statistics of an N-Quads export: triples per named graph and over the data graphs."""
     import pyoxigraph
@@ -63,7 +66,7 @@ def _counts(nquads: Path) -> dict:
     for q in pyoxigraph.parse(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS):
         name = q.graph_name.value if isinstance(q.graph_name, pyoxigraph.NamedNode) else ""
         per_graph[name] = per_graph.get(name, 0) + 1
-        if name != iris.GRAPH + "ontology":
+        if name in _DATA_GRAPH_IRIS:  # the knowledge graph itself: not the ontology, nor its alignments
             data.add((q.subject, q.predicate, q.object))
     rdf_type = pyoxigraph.NamedNode(str(RDF.type))
     subjects = {s for s, _p, _o in data}

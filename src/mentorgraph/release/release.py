@@ -39,7 +39,10 @@ RELEASE_FILES = {
     "validation-report.ttl": EXPORTS["validation-report.ttl"],
     "CITATION.cff": "how to cite mentorgraph and the source article (Citation File Format 1.2.0)",
     "RELEASE-NOTES.md": "this version's section of CHANGELOG.md",
+    "mentorgraph-vivo.ttl": "programs, their organizations and links in VIVO-ISF terms, for a VIVO site (docs/vivo.md)",
+    "tables/datapackage.json": "the Frictionless Data Package describing the CSV tables of tables/ (docs/tables.md)",
 }
+TABLES = "tables"
 DATASET_FILE = "dataset.ttl"
 CHECKSUMS = "SHA256SUMS"
 _SECTION = re.compile(r"^## \[(?P<name>[^\]]+)\](?P<rest>.*)$", re.MULTILINE)
@@ -188,6 +191,8 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
         # a local cache that anyone rebuilds from mentorgraph.nq).
         for name, data in render_exports(root, check(root, progress=say), say).items():
             atomic_write(staging / name, data)
+        say("mentorgraph-vivo.ttl, tables/...")
+        _write_interop(staging, root, version)
         say("ontology.owl, ontology.html...")
         atomic_write(staging / "ontology.owl", ontology_rdfxml(root))
         atomic_write(staging / "ontology.html", render_docs(root, staging))
@@ -197,6 +202,7 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
         atomic_write(staging / "RELEASE-NOTES.md", (heading + notes).encode("utf-8"))
         say("dataset.ttl...")
         extra = {n: d for n, d in RELEASE_FILES.items() if (staging / n).is_file()}
+        extra.update(_table_files(staging))
         atomic_write(staging / DATASET_FILE, render(describe(staging, root, version=version, extra_files=extra)))
         say("SHA256SUMS...")
         atomic_write(staging / CHECKSUMS, sha256sums(staging))
@@ -207,6 +213,47 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
         raise
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     return Release(target, version, files, section)
+
+
+def _write_interop(staging: Path, root: Path, version: str) -> None:
+    """The VIVO export and the CSV tables of the build just rendered into `staging`."""
+    from ..interop.tables import render_tables
+    from ..interop.vivo import VIVO_FILE, render_vivo
+    from ..layout import NQUADS
+
+    nquads = (staging / NQUADS).read_bytes()
+    atomic_write(staging / VIVO_FILE, render_vivo(nquads, root))
+    (staging / TABLES).mkdir()
+    for name, data in render_tables(nquads, version).items():
+        atomic_write(staging / TABLES / name, data)
+
+
+def _table_files(staging: Path) -> dict[str, str]:
+    """Each CSV of tables/ as a distribution, described by its datapackage.json resource title."""
+    import json
+
+    package = staging / TABLES / "datapackage.json"
+    if not package.is_file():
+        return {}
+    resources = json.loads(package.read_text(encoding="utf-8"))["resources"]
+    return {f"{TABLES}/{r['path']}": r["title"] for r in resources}
+
+
+def replace_directory(target: Path, files: dict[str, bytes]) -> None:
+    """Make `target` a directory holding exactly `files` (name -> bytes), all or nothing.
+
+    The files are written into a temporary directory beside `target`, which then replaces it in one rename.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        for name, data in files.items():
+            atomic_write(staging / name, data)
+        os.chmod(staging, 0o755)
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

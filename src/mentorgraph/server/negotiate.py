@@ -11,8 +11,10 @@ from __future__ import annotations
 from .. import mediatypes
 
 # Offered media types -> internal format names, in preference order (the table is in mediatypes.py).
+# A browser script asking for plain JSON (Accept: application/json) gets SPARQL JSON results, or JSON-LD
+# for a graph.
 TABULAR = mediatypes.TABULAR_OFFERS
-GRAPH = mediatypes.GRAPH_OFFERS
+GRAPH = [*mediatypes.GRAPH_OFFERS, (mediatypes.JSON, "jsonld")]
 
 SHORT_NAMES = {
     "json": "json",

@@ -1,42 +1,41 @@
-"""The query worker: a child process that opens the built store read-only and answers requests.
+"""A query process: opens one generation's store read-only and answers its front end, frame by frame.
 
-The HTTP server never runs a query in its own process. Neither pyoxigraph nor rdflib can interrupt a
-running query, so the only time limit that really stops the work is killing the process doing it
-(pool.py does that and starts a fresh worker). Every request reaches a worker as (op, args) over a
-pipe; the answer is ("ok", value) or ("error", kind, message), with kind one of ERROR_KINDS.
+The front end never runs a query itself. Neither pyoxigraph nor rdflib can interrupt a running query,
+so the only time limit that really stops the work is killing the process doing it (pool.py does that
+and starts a fresh one). Each query process serves exactly one generation for its whole life, so an
+answer can never mix two builds. Its memory is capped with RLIMIT_AS (a query that needs more dies
+and is answered 503), it dies with its front end (PR_SET_PDEATHSIG), and it talks over one socket
+in wire.py's frames: JSON headers and raw bytes, never pickle.
+
+    python -m mentorgraph.server.worker FD ROOT MAX_MEMORY_MIB FRONT_END_PID
+
+It starts warm (interpreter up, modules imported, memory capped), says {"warm": true}, and waits for
+{"op": "open", "args": {"generation": DIR}}; only then does it open that generation's store and
+answer. A front end keeps such spare processes ready, so switching to a new build or replacing a
+killed process costs the opening of a store, not the start of a Python interpreter.
+
+The queries it runs were checked once, in the front end (checking.py): this process trusts its one
+peer, the front end that started it, and runs the checked text it is sent.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
-from .. import iris, layout, mediatypes
+from .. import layout
+from . import wire
+from .results import Reply, run_sparql, serialize_graph
 
-# Error kinds a worker reports, and the HTTP status the server answers for each.
+# Error kinds a query process reports, and the HTTP status the front end answers for each.
 ERROR_KINDS = {"syntax": 400, "param": 400, "refused": 403, "notacceptable": 406, "notfound": 404, "internal": 500}
-
-SPARQL_RESULT_TYPES = mediatypes.RESULTS
-RDF_TYPES = {name: media for name, (media, _ext) in mediatypes.RDF.items()}
-
-
-@functools.lru_cache(maxsize=1024)
-def refusal(text: str, allowed_graphs: frozenset[str], allowed_services: frozenset[str]) -> str | None:
-    """Why safety.check_query refuses `text`, or None; cached, as clients repeat the same queries."""
-    from ..query.policy import RefusedQuery, check_query
-
-    try:
-        check_query(text, allowed_graphs=set(allowed_graphs), allowed_services=set(allowed_services))
-    except RefusedQuery as exc:
-        return str(exc)
-    return None
 
 
 class WorkerError(Exception):
-    """A request the worker could not answer; `kind` maps to an HTTP status (ERROR_KINDS)."""
+    """A request the query process could not answer; `kind` maps to an HTTP status (ERROR_KINDS)."""
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
@@ -44,137 +43,43 @@ class WorkerError(Exception):
 
 
 class State:
-    """What one worker holds for its lifetime: the store, the API over it, the JSON-LD context."""
+    """What one query process holds for its lifetime: the store, the API over it, the JSON-LD context,
+    the web view's source (its per-generation caches)."""
 
-    def __init__(self, out: Path, root: Path, allowed_services: set[str]):
+    def __init__(self, gen: Path, root: Path):
+        from ..pipeline.store import open_store
         from ..query.api import MentorGraph
         from ..query.engines import OxigraphEngine
-        from ..pipeline.store import open_store
 
-        self.out, self.root = out, root
-        self.engine = OxigraphEngine(open_store(out))
+        self.gen, self.root = gen, root
+        self.engine = OxigraphEngine(open_store(layout.Generation(gen.name, gen)))
+        self.store = self.engine.store
         self.mg = MentorGraph(self.engine, root / layout.QUERIES_DIR)
-        self.allowed_services = frozenset(allowed_services)
-        # FROM / FROM NAMED may name the store's own graphs, and nothing else.
-        self.allowed_graphs = frozenset(g.value for g in self.engine.store.named_graphs() if hasattr(g, "value"))
+        self.graphs = sorted(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
         self._context: dict | None = None
+        self.web = None  # the web view's Source (mentorgraph.web), made on the first page
 
     def context(self) -> dict:
-        """The shipped JSON-LD @context (a dict), so JSON-LD output never names a remote context."""
+        """The generation's JSON-LD @context (a dict), so JSON-LD output never names a remote context."""
         if self._context is None:
-            path = self.out / layout.CONTEXT
+            path = self.gen / layout.CONTEXT
             if not path.is_file():
                 path = self.root / layout.CONTEXT_FILE
             self._context = json.loads(path.read_text(encoding="utf-8"))["@context"]
         return self._context
 
 
-# -- serialization -----------------------------------------------------------------------------------
-def serialize_graph(triples: list, fmt: str, context: dict) -> bytes:
-    """pyoxigraph triples as Turtle, N-Triples, RDF/XML, or JSON-LD compacted with the shipped context."""
-    import pyoxigraph as ox
-
-    if fmt == "jsonld":
-        from rdflib import Graph
-
-        g = Graph()
-        g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-        # A dict context is used as given; rdflib only fetches a context named by URL.
-        return g.serialize(format="json-ld", context=context, auto_compact=True).encode("utf-8")
-    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
-    prefixes = iris.PREFIXES if fmt == "turtle" else None
-    return ox.serialize(triples, format=formats[fmt], prefixes=prefixes) or b""
-
-
-def serialize_result(res, fmt: str) -> bytes:
-    from ..query import formats
-
-    writer = {"json": formats.to_json, "xml": formats.to_xml, "csv": formats.to_csv, "tsv": formats.to_tsv}[fmt]
-    return writer(res).encode("utf-8")
-
-
-# -- operations --------------------------------------------------------------------------------------
-def op_sparql(
-    state: State,
-    text: str,
-    default_graphs: list[str] | None,
-    named_graphs: list[str] | None,
-    result_fmt: str | None,
-    graph_fmt: str | None,
-    max_rows: int,
-    base_iri: str | None = None,
-) -> dict:
-    """Run a protocol query; answer the serialized body, its media type and whether rows were cut."""
-    import pyoxigraph as ox
-
-    from ..query.engines import Result
-
-    # Checked again here although the server checked it: this process is the one that could connect.
-    reason = refusal(text, state.allowed_graphs, state.allowed_services)
-    if reason is not None:
-        raise WorkerError("refused", reason)
-    # Relative IRIs resolve against the endpoint's URL (SPARQL 1.1 Protocol allows a service-defined base).
-    kwargs: dict[str, Any] = {"base_iri": base_iri}
-    if default_graphs is None and named_graphs is None:
-        kwargs["use_default_graph_as_union"] = True
-    else:
-        # A protocol-specified dataset (SPARQL 1.1 Protocol 2.1.4): graphs the store lacks are empty;
-        # nothing is ever loaded from their IRIs.
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+# -- operations ----------------------------------------------------------------------------------------
+def op_sparql(state: State, **args: Any) -> Reply:
+    """A protocol query (checked by the front end), serialized: see results.run_sparql."""
     try:
-        res = state.engine.store.query(text, **kwargs)
-        term = state.engine._term
-        truncated = False
-        if isinstance(res, ox.QueryBoolean):
-            result, kind = Result("ask", [], [], boolean=bool(res)), "ask"
-        elif isinstance(res, ox.QuerySolutions):
-            variables = [v.value for v in res.variables]
-            rows = []
-            for sol in res:  # streamed: a huge result is cut at the cap, never built whole
-                if len(rows) == max_rows:
-                    truncated = True
-                    break
-                rows.append({v: term(sol[v]) for v in variables})
-            result, kind = Result("select", variables, rows), "select"
-        else:
-            triples = []
-            for t in res:
-                if len(triples) == max_rows:
-                    truncated = True
-                    break
-                triples.append(t)
-            kind = "graph"
-    except (SyntaxError, ValueError) as exc:
+        return run_sparql(state.store, state.context, **args)
+    except SyntaxError as exc:
         raise WorkerError("syntax", f"the query could not be parsed or run: {exc}") from None
+    except LookupError as exc:  # no format of the kind the client accepts for this query's form
+        raise WorkerError("notacceptable", str(exc)) from None
     except OSError as exc:
         raise WorkerError("internal", f"the store could not be read: {exc}") from None
-    if kind == "graph":
-        if graph_fmt is None:
-            raise WorkerError(
-                "notacceptable", "a CONSTRUCT/DESCRIBE result is available as " + ", ".join(RDF_TYPES.values())
-            )
-        if graph_fmt == "html":
-            rows = [{"s": term(t.subject), "p": term(t.predicate), "o": term(t.object)} for t in triples]
-            return {"kind": kind, "result": Result("select", ["s", "p", "o"], rows), "truncated": truncated}
-        return {
-            "kind": kind,
-            "body": serialize_graph(triples, graph_fmt, state.context()),
-            "ctype": RDF_TYPES[graph_fmt],
-            "truncated": truncated,
-        }
-    if result_fmt is None:
-        raise WorkerError(
-            "notacceptable", "a SELECT/ASK result is available as " + ", ".join(SPARQL_RESULT_TYPES.values())
-        )
-    if result_fmt == "html":
-        return {"kind": kind, "result": result, "truncated": truncated}
-    return {
-        "kind": kind,
-        "body": serialize_result(result, result_fmt),
-        "ctype": SPARQL_RESULT_TYPES[result_fmt],
-        "truncated": truncated,
-    }
 
 
 def op_canned(state: State, name: str, params: dict[str, str], max_rows: int) -> dict:
@@ -192,182 +97,146 @@ def op_canned(state: State, name: str, params: dict[str, str], max_rows: int) ->
         raise WorkerError("internal", str(exc)) from None
     truncated = len(res.rows) > max_rows
     res.rows = res.rows[:max_rows]
-    return {"result": res, "truncated": truncated}
+    return {"result": wire.result_json(res), "truncated": truncated}
 
 
-def op_candidates(state: State, kind: str) -> list[tuple[str, str]]:
-    """(IRI, label) of every entity a parameter of `kind` accepts, for the questions page's lists."""
-    return [(c.iri, c.label) for c in state.mg.candidates(kind)]
-
-
-def op_home(state: State) -> dict:
-    """Table 1 regenerated from the graph, with the IRI of each type and bullet for links."""
-    from ..query.table import table_data
-
-    data = table_data(state.mg)
-    links: dict[tuple[str, str], str] = {}
-    types: dict[str, str] = {}
-    for r in state.mg.query("table1-bullets").plain():
-        types[r["typeLabel"]] = r["type"]
-        links[(r["typeLabel"], r["label"])] = r["item"]
-    return {"table": data, "types": types, "links": links}
-
-
-def _rows(state: State, query: str) -> list[dict]:
-    return state.engine.query(iris.sparql_prologue() + query).rows
-
-
-def op_entity(state: State, iri: str) -> dict:
-    """Everything a page about `iri` shows: its triples by graph, evidence, incoming links, labels."""
-    from ..query.catalogue import sparql_iri
-
-    node = sparql_iri(iri)
-    out_rows = _rows(
-        state,
-        f"""SELECT ?p ?o ?g ?plabel ?olabel WHERE {{
-        GRAPH ?g {{ {node} ?p ?o }}
-        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?o rdfs:label ?olabel }} }}""",
-    )
-    in_rows = _rows(
-        state,
-        f"""SELECT ?s ?p ?g ?plabel ?slabel WHERE {{
-        GRAPH ?g {{ ?s ?p {node} }} FILTER (?g != mgg:evidence && ?p != rdf:subject && ?p != rdf:object)
-        OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?s rdfs:label ?slabel }} }} LIMIT 2000""",
-    )
-    evidence = _rows(
-        state,
-        f"""SELECT ?st ?p ?o ?kind ?kindLabel ?quote ?source ?note WHERE {{
-        GRAPH mgg:evidence {{ ?st rdf:subject {node} ; rdf:predicate ?p ; rdf:object ?o .
-          OPTIONAL {{ ?st mgo:evidenceKind ?kind }} OPTIONAL {{ ?st mgo:evidenceQuote ?quote }}
-          OPTIONAL {{ ?st dcterms:source ?source }} OPTIONAL {{ ?st mgo:curationNote ?note }} }}
-        OPTIONAL {{ ?kind rdfs:label ?kindLabel }} }}""",
-    )
-    if not out_rows and not in_rows:
-        raise WorkerError("notfound", f"nothing in the graph is named {iri}")
-    return {"iri": iri, "out": out_rows, "in": in_rows, "evidence": evidence}
-
-
-def op_browse(state: State) -> list[dict]:
-    """Every labelled instance of the main classes, for the browse page."""
-    return _rows(
-        state,
-        """SELECT ?cls ?clsLabel ?item ?label WHERE {
-        VALUES ?cls { mgo:MentoringModelType mgo:Initiative mgo:Organization mgo:Population }
-        ?item a ?cls ; rdfs:label ?label . OPTIONAL { ?cls rdfs:label ?clsLabel }
-        FILTER (isIRI(?item)) } ORDER BY ?cls LCASE(STR(?label))""",
-    )
-
-
-def op_graph(state: State, iri: str, fmt: str, max_triples: int) -> dict:
-    """One named graph's triples, serialized, or for HTML its first triples as rows."""
+def op_graph(state: State, iri: str, fmt: str) -> Reply:
+    """One named graph, serialized."""
     import pyoxigraph as ox
 
-    node = ox.NamedNode(iri)
-    quads = state.engine.store.quads_for_pattern(None, None, None, node)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    triples = [q.triple for q in state.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
     if not triples:
         raise WorkerError("notfound", f"no named graph {iri} in this dataset")
-    if fmt == "html":
-        term = state.engine._term
-        rows = [{"s": term(t.subject), "p": term(t.predicate), "o": term(t.object)} for t in triples[:max_triples]]
-        return {"count": len(triples), "rows": rows}
-    return {"count": len(triples), "body": serialize_graph(triples, fmt, state.context())}
+    return Reply({}, serialize_graph(triples, fmt, state.context))
 
 
-def op_describe(state: State, iri: str, fmt: str) -> bytes:
+def op_describe(state: State, iri: str, fmt: str) -> Reply:
     """The RDF about one IRI (its triples in every graph and the triples pointing at it)."""
     import pyoxigraph as ox
 
     node = ox.NamedNode(iri)
-    store = state.engine.store
-    seen = set()
+    seen: set = set()
     triples = []
     for pattern in ((node, None, None), (None, None, node)):
-        for q in store.quads_for_pattern(*pattern, None):
-            t = ox.Triple(q.subject, q.predicate, q.object)
+        for q in state.store.quads_for_pattern(*pattern, None):
+            t = q.triple
             if t not in seen:
                 seen.add(t)
                 triples.append(t)
     if not triples:
         raise WorkerError("notfound", f"nothing in the graph is named {iri}")
-    return serialize_graph(triples, fmt, state.context())
+    return Reply({}, serialize_graph(triples, fmt, state.context))
 
 
-def op_ontology(state: State, fmt: str) -> dict:
-    """The ontology graph, serialized (browsers get the documentation page instead: op_docs)."""
-    return op_graph(state, iris.GRAPH + "ontology", fmt, 0)
-
-
-def op_docs(state: State) -> bytes:
-    """The ontology's HTML documentation (mentorgraph.release.docs), served at the ontology IRI."""
-    from ..release.docs import render_docs
-
-    return render_docs(state.root, state.out)
-
-
-def op_dataset(state: State, endpoint: str, base_url: str) -> str:
+def op_dataset(state: State, endpoint: str, base_url: str) -> Reply:
     """The DCAT/VoID description of the build (mentorgraph.release.dataset) as Turtle, naming this
     server's endpoint and download URLs: the same description `mentorgraph release` writes."""
     from ..release.dataset import describe, render
 
-    return render(describe(state.out, state.root, endpoint=endpoint, base_url=base_url)).decode("utf-8")
+    return Reply({}, render(describe(state.gen, state.root, endpoint=endpoint, base_url=base_url)))
 
 
-def op_find(state: State, params: dict[str, list[str]]) -> tuple[int, str]:
-    """(status, body) of the "Find a model" page (mentorgraph.advise.html) for the form's parameters.
+def op_page(state: State, route: str, params: dict[str, list[str]], service: dict) -> Reply:
+    """A page of the web view (mentorgraph.web.respond: its view reads the graph, its template renders
+    it), made here because, like every read, it runs under the pool's time limit. The header says the
+    status, media type and, for a download, the file name."""
+    from ..web import ServerUrls, Source, respond
 
-    Here rather than in the server process: the recommendation reads the graph (the first request of a
-    worker loads the advice model, ~0.4 s), and like every read it runs under the pool's time limit."""
-    from ..advise.html import find_page
-    from .pages import local_path
-
-    return find_page(state.mg, params, state.root, action="/find", link=lambda iri: local_path(iri) or iri)
-
-
-def op_graphs(state: State) -> list[str]:
-    return sorted(state.allowed_graphs)
+    if state.web is None:
+        state.web = Source(state.mg, state.root, state.gen, service)
+    state.web.service = service
+    out = respond(state.web, route, params, ServerUrls())
+    meta = {"status": out.status, "media": out.media_type, "filename": out.filename}
+    return Reply(meta, out.body.encode("utf-8"))
 
 
 def op_ping(state: State) -> bool:
-    return bool(state.engine.store.query("ASK { }"))
+    """Whether the store answers a query."""
+    return bool(state.store.query("ASK { }"))
 
 
 OPS = {
     "sparql": op_sparql,
     "canned": op_canned,
-    "candidates": op_candidates,
-    "home": op_home,
-    "entity": op_entity,
-    "browse": op_browse,
     "graph": op_graph,
     "describe": op_describe,
-    "ontology": op_ontology,
-    "docs": op_docs,
     "dataset": op_dataset,
-    "find": op_find,
-    "graphs": op_graphs,
+    "page": op_page,
     "ping": op_ping,
 }
 
 
-def main(conn, out: str, root: str, allowed_services: list[str]) -> None:
-    """Worker entry point (multiprocessing target): open the store, then answer until the pipe closes."""
-    # Ctrl-C reaches the whole process group; the server stops its workers itself.
+def _confine(mib: int, parent: int) -> None:
+    """Cap this process's address space (RLIMIT_AS), and die with the front end that started it."""
+    import os
+    import resource
+
+    if mib > 0:
+        limit = mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:  # Linux: SIGKILL when the parent (the front end) dies, however it dies.
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the front end died before the line above: nobody will ask anything
+        sys.exit(0)
+
+
+def serve(sock, root: Path, max_memory: int, parent: int) -> None:
+    """Start warm, open the generation the front end names, then answer until the socket closes."""
+    # Ctrl-C and SIGTERM reach the whole process group; the front end stops its query processes itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _confine(max_memory, parent)
+    from ..pipeline import store  # noqa: F401 - imported before the front end needs this process
+    from ..query import api  # noqa: F401
+    from ..web import views  # noqa: F401
+
+    sock.sendall(wire.frame({"ok": True, "warm": True}))
+    frames = wire.FrameReader(sock)
     try:
-        state = State(Path(out), Path(root), set(allowed_services))
-    except Exception as exc:
-        conn.send(("error", "internal", f"cannot open the built graph: {exc}"))
+        header, _ = frames.read()
+        gen = Path(header["args"]["generation"])
+        state = State(gen, root)
+    except (EOFError, OSError, ValueError):
         return
-    conn.send(("ok", "ready"))
+    except Exception as exc:
+        sock.sendall(wire.error_frame("internal", f"cannot open the generation {gen.name}: {exc}"))
+        return
+    sock.sendall(wire.frame({"ok": True, "ready": True, "graphs": state.graphs}))
     while True:
         try:
-            op, args = conn.recv()
-        except (EOFError, OSError):
+            header, _ = frames.read()
+        except (EOFError, OSError, ValueError):
             return
         try:
-            conn.send(("ok", OPS[op](state, **args)))
+            out = OPS[header["op"]](state, **header.get("args", {}))
+            answer = wire.frame({"ok": True, **out.meta}, out.body) if isinstance(out, Reply) else wire.value_frame(out)
         except WorkerError as exc:
-            conn.send(("error", exc.kind, str(exc)))
+            answer = wire.error_frame(exc.kind, str(exc))
+        except MemoryError:
+            answer = wire.error_frame("internal", "the query needed more memory than this server allows")
         except Exception as exc:
-            conn.send(("error", "internal", f"{type(exc).__name__}: {exc}"))
+            answer = wire.error_frame("internal", f"{type(exc).__name__}: {exc}")
+        try:
+            sock.sendall(answer)
+        except OSError:
+            return
+
+
+def main(argv: list[str]) -> None:
+    """Entry point: python -m mentorgraph.server.worker FD ROOT MAX_MEMORY_MIB FRONT_END_PID."""
+    import socket
+
+    fd, root, max_memory, parent = argv
+    sock = socket.socket(fileno=int(fd))
+    try:
+        serve(sock, Path(root), int(max_memory), int(parent))
+    finally:
+        sock.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
