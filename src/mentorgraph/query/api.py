@@ -11,12 +11,15 @@ case- and accent-insensitively; an unknown value raises UnknownValue with the cl
 an ambiguous one raises AmbiguousValue with the candidates.
 
 Every text goes through the one query policy (policy.check_query) and runs as its canonical text.
-Where queries run (docs/security.md, "Limits"):
-- `sparql()`, ad-hoc and untrusted: always in the bounded worker (worker.py), killed at the time
-  limit, with RLIMIT_AS; Ctrl-C stops it at once.
+Where queries run (the limits are in limits.py):
+- `sparql()`, ad-hoc and untrusted: in the bounded worker (worker.py), killed at the time limit,
+  with RLIMIT_AS; Ctrl-C stops it at once.
 - `query()`, the project's own reviewed canned questions, confined to the project's graphs: in
   this process by default, under the row limit, for speed (their cost is known:
   benchmarks/bench_api.py); `open_graph(isolate="all")` runs them in the worker too (the CLI does).
+- a caller that is itself a bounded process (the server's query processes, server/worker.py, which
+  its front end kills at the time limit) runs both in its own process: `open_graph(isolate="none")`,
+  or `MentorGraph(engine, queries_dir)` without `adhoc`. No worker is ever started from there.
 A remote endpoint is asked over HTTP within the same time, row and byte limits.
 """
 
@@ -39,6 +42,10 @@ from .limits import DEFAULT, Limits
 from .policy import ApprovedQuery, check_query
 from .remote import RemoteEngine, diagnose
 from .worker import WorkerEngine
+
+
+# Where open_graph runs queries: see the module docstring.
+ISOLATE = ("sparql", "all", "none")
 
 
 class ParameterError(Exception):
@@ -110,8 +117,9 @@ SELECT ?item ?label ?name WHERE {
 class MentorGraph:
     """The built knowledge graph behind one engine, with the catalogue of canned questions.
 
-    `engine` runs the canned questions, `adhoc` the ad-hoc SPARQL (default: the same engine, for a
-    caller that is itself a bounded worker, like the server's). `on_note` receives remarks about a
+    `engine` runs the canned questions, `adhoc` the ad-hoc SPARQL. Without `adhoc` both run on
+    `engine` in this process and no worker process is started: for a caller that is itself bounded
+    (the server's query processes construct it so, server/worker.py). `on_note` receives remarks about a
     result (a remote store's empty answer explained); by default they are warnings (RemoteDifference).
     """
 
@@ -322,10 +330,11 @@ def open_graph(
     even if a later build switches `current`. Limits (limits.py): `timeout` seconds, `max_rows`,
     `max_memory` MiB; each not given comes from $MENTORGRAPH_TIMEOUT / _MAX_ROWS / _MAX_MEMORY, else
     the defaults. `isolate`: "sparql" runs ad-hoc SPARQL in the bounded worker and canned questions
-    in this process; "all" runs both in the worker.
+    in this process; "all" runs both in the worker; "none" runs both in this process, under the row
+    limit only, for a caller that is itself a bounded process (it starts no worker).
     """
-    if isolate not in ("sparql", "all"):
-        raise ValueError(f"isolate must be 'sparql' or 'all', not {isolate!r}")
+    if isolate not in ISOLATE:
+        raise ValueError(f"isolate must be one of {', '.join(map(repr, ISOLATE))}, not {isolate!r}")
     limits = Limits.from_env(timeout=timeout, max_rows=max_rows, max_memory=max_memory)
     root = Path(root) if root else find_root()
     queries = root / QUERIES_DIR
@@ -340,6 +349,8 @@ def open_graph(
     if engine not in ("oxigraph", "rdflib"):
         raise ValueError(f"unknown engine {engine!r}; use oxigraph, rdflib or remote")
     gen = current_generation(resolve_out(out, root))
+    if isolate == "none":
+        return MentorGraph(_in_process(engine, gen), queries, limits=limits)
     worker = WorkerEngine(engine, gen, limits)
     if isolate == "all":
         return MentorGraph(worker, queries, limits=limits)

@@ -18,7 +18,9 @@ the same way everywhere:
   protocol request (engines.py), so a query means the same on every engine.
 
 Errors are QueryError (from mentorgraph.sparql): Refused (kind "service", "dataset", "update" or
-"limit") or SparqlSyntaxError, with the line and column in the text as written.
+"limit", also known as RefusedQuery) or NotSparql, with the line and column in the text as written.
+NotSparql is the parser's SparqlSyntaxError and the query layer's QuerySyntaxError at once, so a
+caller catches every syntax error, the policy's or an engine's, by that one name.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .. import iris
 from ..layout import LINKED
 from ..sparql import DEFAULT_LIMITS, CheckedQuery, IRI, Literal, QueryError, Refused, SparqlSyntaxError, check
 from ..sparql import Limits as TextLimits
+from .errors import QuerySyntaxError
 
 # The project's graphs: mentorgraph's own and those of the linked datasets a build may hold.
 PROJECT_GRAPHS: tuple[str, ...] = tuple(iris.GRAPH + name for name in (*iris.GRAPH_NAMES, *LINKED))
@@ -37,6 +40,12 @@ OWN_GRAPHS: frozenset[str] = frozenset(PROJECT_GRAPHS)
 
 # The old name of Refused, kept for callers written against it.
 RefusedQuery = Refused
+
+
+class NotSparql(SparqlSyntaxError, QuerySyntaxError):
+    """A text that is not SPARQL 1.1 Query, as check_query reports it: the parser's error (line,
+    column, token, what was expected) that is also a QuerySyntaxError, the name the CLI and the web
+    view catch."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +95,12 @@ def check_query(
     """
     allowed = allowed_graphs if isinstance(allowed_graphs, frozenset) else frozenset(allowed_graphs)
     services = allowed_services if isinstance(allowed_services, frozenset) else frozenset(allowed_services)
-    checked = check(
-        text, prefixes=prefixes, allowed_graphs=allowed, allowed_services=services, limits=limits, base=base
-    )
+    try:
+        checked = check(
+            text, prefixes=prefixes, allowed_graphs=allowed, allowed_services=services, limits=limits, base=base
+        )
+    except SparqlSyntaxError as exc:
+        raise NotSparql(str(exc), exc.line, exc.column, exc.token, exc.expected) from None
     if default_graph_uris is not None or named_graph_uris is not None:
         default = _protocol_graphs(default_graph_uris, "default-graph-uri", allowed)
         named = _protocol_graphs(named_graph_uris, "named-graph-uri", allowed)
@@ -134,6 +146,7 @@ __all__ = [
     "OWN_GRAPHS",
     "PROJECT_GRAPHS",
     "ApprovedQuery",
+    "NotSparql",
     "QueryError",
     "Refused",
     "RefusedQuery",
