@@ -36,6 +36,7 @@ class ExpressionParser:
     """Expression ::= ConditionalOrExpression, and everything under it."""
 
     def expression(self):
+        """Expression ::= ConditionalOrExpression: `||` over `&&` over relational expressions."""
         k = self.k
         i = self.i
         if k[i + 1] in _EXPRESSION_END:  # a lone variable or literal (most function arguments)
@@ -69,6 +70,7 @@ class ExpressionParser:
         return t.Or(tuple(ors))
 
     def relational(self):
+        """RelationalExpression: an additive expression, compared (= != < > <= >=) or tested with [NOT] IN."""
         left = self.additive()
         kind = self.k[self.i]
         if kind in _RELATIONAL:
@@ -83,6 +85,7 @@ class ExpressionParser:
         return left
 
     def additive(self):
+        """AdditiveExpression: a product, then + or - products (a signed number is a term of its own)."""
         k = self.k
         first = self.mul_tail(self.unary())
         kind = k[self.i]
@@ -103,6 +106,7 @@ class ExpressionParser:
                 return t.Add(first, tuple(rest))
 
     def mul_tail(self, first):
+        """`first`, then * or / unary expressions: one Mul, or `first` itself when none follow."""
         k = self.k
         kind = k[self.i]
         if kind != "*" and kind != "/":
@@ -115,6 +119,7 @@ class ExpressionParser:
         return t.Mul(first, tuple(rest))
 
     def unary(self):
+        """UnaryExpression: ! + or - before a primary expression."""
         kind = self.k[self.i]
         if kind == "!" or kind == "+" or kind == "-":
             self.i += 1
@@ -122,6 +127,7 @@ class ExpressionParser:
         return self.primary()
 
     def primary(self):
+        """PrimaryExpression: brackets, a built-in or function call, an IRI, a literal or a variable."""
         k = self.k
         i = self.i
         kind = k[i]
@@ -144,6 +150,7 @@ class ExpressionParser:
         raise self.error("an expression (a variable, a literal, an IRI, a function call or '(')")
 
     def bracketted(self):
+        """BrackettedExpression ::= '(' Expression ')'."""
         self.expect("(")
         expr = self.expression()
         self.expect(")", "')' or an operator")

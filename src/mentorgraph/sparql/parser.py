@@ -36,11 +36,13 @@ class Parser(PatternParser, ExpressionParser):
     # --- token helpers ------------------------------------------------------------------------
 
     def error(self, expected: str, at: int | None = None) -> SparqlSyntaxError:
+        """A syntax error at token `at` (default: the current one): what was found, what was `expected`."""
         i = self.i if at is None else at
         found = self.toks.shown(i)
         return syntax_error(self.toks, i, f"Syntax error: found {found} where {expected} was expected", expected)
 
     def expect(self, kind: str, expected: str | None = None) -> int:
+        """The index of the current token, which must be of `kind`, and step past it; else a syntax error."""
         i = self.i
         if self.k[i] != kind:
             raise self.error(expected or repr(kind))
@@ -48,6 +50,7 @@ class Parser(PatternParser, ExpressionParser):
         return i
 
     def iri(self) -> t.IRI:
+        """An IRI written as <...> or as a prefixed name, expanded and resolved."""
         i = self.i
         if self.k[i] not in ("IRIREF", "PNAME"):
             raise self.error("an IRI or a prefixed name")
@@ -55,6 +58,7 @@ class Parser(PatternParser, ExpressionParser):
         return iri_at(self.toks, i, self.pro)
 
     def var(self) -> t.Var:
+        """A variable, ?name or $name."""
         i = self.i
         if self.k[i] != "VAR":
             raise self.error("a variable")
@@ -62,6 +66,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Var(self.v[i], i)
 
     def var_or_iri(self) -> t.Var | t.IRI:
+        """VarOrIri: a variable or an IRI."""
         if self.k[self.i] == "VAR":
             return self.var()
         return self.iri()
@@ -81,6 +86,7 @@ class Parser(PatternParser, ExpressionParser):
     # --- query --------------------------------------------------------------------------------
 
     def query(self) -> t.Query:
+        """QueryUnit: the prologue, one query form, then the end of the text; an update form is refused."""
         self.prologue()
         kind = self.k[self.i]
         if kind == "SELECT":
@@ -112,6 +118,7 @@ class Parser(PatternParser, ExpressionParser):
         return q
 
     def update_refused(self) -> Refused:
+        """The refusal for an update keyword where a query form was expected (kind "update")."""
         line, col = self.toks.position(self.i)
         word = self.k[self.i]
         return Refused(
@@ -123,6 +130,7 @@ class Parser(PatternParser, ExpressionParser):
         )
 
     def prologue(self) -> None:
+        """Prologue: BASE and PREFIX declarations, in any order."""
         k = self.k
         declared = None
         while True:
@@ -146,6 +154,8 @@ class Parser(PatternParser, ExpressionParser):
                 return
 
     def select_clause(self) -> tuple:
+        """SelectClause: the modifier (DISTINCT, REDUCED or None) and the projection ('*', or variables
+        and (expr AS ?var))."""
         self.expect("SELECT")
         modifier = None
         if self.k[self.i] in ("DISTINCT", "REDUCED"):
@@ -172,6 +182,7 @@ class Parser(PatternParser, ExpressionParser):
         return modifier, tuple(items)
 
     def select_query(self, sub: bool) -> t.Select:
+        """SelectQuery, or a SubSelect when `sub` (no dataset clauses there)."""
         modifier, projection = self.select_clause()
         dataset = () if sub else self.dataset_clauses()
         where = self.where_clause()
@@ -180,6 +191,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Select(projection, where, modifier, dataset=dataset, modifiers=modifiers, values=values)
 
     def construct_query(self) -> t.Construct:
+        """ConstructQuery: a template and a WHERE clause, or the short form CONSTRUCT WHERE { triples }."""
         self.expect("CONSTRUCT")
         if self.k[self.i] == "{":
             self.i += 1
@@ -197,6 +209,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Construct(None, where, dataset=dataset, modifiers=self.solution_modifiers())
 
     def describe_query(self) -> t.Describe:
+        """DescribeQuery: '*' or variables and IRIs, an optional WHERE clause."""
         self.expect("DESCRIBE")
         if self.k[self.i] == "*":
             self.i += 1
@@ -213,6 +226,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Describe(targets, where, dataset=dataset, modifiers=self.solution_modifiers())
 
     def dataset_clauses(self) -> tuple:
+        """DatasetClause*: every FROM and FROM NAMED, in order."""
         clauses = []
         while self.k[self.i] == "FROM":
             self.i += 1
@@ -223,6 +237,7 @@ class Parser(PatternParser, ExpressionParser):
         return tuple(clauses)
 
     def where_clause(self) -> t.Group:
+        """WhereClause ::= 'WHERE'? GroupGraphPattern."""
         if self.k[self.i] == "WHERE":
             self.i += 1
         if self.k[self.i] != "{":
@@ -230,6 +245,7 @@ class Parser(PatternParser, ExpressionParser):
         return self.group()
 
     def solution_modifiers(self) -> t.Modifiers:
+        """SolutionModifier: GROUP BY, HAVING, ORDER BY, LIMIT and OFFSET, each optional."""
         k = self.k
         if k[self.i] not in ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET"):
             return t.NO_MODIFIERS
@@ -258,6 +274,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Modifiers(group_by, having, order_by, limit, offset, limit_tok, offset_tok)
 
     def conditions(self, parse_one, expected: str) -> tuple:
+        """One or more conditions read by `parse_one` (the first is required: `expected` names it)."""
         items = [parse_one(expected)]
         while True:
             item = parse_one(None)
@@ -266,6 +283,7 @@ class Parser(PatternParser, ExpressionParser):
             items.append(item)
 
     def group_condition(self, expected: str | None):
+        """GroupCondition: a variable, a call, or (expr [AS ?var]); None where none starts (`expected` None)."""
         kind = self.k[self.i]
         if kind == "VAR":
             return self.var()
@@ -284,6 +302,7 @@ class Parser(PatternParser, ExpressionParser):
         return call
 
     def order_condition(self, expected: str | None):
+        """OrderCondition: ASC(...) or DESC(...), or a constraint or variable; None where none starts."""
         kind = self.k[self.i]
         if kind == "ASC" or kind == "DESC":
             self.i += 1
@@ -305,10 +324,12 @@ class Parser(PatternParser, ExpressionParser):
         return call
 
     def values_clause(self) -> t.Values:
+        """ValuesClause ::= 'VALUES' DataBlock."""
         self.expect("VALUES")
         return self.data_block()
 
     def data_block(self) -> t.Values:
+        """DataBlock: one variable and its values, or a tuple of variables and rows of values."""
         k = self.k
         if k[self.i] == "VAR":
             var = self.var()
@@ -354,6 +375,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Values(names, tuple(rows))
 
     def data_value(self):
+        """DataBlockValue: an IRI, a literal or UNDEF."""
         kind = self.k[self.i]
         if kind == "UNDEF":
             self.i += 1

@@ -85,6 +85,7 @@ class PatternParser:
                 self.i += 1
 
     def group_here(self) -> t.Group:
+        """A GroupGraphPattern, which must start at the current token."""
         if self.k[self.i] != "{":
             raise self.error("'{'")
         return self.group()
@@ -113,6 +114,7 @@ class PatternParser:
         return tuple(triples)
 
     def triples_same_subject(self, paths: bool) -> t.Triples:
+        """TriplesSameSubject (or ...Path when `paths`): a subject and its property list, or a node with properties."""
         kind = self.k[self.i]
         if kind == "[" or kind == "(":
             subject = self.graph_node(paths)
@@ -135,6 +137,7 @@ class PatternParser:
         return tuple(props)
 
     def verb(self, paths: bool):
+        """A predicate: a variable, `a`, an IRI, or a property path when `paths`."""
         kind = self.k[self.i]
         if kind == "VAR":
             return self.var()
@@ -148,6 +151,7 @@ class PatternParser:
         return self.path()
 
     def object_list(self, paths: bool) -> tuple:
+        """ObjectList: one or more objects separated by ','."""
         objects = [self.graph_node(paths)]
         while self.k[self.i] == ",":
             self.i += 1
@@ -172,6 +176,7 @@ class PatternParser:
         return self.var_or_term()
 
     def var_or_term(self):
+        """VarOrTerm: a variable, an IRI, a literal, a blank node or ()."""
         kind = self.k[self.i]
         i = self.i
         if kind == "VAR":
@@ -195,6 +200,7 @@ class PatternParser:
     # --- property paths (rules [88]-[96]) -------------------------------------------------------
 
     def path(self):
+        """Path ::= PathAlternative: sequences separated by '|'."""
         first = self.path_sequence()
         if self.k[self.i] != "|":
             return first
@@ -205,6 +211,7 @@ class PatternParser:
         return t.PathAlt(tuple(items))
 
     def path_sequence(self):
+        """PathSequence: path elements separated by '/'."""
         first = self.path_elt_or_inverse()
         if self.k[self.i] != "/":
             return first
@@ -215,12 +222,14 @@ class PatternParser:
         return t.PathSeq(tuple(items))
 
     def path_elt_or_inverse(self):
+        """PathEltOrInverse: a path element, '^' before it for the inverse."""
         if self.k[self.i] == "^":
             self.i += 1
             return t.PathInv(self.path_elt())
         return self.path_elt()
 
     def path_elt(self):
+        """PathElt: a primary path (IRI, `a`, negated set or bracketed path) and its ? * or + modifier."""
         kind = self.k[self.i]
         if kind == "IRIREF" or kind == "PNAME":
             primary = self.iri()
@@ -243,6 +252,7 @@ class PatternParser:
         return primary
 
     def negated_set(self) -> t.PathNeg:
+        """PathNegatedPropertySet: '!' then one IRI (or ^IRI), or a bracketed list of them."""
         if self.k[self.i] == "NIL":
             self.i += 1
             return t.PathNeg(())
@@ -257,6 +267,7 @@ class PatternParser:
         return t.PathNeg(tuple(items))
 
     def path_one(self):
+        """PathOneInPropertySet: an IRI or `a`, '^' before it for the inverse."""
         inverse = self.k[self.i] == "^"
         if inverse:
             self.i += 1

@@ -43,9 +43,11 @@ class Writer:
         self.datasets: list[t.DatasetClause] = []
 
     def text(self) -> str:
+        """The canonical text written so far."""
         return join(self.out)
 
     def term(self, node) -> None:
+        """Write an RDF term; one that came from a token is remembered (a slot the plan cache fills)."""
         if getattr(node, "tok", None) is not None and type(node) in (t.IRI, t.Literal):
             self.slots.append((len(self.out), node))
         self.out.append(term(node))
@@ -97,6 +99,7 @@ class Writer:
             self.values(q.values)
 
     def select_head(self, q: t.Select) -> None:
+        """Write SELECT, its modifier and its projection."""
         w = self.out.append
         w("SELECT")
         if q.modifier:
@@ -111,6 +114,7 @@ class Writer:
                 self.projection(item)
 
     def projection(self, item: t.Projection) -> None:
+        """Write (expr AS ?var), or (expr) in GROUP BY."""
         w = self.out.append
         w("(")
         self.expr(item.expr)
@@ -120,12 +124,14 @@ class Writer:
         w(")")
 
     def dataset(self, clauses: tuple) -> None:
+        """Write FROM / FROM NAMED clauses, recording each for the policy."""
         self.datasets.extend(clauses)
         for clause in clauses:
             self.out.append("FROM NAMED" if clause.named else "FROM")
             self.term(clause.iri)
 
     def modifiers(self, m: t.Modifiers) -> None:
+        """Write GROUP BY, HAVING, ORDER BY, LIMIT and OFFSET, those present."""
         if m is t.NO_MODIFIERS:
             return
         w = self.out.append
@@ -174,6 +180,7 @@ class Writer:
     # --- patterns ---------------------------------------------------------------------------
 
     def group(self, g: t.Group) -> None:
+        """Write a group graph pattern and everything in it."""
         w = self.out.append
         w("{")
         for item in g.items:
@@ -224,6 +231,7 @@ class Writer:
         w("}")
 
     def values(self, v: t.Values) -> None:
+        """Write a VALUES block (each UNDEF that stands for a parameter recorded)."""
         w = self.out.append
         w("VALUES")
         if len(v.vars) == 1:
@@ -249,12 +257,14 @@ class Writer:
         w("}")
 
     def triples(self, triples: tuple) -> None:
+        """Write triples, each ended by '.'."""
         for triple in triples:
             self.node(triple.subject)
             self.props(triple.props)
             self.out.append(".")
 
     def props(self, props: tuple) -> None:
+        """Write a property list: verbs and their objects, separated by ';' and ','."""
         w = self.out.append
         for i, (verb, objects) in enumerate(props):
             if i:
@@ -269,6 +279,7 @@ class Writer:
                 self.node(obj)
 
     def node(self, node) -> None:
+        """Write a subject or object: a term, a collection or a blank node with properties."""
         cls = type(node)
         if cls is t.BNodePropertyList:
             self.out.append("[")
@@ -331,6 +342,7 @@ class Writer:
     # --- expressions ------------------------------------------------------------------------
 
     def operand(self, e, need: int) -> None:
+        """Write an expression as an operand of an operator of precedence `need`, bracketed if it binds less tightly."""
         if _LEVEL.get(type(e), _PRIMARY) < need:
             self.out.append("(")
             self.expr(e)
@@ -339,6 +351,7 @@ class Writer:
             self.expr(e)
 
     def expr(self, e) -> None:
+        """Write an expression; an unknown node is a TypeError, never skipped."""
         w = self.out.append
         cls = type(e)
         if cls is t.Var:
@@ -407,6 +420,7 @@ class Writer:
             raise TypeError(f"not an expression: {e!r}")
 
     def args(self, opening: str, args: tuple, distinct: bool = False) -> None:
+        """Write a call's bracketed arguments after `opening`, with DISTINCT when set."""
         w = self.out.append
         w(opening)
         if distinct:

@@ -49,6 +49,7 @@ class Prologue:
 
 
 def syntax_error(toks: Tokens, i: int, message: str, expected: str = "") -> SparqlSyntaxError:
+    """A SparqlSyntaxError at token `i` of `toks`, with its line and column in the text as written."""
     line, col = toks.position(i)
     found = toks.shown(i)
     return SparqlSyntaxError(f"{message} at line {line}, column {col}", line, col, found, expected)
@@ -89,6 +90,7 @@ def count_at(toks: Tokens, i: int) -> int:
 
 
 def iri_at(toks: Tokens, i: int, pro: Prologue) -> t.IRI:
+    """Token `i` (an IRIREF or a prefixed name) as an absolute IRI node."""
     return t.IRI(iri_value(toks, i, pro), i)
 
 
@@ -159,10 +161,12 @@ def term(node) -> str:
 
 
 def render_iri(toks, i, pro) -> str:
+    """Token `i` as canonical text: <absolute IRI>."""
     return "<" + iri_value(toks, i, pro) + ">"
 
 
 def render_literal(toks, i, pro) -> str:
+    """The literal starting at token `i` (with its language tag or datatype) as canonical text."""
     value = toks.values[i]
     kind = toks.kinds[i]
     if kind != "STRING":  # a number, written as it was
@@ -176,17 +180,21 @@ def render_literal(toks, i, pro) -> str:
 
 
 def render_unsigned(toks, i, pro) -> str:
+    """A signed number token without its sign, as canonical text."""
     # `?x -1` is `?x - 1`: the literal is the number without its sign (grammar rule [116]).
     return literal(toks.values[i][1:], None, NUMBER_KINDS[toks.kinds[i]], True)
 
 
 def render_base(toks, i, pro) -> str:
+    """The prologue's BASE as canonical text, or nothing."""
     return f"BASE <{pro.base}>" if pro.base else ""
 
 
 def render_int(toks, i, pro) -> str:
+    """An integer token (LIMIT, OFFSET) as canonical text."""
     return str(count_at(toks, i))
 
 
 def render_string(toks, i, pro) -> str:
+    """A string token as a canonical string literal."""
     return string(toks.values[i])

@@ -27,6 +27,8 @@ def _pos() -> int | None:
 
 @_node
 class IRI:
+    """An absolute IRI."""
+
     value: str
     tok: int | None = _pos()
 
@@ -47,6 +49,8 @@ class Literal:
 
 @_node
 class Var:
+    """A variable, by name without ? or $."""
+
     name: str
     tok: int | None = _pos()
 
@@ -103,21 +107,29 @@ class Triples:
 
 @_node
 class PathAlt:
+    """A property path `a | b | ...`."""
+
     items: tuple
 
 
 @_node
 class PathSeq:
+    """A property path `a / b / ...`."""
+
     items: tuple
 
 
 @_node
 class PathInv:
+    """An inverse property path, `^path`."""
+
     path: object
 
 
 @_node
 class PathMod:
+    """A property path with its modifier: `path?`, `path*` or `path+`."""
+
     path: object
     mod: str  # '?', '*' or '+'
 
@@ -142,32 +154,44 @@ class Group:
 
 @_node
 class TriplesBlock:
+    """Triple patterns (triples may carry paths as their verbs)."""
+
     triples: tuple
 
 
 @_node
 class OptionalPattern:
+    """OPTIONAL { ... }."""
+
     group: Group
 
 
 @_node
 class MinusPattern:
+    """MINUS { ... }."""
+
     group: Group
 
 
 @_node
 class UnionPattern:
+    """`{ ... } UNION { ... } ...`: the groups in order."""
+
     groups: tuple
 
 
 @_node
 class GraphPattern:
+    """GRAPH name { ... }: name is an IRI or a variable."""
+
     name: IRI | Var
     group: Group
 
 
 @_node
 class ServicePattern:
+    """SERVICE [SILENT] endpoint { ... }: kept in the tree so the policy can refuse it."""
+
     endpoint: IRI | Var
     group: Group
     silent: bool = False
@@ -176,11 +200,15 @@ class ServicePattern:
 
 @_node
 class Filter:
+    """FILTER (expr)."""
+
     expr: object
 
 
 @_node
 class Bind:
+    """BIND (expr AS ?var)."""
+
     expr: object
     var: Var
 
@@ -198,16 +226,22 @@ class Values:
 
 @_node
 class Or:
+    """`a || b || ...`."""
+
     args: tuple
 
 
 @_node
 class And:
+    """`a && b && ...`."""
+
     args: tuple
 
 
 @_node
 class Compare:
+    """`left op right`, op one of = != < > <= >=."""
+
     op: str
     left: object
     right: object
@@ -215,6 +249,8 @@ class Compare:
 
 @_node
 class In:
+    """`expr [NOT] IN (items)`."""
+
     expr: object
     items: tuple
     negated: bool = False
@@ -230,12 +266,16 @@ class Add:
 
 @_node
 class Mul:
+    """first (op operand)*, op '*' or '/'."""
+
     first: object
     rest: tuple
 
 
 @_node
 class Unary:
+    """A unary operator before an expression."""
+
     op: str  # '!', '+' or '-'
     expr: object
 
@@ -250,12 +290,16 @@ class Call:
 
 @_node
 class Exists:
+    """[NOT] EXISTS { ... }."""
+
     group: Group
     negated: bool = False
 
 
 @_node
 class Aggregate:
+    """An aggregate call: COUNT, SUM, MIN, MAX, AVG, SAMPLE or GROUP_CONCAT (with its separator)."""
+
     name: str  # COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT
     args: tuple  # () for COUNT(*)
     distinct: bool = False
@@ -265,6 +309,8 @@ class Aggregate:
 
 @_node
 class Function:
+    """A call of a function named by an IRI (a cast such as xsd:integer(...), or an extension)."""
+
     iri: IRI
     args: tuple
     distinct: bool = False
@@ -283,18 +329,24 @@ class Projection:
 
 @_node
 class OrderCondition:
+    """An ORDER BY condition, with ASC or DESC when written."""
+
     expr: object
     direction: str | None = None  # 'ASC', 'DESC' or None
 
 
 @_node
 class DatasetClause:
+    """FROM iri, or FROM NAMED iri when `named`."""
+
     iri: IRI
     named: bool = False
 
 
 @_node
 class Modifiers:
+    """The solution modifiers: GROUP BY, HAVING and ORDER BY (empty when absent), LIMIT and OFFSET (None)."""
+
     group_by: tuple = ()
     having: tuple = ()
     order_by: tuple = ()
@@ -339,6 +391,8 @@ class Construct(_Form):
 
 @_node
 class Ask(_Form):
+    """ASK and its WHERE clause."""
+
     where: Group
 
 
