@@ -273,12 +273,13 @@ class OxigraphEngine:
     @classmethod
     def open(cls, gen: Generation) -> OxigraphEngine:
         """The store of one generation, read-only; EngineError if it cannot be opened."""
+        from ..layout import DamagedBuild
         from ..pipeline.store import open_store
 
         try:
             return cls(open_store(gen))
         except OSError as exc:
-            if isinstance(exc, FileNotFoundError):
+            if isinstance(exc, FileNotFoundError | DamagedBuild):  # their messages say what to do
                 raise
             raise EngineError(
                 f"the built store at {gen.store} cannot be read ({exc}); rebuild it with `mentorgraph build`"
