@@ -642,6 +642,22 @@ def test_sparql_csv_neutralizes_formulas_and_json_keeps_the_values(formula_build
     assert sorted(b["l"]["value"] for b in json.loads(out)["results"]["bindings"]) == sorted(FORMULAS)
 
 
+def test_the_web_views_csv_download_neutralizes_formulas(formula_build, root):
+    from web_html import make_source
+
+    from mentorgraph.query.api import open_graph
+    from mentorgraph.web import ServerUrls, respond
+
+    with open_graph(formula_build, root=root, isolate="none") as g:
+        out = respond(
+            make_source(formula_build, root, g), "question", {"name": ["sponsors"], "format": ["csv"]}, ServerUrls()
+        )
+    assert out.filename == "sponsors.csv"
+    labels = {row[1] for row in _csv_rows(out.body)[1:]}
+    for name in FORMULAS:
+        assert "'" + name in labels and name not in labels, name
+
+
 def test_the_protocol_csv_stays_exactly_the_w3c_format():
     """SPARQL 1.1 Query Results CSV (W3C): values as they are; the server writes this one."""
     from mentorgraph.query.engines import Result, Term

@@ -81,7 +81,7 @@ def compare(source: Source, params: Params) -> Page | Download:
         if values and not problems:
             context["problems"] = [{"value": "", "message": "Choose at least two different types.", "suggestions": []}]
         return Page("compare.html", "Compare model types", context, status=400 if values else 200)
-    from ...advise.compare import compare as make, render_csv, render_markdown
+    from ...advise.comparison import compare as make, render_csv, render_markdown
 
     c = make(source.model, source.scheme, chosen)
     fmt = first(params, "format")
