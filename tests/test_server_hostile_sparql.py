@@ -96,3 +96,21 @@ def test_the_control_case_does_reach_the_listener(built, root, tmp_path, listene
         assert len(listener.requests) > before
     finally:
         assert proc.stop() == 0
+
+
+def test_a_browser_s_hostile_query_gets_the_editor_with_the_error_and_nothing_is_contacted(server, listener):
+    """Accept: text/html takes the web view's editor path (its view runs the query through the API):
+    the same cases are refused there, the page keeps the query, and the listener receives nothing."""
+    cases = [c for c in hostile_cases(listener.url) if not c.control]
+    before = len(listener.requests)  # (the control case, in its own test, does reach the listener)
+    wrong = []
+    for case in cases:
+        qs = "query=" + urllib.parse.quote_from_bytes(encoded(case.text), safe="")
+        status, headers, body = request(f"{server.url}/sparql?{qs}", headers={"Accept": "text/html"})
+        if status not in {400, 403, 413, 414}:
+            wrong.append((case.name, status, body[:200]))
+        elif case.expect != "refused:limit" and not headers.get("content-type", "").startswith("text/html"):
+            # (A case over a length limit may be stopped before any page, by the HTTP parser: see STATUSES.)
+            wrong.append((case.name, status, "not a page"))
+    assert wrong == [], wrong
+    assert listener.requests[before:] == []

@@ -3,6 +3,7 @@
     protocol.py      /sparql (SPARQL 1.1 Protocol, service description, editor)
     linked.py        /id/..., /statement/..., /graph/..., /ontology, /dataset, /.well-known/void
     routes_pages.py  the web view's HTML pages
+    api.py           /api/questions/... (JSON for browser clients)
     files.py         /static/..., /download/...
     here             /health
 
@@ -26,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import files, linked, protocol, routes_pages
+from . import api, files, linked, protocol, routes_pages
 from .backend import Backend
 from .checking import QueryRefused
 from .config import Config
@@ -66,6 +67,7 @@ ROUTES = [
     Route("/static/{name:path}", files.static, methods=["GET"]),
     Route("/download/{name}", files.download, methods=["GET"]),
     Route("/health", health, methods=["GET"]),
+    *api.ROUTES,
     *routes_pages.ROUTES,
 ]
 

@@ -68,13 +68,18 @@ class Context:
         """A query-process operation's answer (its JSON value or its bytes), under the time limit."""
         return await self.served.pool.call(op, args, self.config.timeout)
 
-    async def page(self, route: str, params: dict[str, list[str]] | None = None) -> Response:
+    async def page(
+        self, route: str, params: dict[str, list[str]] | None = None, verdict: dict | None = None
+    ) -> Response:
         """A page of the web view (mentorgraph.web, route names as in web/urls.py), made in a query
-        process over this request's generation; `params` default to the request's query string."""
+        process over this request's generation; `params` default to the request's query string.
+        `verdict` is the server's check of a query the page runs (the editor): {"checked": text} or
+        {"refused": message}."""
         if params is None:
             query = self.request.query_params
             params = {k: query.getlist(k) for k in query.keys()}
         service = {"max_rows": self.config.max_rows, "limits": self.config.limits(), "endpoint": self.endpoint_url()}
+        service |= verdict or {}
         header, body = await self.request_raw("page", route=route, params=params, service=service)
         headers = {"Vary": "Accept"}
         if header.get("filename"):

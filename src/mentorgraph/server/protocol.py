@@ -181,12 +181,16 @@ async def sparql(ctx: Context) -> Response:
             "no acceptable result format; this endpoint answers "
             + ", ".join(m for m, _ in negotiate.TABULAR + negotiate.GRAPH),
         )
-    if result_fmt == "html":
-        # A browser's query: the editor with the answer, or with the error and the query kept. The
-        # page's view runs it through the API, whose policy is this endpoint's (mentorgraph.sparql).
-        return await ctx.page("sparql", {"query": [text]})
     defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     base = ctx.endpoint_url()
+    if result_fmt == "html":
+        # A browser's query: the editor with the answer, or with the error and the query kept. It is
+        # checked here like any other; the editor's view runs the checked, canonical text.
+        try:
+            verdict = {"checked": check(text, ctx.served.graphs, config.services, base).text}
+        except QueryRefused as exc:
+            verdict = {"refused": str(exc)}
+        return await ctx.page("sparql", {"query": [text]}, verdict)
     key = (text, tuple(defaults), tuple(named), result_fmt, graph_fmt, base)
     served = ctx.served
     answer = served.cache.get(key)

@@ -136,18 +136,38 @@ def op_dataset(state: State, endpoint: str, base_url: str) -> Reply:
     return Reply({}, render(describe(state.gen, state.root, endpoint=endpoint, base_url=base_url)))
 
 
+def _web(state: State, service: dict | None):
+    """The web view's Source over this generation (made once: it caches what pages share)."""
+    from ..web import Source
+
+    if state.web is None:
+        state.web = Source(state.mg, state.root, state.gen, service)
+    if service is not None:
+        state.web.service = service
+    return state.web
+
+
 def op_page(state: State, route: str, params: dict[str, list[str]], service: dict) -> Reply:
     """A page of the web view (mentorgraph.web.respond: its view reads the graph, its template renders
     it), made here because, like every read, it runs under the pool's time limit. The header says the
     status, media type and, for a download, the file name."""
-    from ..web import ServerUrls, Source, respond
+    from ..web import ServerUrls, respond
 
-    if state.web is None:
-        state.web = Source(state.mg, state.root, state.gen, service)
-    state.web.service = service
-    out = respond(state.web, route, params, ServerUrls())
+    out = respond(_web(state, service), route, params, ServerUrls())
     meta = {"status": out.status, "media": out.media_type, "filename": out.filename}
     return Reply(meta, out.body.encode("utf-8"))
+
+
+def op_api(state: State, name: str | None, params: dict[str, str], max_rows: int) -> dict:
+    """The JSON API for browsers (mentorgraph.web.api): the catalogue when `name` is None, else one
+    question's answer, as {"status", "body"}."""
+    from ..web import api
+
+    source = _web(state, None)
+    if name is None:
+        return {"status": 200, "body": api.catalogue(source)}
+    status, body = api.answer(source, name, params, max_rows)
+    return {"status": status, "body": body}
 
 
 def op_ping(state: State) -> bool:
@@ -162,6 +182,7 @@ OPS = {
     "describe": op_describe,
     "dataset": op_dataset,
     "page": op_page,
+    "api": op_api,
     "ping": op_ping,
 }
 

@@ -62,13 +62,7 @@ def run(source: Source, text: str, max_rows: int) -> tuple[dict[str, Any] | None
     except RefusedQuery as exc:
         return None, {"message": f"This query is not allowed here: {exc}", "line": None, "column": None}
     except QuerySyntaxError as exc:
-        message = str(exc)
-        m = POSITION.search(message)
-        return None, {
-            "message": message,
-            "line": int(m.group(1)) if m else None,
-            "column": int(m.group(2)) if m else None,
-        }
+        return None, _error(str(exc))
     except EngineError as exc:
         return None, {"message": f"The query could not be run: {exc}", "line": None, "column": None}
     if res.kind == "graph":
@@ -93,6 +87,12 @@ def run(source: Source, text: str, max_rows: int) -> tuple[dict[str, Any] | None
     return table, None
 
 
+def _error(message: str) -> dict[str, Any]:
+    """An error for the page: the message, and the line and column it names (if any)."""
+    m = POSITION.search(message)
+    return {"message": message, "line": int(m.group(1)) if m else None, "column": int(m.group(2)) if m else None}
+
+
 def editor(source: Source, params: Params) -> Page:
     """/sparql (for a browser): the editor, and when a query is given, its answer or its error."""
     text = (params.get("query") or [""])[-1]
@@ -101,8 +101,14 @@ def editor(source: Source, params: Params) -> Page:
     if chosen is not None:
         text = chosen["text"]
     res = error = None
-    if text.strip() and chosen is None:
-        res, error = run(source, text, int((source.service or {}).get("max_rows", 10000)))
+    service = source.service or {}
+    if text.strip() and chosen is None and "refused" in service:
+        # A server checked the query before this view (server/protocol.py) and will not run it.
+        error = _error(str(service["refused"]))
+    elif text.strip() and chosen is None:
+        # On a server, what runs is the text its check approved (canonical: no comment, no escape
+        # outside strings), so the query that runs is the query that was checked.
+        res, error = run(source, service.get("checked", text), int(service.get("max_rows", 10000)))
     return Page(
         "sparql.html",
         "Query the graph (SPARQL)",
