@@ -1,4 +1,4 @@
-"""`mentorgraph compare`, recommend's errors and rule, and the "Find a model" page pieces.
+"""`mentorgraph compare`, recommend's errors and rule, and the "Find a model" page pieces (the web view's).
 
 Expected bullets and counts come from Table 1 (the `table1` fixture) and the memberships written in
 data/themes.yaml.
@@ -20,8 +20,26 @@ def _row(table1, label):
     return next(r for r in table1 if r["type"] == label)
 
 
+def _data(name: str):
+    import yaml
+
+    from conftest import ROOT
+
+    return yaml.safe_load((ROOT / "data" / name).read_text(encoding="utf-8"))
+
+
 def _examples(row) -> int:
-    return len(row["examples"]) + sum(len(children) for _, children in row["examples"])
+    """The entries of the row's examples column, and the initiatives the curators added as named by one
+    of its bullets (data/entities.yaml, with their model type in data/curation.yaml; issue 13: a bullet
+    naming two initiatives)."""
+    added = {i["id"] for i in _data("entities.yaml").get("initiatives", [])}
+    types = {t["label"]: t["id"] for t in _data("table1.yaml")["types"]}
+    named = [
+        s["subject"]
+        for s in _data("curation.yaml")["statements"]
+        if s["subject"] in added and s["predicate"] == "modelType" and s["object"] == types[row["type"]]
+    ]
+    return len(row["examples"]) + sum(len(children) for _, children in row["examples"]) + len(named)
 
 
 @pytest.fixture(scope="module")
@@ -157,36 +175,47 @@ def test_rdflib_engine_gives_the_same_ranking(mg, mg_rdflib, root):
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
-def test_matrix_svg_marks_strengths_and_weaknesses(model, root):
-    from mentorgraph.advise.html import matrix_svg
+def test_matrix_marks_strengths_and_weaknesses(request):
+    """The find page's types x themes table: Programs within professional organizations (type 2) has four
+    strengths in Visibility and reputation (data/themes.yaml), and the wanted theme is marked."""
     from mentorgraph.pipeline.themes import load_themes
+    from test_advise_personas import find_page
+    from web_html import Html
 
-    svg = matrix_svg(model, load_themes(root), want=["visibility-and-reputation"])
-    # Programs within professional organizations: four strengths in Visibility (data/themes.yaml).
-    assert (
-        "<title>Programs within professional organizations: + Meet leaders in the field; + Gain a national "
-        "reputation; + National representation; + Well positioned at national meeting</title>"
-    ) in svg
-    assert svg.count("(wanted)") == 1 and "(avoided)" not in svg
-    assert "<script" not in svg and "href=" not in svg
+    label = next(
+        t.label for t in load_themes(request.getfixturevalue("root")).themes if t.id == "visibility-and-reputation"
+    )
+    html = Html(find_page(request, {"want": ["visibility-and-reputation"]}).body)
+    table = html.one("table", class_="matrix")
+    rows = [r for r in html.within(table, "tr") if r["attrs"].get("class") in ("wanted", "avoided")]
+    assert [(r["attrs"]["class"], " ".join(html.within(r, "th")[0]["text"].split())) for r in rows] == [
+        ("wanted", f"{label} (you want it)")
+    ]
+    cells = html.within(rows[0], "td")
+    assert cells[1]["attrs"]["title"] == (
+        "+ Meet leaders in the field; + Gain a national reputation; + National representation; "
+        "+ Well positioned at national meeting"
+    )
+    assert " ".join(cells[1]["text"].split()) == "+4"
+    assert not html.within(table, "script") and not [e for e in html.within(table) if "href" in e["attrs"]]
 
 
-def test_find_page_reports_bad_values_as_400_escaped(mg, root):
-    from mentorgraph.advise.html import find_page
+def test_find_page_reports_bad_values_as_400_escaped(request):
+    from test_advise_personas import find_page
 
-    status, body = find_page(mg, {"want": ["<script>alert(1)</script>"]}, root)
-    assert status == 400 and "<script>" not in body and "&lt;script&gt;" in body
-    status, body = find_page(mg, {"mode": ["by pigeon"]}, root)
-    assert status == 400 and "by pigeon" in body
+    out = find_page(request, {"want": ["<script>alert(1)</script>"]})
+    assert out.status == 400 and "<script>alert" not in out.body and "&lt;script&gt;" in out.body
+    out = find_page(request, {"mode": ["by pigeon"]})
+    assert out.status == 400 and "by pigeon" in out.body
 
 
-def test_find_page_without_parameters_shows_form_and_matrix(mg, root):
-    from mentorgraph.advise.html import find_page
+def test_find_page_without_parameters_shows_form_and_matrix(request):
+    from test_advise_personas import find_page
 
-    status, body = find_page(mg, {}, root)
-    assert status == 200
-    assert '<form class="mg-find"' in body and 'name="want"' in body and 'name="avoid"' in body
-    assert "<svg" in body
+    out = find_page(request, {})
+    assert out.status == 200
+    assert '<form method="get" action="/find" class="find-form"' in out.body
+    assert 'name="want"' in out.body and 'name="avoid"' in out.body and 'class="matrix"' in out.body
 
 
 @pytest.mark.parametrize(

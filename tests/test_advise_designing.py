@@ -22,6 +22,7 @@ from test_advise_personas import (
     SOCIAL,
     TRAINEE,
     ZERO,
+    find_page,
     page_types,
 )
 
@@ -95,10 +96,9 @@ def test_designing_cli(d, built, capsys):
 
 
 @pytest.mark.parametrize("d", DESIGNERS, ids=lambda d: d.name)
-def test_designing_web_page(d, mg, root):
-    from mentorgraph.advise.html import find_page
-
-    status, body = find_page(mg, {"view": ["designing"], "want": d.want}, root)
+def test_designing_web_page(d, request):
+    out = find_page(request, {"view": ["designing"], "want": d.want})
+    status, body = out.status, out.body
     assert status == 200
     assert 'data-view="designing"' in body and "mg-fit" not in body and "mg-maybe" not in body
     # The form offers the view's themes: Effort to run, but not Confidentiality.

@@ -1,4 +1,5 @@
-"""Personas written by hand from Table 1, checked through the Python API, the CLI and the "Find a model" page.
+"""Personas written by hand from Table 1, checked through the Python API, the CLI and the "Find a model" page
+of the web view (mentorgraph.web, read through its microformat: class RankedTypes).
 
 Each expected ranking is worked out by hand with the rule of docs/choosing-a-model.md (+1 for each
 bullet that counts for a wanted theme, -1 for each that counts against a wanted or avoided theme; ties
@@ -553,14 +554,28 @@ def _cli(p: Persona, request) -> list[dict]:
     return out["types"]
 
 
-def _page(p: Persona, request) -> list[dict]:
-    from mentorgraph.advise.html import find_page
+def find_page(request, params: dict[str, list[str]]):
+    """The web view's "Find a model" page (mentorgraph.web) for the form's `params`, as a server renders it."""
+    from mentorgraph.web import ServerUrls, respond
+    from web_html import make_source
 
-    status, body = find_page(request.getfixturevalue("mg"), person_args(p), request.getfixturevalue("root"))
-    assert status == 200
-    assert "<svg" in body and "<script" not in body
-    assert "--want" not in body and "--population" not in body, "no command-line words on the page"
-    return page_types(body)
+    mg, root, built = (request.getfixturevalue(name) for name in ("mg", "root", "built"))
+    out = respond(make_source(built, root, mg), "find", params, ServerUrls())
+    assert out.media_type.startswith("text/html")
+    return out
+
+
+def form_args(p: Persona) -> dict[str, list[str]]:
+    """What the page's form sends for the persona: its values, and the view (a field of the form)."""
+    return {"view": ["joining"], **person_args(p)}
+
+
+def _page(p: Persona, request) -> list[dict]:
+    out = find_page(request, form_args(p))
+    assert out.status == 200
+    assert 'class="matrix"' in out.body and "<script" not in out.body
+    assert "--want" not in out.body and "--population" not in out.body, "no command-line words on the page"
+    return page_types(out.body)
 
 
 INTERFACES = {"python-api": _api, "cli": _cli, "web-page": _page}

@@ -21,8 +21,10 @@ from mentorgraph.interop.tables import DATAPACKAGE, load_tables, neutralize, ren
 # The "In-person / Online / Hybrid" bullets of row 3 head the entries beneath them: delivery modes, not
 # initiatives (README, "The model in brief").
 HEADINGS = {"In-person", "Online", "Hybrid"}
-# Platforms the table names inside a bullet rather than as one ("Closed Facebook groups"): data/entities.yaml.
-NAMED_INSIDE = {"Facebook"}
+# What the table names inside a bullet rather than as one (data/entities.yaml): the platform of "Closed
+# Facebook groups", and the initiatives of the Brandeis bullet (issue 13).
+_ENTITIES = yaml.safe_load((ROOT / "data" / "entities.yaml").read_text(encoding="utf-8"))
+NAMED_INSIDE = {r["label"] for key in ("platforms", "initiatives") for r in _ENTITIES.get(key, [])}
 
 
 @pytest.fixture(scope="module")

@@ -375,7 +375,8 @@ def test_unknown_parameter_value_is_400_with_suggestions(server):
 
 
 def test_static_files_only_by_exact_name(server):
-    status, headers, body = request(f"{server.url}/static/style.css")
+    # The web view's one stylesheet (issue 15: no inline style; every page links /static/site.css).
+    status, headers, body = request(f"{server.url}/static/site.css")
     assert status == 200 and headers["content-type"].startswith("text/css") and b"@media" in body
     for path in (
         "/static/../pyproject.toml",

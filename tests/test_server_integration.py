@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
 from mentorgraph import iris
-from test_advise_personas import PERSONAS, RankedTypes, _check
+from test_advise_personas import PERSONAS, RankedTypes, _check, form_args
 from w3c.serverproc import ServerProcess, request
 from conftest import copy_project
 
@@ -37,10 +37,6 @@ def find_url(server, args: dict[str, list[str]]) -> str:
     return f"{server.url}/find?" + urllib.parse.urlencode(args, doseq=True)
 
 
-def persona_args(p) -> dict[str, list[str]]:
-    return {**p.args, **({"mode": [p.mode]} if p.mode else {})}
-
-
 def style_hash(css: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
 
@@ -48,7 +44,7 @@ def style_hash(css: str) -> str:
 # -- "Find a model" -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.name)
 def test_find_page_over_http_meets_each_persona(server, persona):
-    status, headers, body = request(find_url(server, persona_args(persona)), headers=HTML)
+    status, headers, body = request(find_url(server, form_args(persona)), headers=HTML)
     assert status == 200 and headers["content-type"].startswith("text/html")
     page = body.decode("utf-8")
     parser = RankedTypes()
@@ -61,7 +57,7 @@ def test_find_page_over_http_meets_each_persona(server, persona):
 
 
 def test_find_page_is_in_the_site_layout_and_navigation(server):
-    status, headers, body = request(find_url(server, persona_args(PERSONAS[0])), headers=HTML)
+    status, headers, body = request(find_url(server, form_args(PERSONAS[0])), headers=HTML)
     page = body.decode("utf-8")
     assert status == 200
     assert '<a href="/find" aria-current="page">' in page and '<link rel="stylesheet" href="/static/site.css">' in page
@@ -76,7 +72,7 @@ def test_find_page_is_in_the_site_layout_and_navigation(server):
 
 
 def test_find_links_resolve_on_this_server(server):
-    _, _, body = request(find_url(server, persona_args(PERSONAS[1])), headers=HTML)
+    _, _, body = request(find_url(server, form_args(PERSONAS[1])), headers=HTML)
     parser = RankedTypes()
     parser.feed(body.decode("utf-8"))
     for href in sorted(set(parser.links))[:3]:
@@ -182,7 +178,7 @@ def test_find_page_fits_a_phone_and_prints(server, browser):
     try:
         page = visit.page
         page.set_viewport_size({"width": 360, "height": 800})
-        page.goto(find_url(server, persona_args(PERSONAS[0])))
+        page.goto(find_url(server, form_args(PERSONAS[0])))
         # The site's stylesheet applied: the theme checkboxes' labels are inline-block.
         assert page.evaluate("getComputedStyle(document.querySelector('.checks label')).display") == "inline-block"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scroll"

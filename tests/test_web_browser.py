@@ -30,11 +30,12 @@ PAGES = {
     "find": "/find",
     "find-answer": "/find?population=Women&career-stage=Early-career+faculty&want=confidentiality&avoid=travel",
     "find-brief": "/find/brief?population=Women&want=confidentiality&avoid=travel",
+    "find-designing": "/find?view=designing",
     "compare": "/compare?type=formal&type=committed",
     "compare-error": "/compare?type=formal&type=socail",
     "compare-items": "/compare?item=SWIMS&item=ASPIRE",
     "browse": "/browse",
-    "browse-filtered": "/browse?identity=women&q=leadership",
+    "browse-filtered": "/browse?population=women&q=leadership",
     "types": "/types",
     "populations": "/populations",
     "organizations": "/organizations",
@@ -127,8 +128,7 @@ def test_page_is_clean_fits_a_phone_prints_the_citation_and_passes_axe(visit, se
 
 def test_faculty_development_officer_finds_compares_reads_and_downloads(visit, server, mg, built):
     """find -> compare -> entity -> download, by clicking as a person does."""
-    from mentorgraph.advise.html import person_from_params
-    from mentorgraph.advise.recommend import recommend
+    from mentorgraph.advise import choices, person_from_params, recommend
     from mentorgraph.layout import current_generation
 
     v = visit(1280)
@@ -147,7 +147,7 @@ def test_faculty_development_officer_finds_compares_reads_and_downloads(visit, s
         "want": ["confidentiality-and-safety"],
         "avoid": ["travel"],
     }
-    rec = recommend(mg, person_from_params(params), ROOT)
+    rec = recommend(mg, person_from_params(params, choices(mg, ROOT)), ROOT)
     headings = page.locator("li.mg-type h3 a").all_inner_texts()
     assert headings == [t.label for t in rec.types]
     shoot(v, "persona-officer-1-ranking")
@@ -161,7 +161,7 @@ def test_faculty_development_officer_finds_compares_reads_and_downloads(visit, s
     page.locator("table.compare thead th a").first.click()
     page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == rec.types[0].label
-    example = rec.types[0].programs[0].label
+    example = rec.types[0].fits[0].label
     page.get_by_role("link", name=example, exact=True).first.click()
     page.wait_for_load_state("load")
     title = page.locator("h1").inner_text()

@@ -263,8 +263,9 @@ def test_compare_programs_side_by_side(source):
 
 # -- find a model -----------------------------------------------------------------------------------------
 def test_find_shows_the_recommendation_with_reasons(source, mg):
-    from mentorgraph.advise.html import person_from_params
-    from mentorgraph.advise.recommend import recommend
+    """The page shows what advise.recommend returns for the submitted form: every type in rank order with
+    its score, and under it each initiative in the list of its verdict, with why."""
+    from mentorgraph.advise import choices, person_from_params, recommend
 
     params = {
         "population": ["Women"],
@@ -273,22 +274,93 @@ def test_find_shows_the_recommendation_with_reasons(source, mg):
         "avoid": ["travel"],
     }
     status, html, text = page(source, "find", **params)
-    rec = recommend(mg, person_from_params(params), ROOT)
+    assert status == 200
+    rec = recommend(mg, person_from_params(params, choices(mg, ROOT)), ROOT)
     ranked = html.all("li", class_="mg-type")
     assert [int(li["attrs"]["data-score"]) for li in ranked] == [t.score for t in rec.types]
     assert [int(li["attrs"]["value"]) for li in ranked] == [t.rank for t in rec.types]
     for li, t in zip(ranked, rec.types, strict=True):
         assert t.label in li["text"]
-        for p in t.programs:
-            assert p.label in li["text"]
+        reasons = [words(e["text"]) for e in html.within(li, "ul") if e["attrs"].get("class") == "mg-reasons"]
+        assert all(words(m.reason()) in reasons[0] for m in t.matches) if t.matches else not reasons
+        for css, listed in (("mg-fit", t.fits), ("mg-maybe", t.maybe), ("mg-excluded", t.excluded)):
+            lists = [e for e in html.within(li, "ul") if e["attrs"].get("class") == css]
+            shown = [words(a["text"]) for ul in lists for a in html.within(ul, "a")]
+            assert shown == [words(p.label) for p in listed], (t.label, css)
+            for p in listed:
+                assert all(escape(w, quote=False) in text for w in p.why)
     # The brief: the same first types, and the citation in the footer.
     _, brief, _ = page(source, "find-brief", **params)
     assert rec.types[0].label in words(brief.one("main")["text"])
 
 
+def test_find_form_asks_each_facet_and_the_views_themes_in_plain_words(source):
+    """One field per facet of data/themes.yaml, named by its id and labelled with its label; the themes of
+    the view "Joining a program" to want and to avoid; the view itself as a field."""
+    themes = data("themes.yaml")
+    status, html, text = page(source, "find")
+    assert status == 200
+    form = html.one("form", class_="find-form")
+    inside = html.within(form)
+    selects = [e["attrs"]["name"] for e in inside if e["tag"] == "select"]
+    assert selects == [f["id"] for f in themes["facets"]]
+    for f in themes["facets"]:
+        label = next(e for e in inside if e["tag"] == "label" and e["attrs"].get("for") == f"find-{f['id']}")
+        assert words(label["text"]) == f["label"]
+    joining = next(v for v in themes["views"] if v["id"] == "joining")
+    for name in ("want", "avoid"):
+        boxes = [e["attrs"]["value"] for e in inside if e["tag"] == "input" and e["attrs"].get("name") == name]
+        assert boxes == joining["themes"]
+    assert [e["attrs"]["value"] for e in inside if e["attrs"].get("name") == "view"] == ["joining"]
+
+
+def test_find_keeps_every_value_of_a_facet_a_person_holds_several_of(source):
+    """data/themes.yaml: a person may be in several populations at once (a woman and a mother)."""
+    _, html, _ = page(source, "find", population=["women", "mothers"])
+    select = html.one("select", name="population")
+    chosen = [words(o["text"]) for o in html.within(select, "option") if "selected" in o["attrs"]]
+    labels = {p["id"]: p["label"] for p in records("populations.yaml")}
+    assert "multiple" in select["attrs"] and chosen == sorted([labels["women"], labels["mothers"]])
+
+
+def test_find_designing_view_ranks_types_for_an_organizer_and_offers_nothing_to_join(source):
+    themes = data("themes.yaml")
+    designing = next(v for v in themes["views"] if v["id"] == "designing")
+    status, html, text = page(source, "find", view="designing")
+    assert status == 200
+    assert html.one("section", class_="mg-results")["attrs"]["data-view"] == "designing"
+    assert len(html.all("li", class_="mg-type")) == len(data("table1.yaml")["types"])
+    assert not [e for e in html.elements if e["attrs"].get("class", "").startswith(("mg-fit", "mg-maybe"))]
+    form = html.within(html.one("form", class_="find-form"))
+    assert not [e for e in form if e["tag"] == "select"], "an organizer is not matched to initiatives"
+    boxes = [e["attrs"]["value"] for e in form if e["tag"] == "input" and e["attrs"].get("name") == "want"]
+    assert boxes == designing["themes"]
+    # With no theme named, every theme of the view counts as wanted (themes.yaml: wantAllByDefault).
+    ticked = [e["attrs"]["value"] for e in form if e["tag"] == "input" and "checked" in e["attrs"]]
+    assert designing.get("wantAllByDefault") and ticked == designing["themes"]
+    # The way back to the person joining a program.
+    assert "/find" in [a["attrs"].get("href") for a in html.all("a") if words(a["text"]) == "Joining a program"]
+
+
 def test_find_bad_value_is_a_400_with_the_form(source):
     status, html, _ = page(source, "find", **{"career-stage": "Women"})
     assert status == 400 and html.one("p", class_="error") and html.all("select")
+    alert = words(html.one("p", class_="error")["text"])
+    assert "population" in alert and "career stage" in alert  # Women is a population, not a career stage
+
+
+@pytest.mark.parametrize(
+    "params,closest",
+    [({"career-stage": "felows"}, "Fellows"), ({"population": "wimen"}, "Women"), ({"want": "confidentiallity"}, "")],
+)
+def test_find_unknown_value_names_the_closest_ones(source, params, closest):
+    status, html, _ = page(source, "find", **params)
+    alert = words(html.one("p", class_="error")["text"])
+    expected = closest or next(
+        t["label"] for t in data("themes.yaml")["themes"] if t["id"] == "confidentiality-and-safety"
+    )
+    value = next(iter(params.values()))
+    assert status == 400 and value in alert and expected in alert, alert
 
 
 # -- questions --------------------------------------------------------------------------------------------
@@ -302,9 +374,13 @@ def test_questions_page_has_the_headline_first_and_a_form_per_question(source):
 def test_question_results_merge_iri_and_label_columns(source, mg):
     status, html, text = page(source, "question", name="underserved-programs")
     headings = html.text_of("th", scope="col")
-    header = re.search(r"^# column: item \| (.*)$", (ROOT / "queries/underserved-programs.rq").read_text(), re.M)
-    assert header and "item" not in headings and "label" not in headings
-    assert len(headings) == 3  # item+label, population+populationLabel, type+typeLabel
+    # The query's header names its columns; an IRI column and its label column (X and XLabel, item and
+    # label) make one column of links.
+    names = re.findall(r"^# column: *(\w+) *\|", (ROOT / "queries/underserved-programs.rq").read_text(), re.M)
+    assert "item" not in headings and "label" not in headings
+    labels = {"label"} | {n for n in names if n.endswith("Label") and n[: -len("Label")] in names}
+    assert len(headings) == len(names) - len(labels)
+    assert not [h for h in headings if "(" in h], "asides in parentheses stay out of the headings"
     expected = mg.query("underserved-programs").plain()
     assert len(html.all("tr")) - 1 == len(expected)
     for r in expected:
@@ -452,7 +528,7 @@ def test_browse_population_facet_counts_narrower_populations(source):
     assert "women" in pops["mothers"].get("broader", [pops["mothers"].get("broader")])
     st = data("curation.yaml")["statements"]
     mothers = {s["subject"] for s in st if s["predicate"] == "targetPopulation" and s.get("object") == "mothers"}
-    _, html, text = page(source, "browse", identity="women")
+    _, html, text = page(source, "browse", population="women")
     for subject in mothers:
         assert f'href="/id/{subject}"' in text
 

@@ -24,8 +24,6 @@ __all__ = [
     "choices",
     "person_from_params",
     "compare",
-    "find_page",
-    "matrix_svg",
     "AdviceError",
     "ThemeError",
 ]
@@ -41,8 +39,6 @@ _HOMES = {
     "choices": "ranking",
     "person_from_params": "person",
     "compare": "comparison",
-    "find_page": "html",
-    "matrix_svg": "html",
     "AdviceError": "words",
     "ThemeError": "words",
 }

@@ -36,7 +36,8 @@ class ExpressionParser:
     """Expression ::= ConditionalOrExpression, and everything under it."""
 
     def expression(self):
-        """Expression ::= ConditionalOrExpression: `||` over `&&` over relational expressions."""
+        """Expression (rule [110]): an || chain of && chains of relational expressions (an Or or And
+        only when there is a chain); a lone variable or literal is read without descending the levels."""
         k = self.k
         i = self.i
         if k[i + 1] in _EXPRESSION_END:  # a lone variable or literal (most function arguments)
@@ -70,7 +71,7 @@ class ExpressionParser:
         return t.Or(tuple(ors))
 
     def relational(self):
-        """RelationalExpression: an additive expression, compared (= != < > <= >=) or tested with [NOT] IN."""
+        """RelationalExpression: an additive expression, or a comparison, IN or NOT IN of one."""
         left = self.additive()
         kind = self.k[self.i]
         if kind in _RELATIONAL:
@@ -85,7 +86,8 @@ class ExpressionParser:
         return left
 
     def additive(self):
-        """AdditiveExpression: a product, then + or - products (a signed number is a term of its own)."""
+        """AdditiveExpression: an Add if '+' or '-' follows (a signed number right after an operand
+        counts as one, rule [116]), else the multiplicative expression alone."""
         k = self.k
         first = self.mul_tail(self.unary())
         kind = k[self.i]
@@ -106,7 +108,7 @@ class ExpressionParser:
                 return t.Add(first, tuple(rest))
 
     def mul_tail(self, first):
-        """`first`, then * or / unary expressions: one Mul, or `first` itself when none follow."""
+        """The '*' and '/' chain that follows `first` as a Mul, or `first` itself if none follows."""
         k = self.k
         kind = k[self.i]
         if kind != "*" and kind != "/":
@@ -119,7 +121,7 @@ class ExpressionParser:
         return t.Mul(first, tuple(rest))
 
     def unary(self):
-        """UnaryExpression: ! + or - before a primary expression."""
+        """UnaryExpression: '!', '+' or '-' applied to a primary expression, or the primary alone."""
         kind = self.k[self.i]
         if kind == "!" or kind == "+" or kind == "-":
             self.i += 1
@@ -127,7 +129,8 @@ class ExpressionParser:
         return self.primary()
 
     def primary(self):
-        """PrimaryExpression: brackets, a built-in or function call, an IRI, a literal or a variable."""
+        """PrimaryExpression: a variable, a bracketed expression, an IRI or function call, a literal or
+        a built-in call; a syntax error for anything else."""
         k = self.k
         i = self.i
         kind = k[i]
@@ -150,7 +153,7 @@ class ExpressionParser:
         raise self.error("an expression (a variable, a literal, an IRI, a function call or '(')")
 
     def bracketted(self):
-        """BrackettedExpression ::= '(' Expression ')'."""
+        """BrackettedExpression ::= '(' Expression ')': the inner expression (the brackets leave no node)."""
         self.expect("(")
         expr = self.expression()
         self.expect(")", "')' or an operator")

@@ -166,7 +166,7 @@ class Tokens:
         return locate(self.source, self.offset(index))
 
     def original_offset(self, offset: int) -> int:
-        """`offset` in the text after codepoint escapes were expanded, as an offset in the text as written."""
+        """The offset in the text as written of `offset` in the escape-expanded text."""
         if not self._marks:
             return offset
         i = bisect.bisect_right(self._marks, (offset, float("inf"))) - 1

@@ -36,13 +36,14 @@ class Parser(PatternParser, ExpressionParser):
     # --- token helpers ------------------------------------------------------------------------
 
     def error(self, expected: str, at: int | None = None) -> SparqlSyntaxError:
-        """A syntax error at token `at` (default: the current one): what was found, what was `expected`."""
+        """A SparqlSyntaxError at token `at` (the current one by default): what was found where
+        `expected` was expected."""
         i = self.i if at is None else at
         found = self.toks.shown(i)
         return syntax_error(self.toks, i, f"Syntax error: found {found} where {expected} was expected", expected)
 
     def expect(self, kind: str, expected: str | None = None) -> int:
-        """The index of the current token, which must be of `kind`, and step past it; else a syntax error."""
+        """Consume a token of `kind` and return its index; a syntax error naming `expected` otherwise."""
         i = self.i
         if self.k[i] != kind:
             raise self.error(expected or repr(kind))
@@ -50,7 +51,7 @@ class Parser(PatternParser, ExpressionParser):
         return i
 
     def iri(self) -> t.IRI:
-        """An IRI written as <...> or as a prefixed name, expanded and resolved."""
+        """Consume the IRIREF or prefixed name at the current token and return it as an absolute IRI."""
         i = self.i
         if self.k[i] not in ("IRIREF", "PNAME"):
             raise self.error("an IRI or a prefixed name")
@@ -58,7 +59,7 @@ class Parser(PatternParser, ExpressionParser):
         return iri_at(self.toks, i, self.pro)
 
     def var(self) -> t.Var:
-        """A variable, ?name or $name."""
+        """Consume the variable at the current token and return it."""
         i = self.i
         if self.k[i] != "VAR":
             raise self.error("a variable")
@@ -66,7 +67,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Var(self.v[i], i)
 
     def var_or_iri(self) -> t.Var | t.IRI:
-        """VarOrIri: a variable or an IRI."""
+        """Consume a variable or an IRI at the current token and return it."""
         if self.k[self.i] == "VAR":
             return self.var()
         return self.iri()
@@ -86,7 +87,10 @@ class Parser(PatternParser, ExpressionParser):
     # --- query --------------------------------------------------------------------------------
 
     def query(self) -> t.Query:
-        """QueryUnit: the prologue, one query form, then the end of the text; an update form is refused."""
+        """The whole query: prologue, one query form, a trailing VALUES, then the end of the text.
+
+        An update form, first or after ';', is refused (Refused(update)) rather than reported as a
+        syntax error."""
         self.prologue()
         kind = self.k[self.i]
         if kind == "SELECT":
@@ -118,7 +122,8 @@ class Parser(PatternParser, ExpressionParser):
         return q
 
     def update_refused(self) -> Refused:
-        """The refusal for an update keyword where a query form was expected (kind "update")."""
+        """Refused(update) for the update keyword at the current token, with its line and column and
+        how to change data instead."""
         line, col = self.toks.position(self.i)
         word = self.k[self.i]
         return Refused(
@@ -130,7 +135,7 @@ class Parser(PatternParser, ExpressionParser):
         )
 
     def prologue(self) -> None:
-        """Prologue: BASE and PREFIX declarations, in any order."""
+        """Read BASE and PREFIX declarations into self.pro; a PREFIX overrides a predeclared prefix."""
         k = self.k
         declared = None
         while True:
@@ -154,8 +159,7 @@ class Parser(PatternParser, ExpressionParser):
                 return
 
     def select_clause(self) -> tuple:
-        """SelectClause: the modifier (DISTINCT, REDUCED or None) and the projection ('*', or variables
-        and (expr AS ?var))."""
+        """SELECT's modifier (DISTINCT, REDUCED or None) and projection ('*' or Var/Projection items)."""
         self.expect("SELECT")
         modifier = None
         if self.k[self.i] in ("DISTINCT", "REDUCED"):
@@ -182,7 +186,7 @@ class Parser(PatternParser, ExpressionParser):
         return modifier, tuple(items)
 
     def select_query(self, sub: bool) -> t.Select:
-        """SelectQuery, or a SubSelect when `sub` (no dataset clauses there)."""
+        """A SELECT query or, with `sub`, a subquery (no dataset clauses; VALUES of its own)."""
         modifier, projection = self.select_clause()
         dataset = () if sub else self.dataset_clauses()
         where = self.where_clause()
@@ -191,7 +195,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Select(projection, where, modifier, dataset=dataset, modifiers=modifiers, values=values)
 
     def construct_query(self) -> t.Construct:
-        """ConstructQuery: a template and a WHERE clause, or the short form CONSTRUCT WHERE { triples }."""
+        """CONSTRUCT with a template, or the short form CONSTRUCT WHERE { triples } (template None)."""
         self.expect("CONSTRUCT")
         if self.k[self.i] == "{":
             self.i += 1
@@ -209,7 +213,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Construct(None, where, dataset=dataset, modifiers=self.solution_modifiers())
 
     def describe_query(self) -> t.Describe:
-        """DescribeQuery: '*' or variables and IRIs, an optional WHERE clause."""
+        """DESCRIBE * or DESCRIBE of variables and IRIs, with an optional WHERE clause."""
         self.expect("DESCRIBE")
         if self.k[self.i] == "*":
             self.i += 1
@@ -226,7 +230,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Describe(targets, where, dataset=dataset, modifiers=self.solution_modifiers())
 
     def dataset_clauses(self) -> tuple:
-        """DatasetClause*: every FROM and FROM NAMED, in order."""
+        """The FROM and FROM NAMED clauses, in order (parsed whatever they name; the policy decides)."""
         clauses = []
         while self.k[self.i] == "FROM":
             self.i += 1
@@ -237,7 +241,7 @@ class Parser(PatternParser, ExpressionParser):
         return tuple(clauses)
 
     def where_clause(self) -> t.Group:
-        """WhereClause ::= 'WHERE'? GroupGraphPattern."""
+        """The WHERE clause's group graph pattern (the keyword WHERE itself is optional)."""
         if self.k[self.i] == "WHERE":
             self.i += 1
         if self.k[self.i] != "{":
@@ -245,7 +249,7 @@ class Parser(PatternParser, ExpressionParser):
         return self.group()
 
     def solution_modifiers(self) -> t.Modifiers:
-        """SolutionModifier: GROUP BY, HAVING, ORDER BY, LIMIT and OFFSET, each optional."""
+        """GROUP BY, HAVING and ORDER BY, then LIMIT and OFFSET in either order; NO_MODIFIERS if none."""
         k = self.k
         if k[self.i] not in ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET"):
             return t.NO_MODIFIERS
@@ -274,7 +278,8 @@ class Parser(PatternParser, ExpressionParser):
         return t.Modifiers(group_by, having, order_by, limit, offset, limit_tok, offset_tok)
 
     def conditions(self, parse_one, expected: str) -> tuple:
-        """One or more conditions read by `parse_one` (the first is required: `expected` names it)."""
+        """One or more conditions read by `parse_one`: the first is required (an error naming
+        `expected`), the rest are read while one starts."""
         items = [parse_one(expected)]
         while True:
             item = parse_one(None)
@@ -283,7 +288,8 @@ class Parser(PatternParser, ExpressionParser):
             items.append(item)
 
     def group_condition(self, expected: str | None):
-        """GroupCondition: a variable, a call, or (expr [AS ?var]); None where none starts (`expected` None)."""
+        """A GROUP BY condition: a variable, `(expr)` or `(expr AS ?var)`, or a call; None if none
+        starts here and `expected` is None."""
         kind = self.k[self.i]
         if kind == "VAR":
             return self.var()
@@ -302,7 +308,8 @@ class Parser(PatternParser, ExpressionParser):
         return call
 
     def order_condition(self, expected: str | None):
-        """OrderCondition: ASC(...) or DESC(...), or a constraint or variable; None where none starts."""
+        """An ORDER BY condition: ASC(expr) or DESC(expr), a variable, or a constraint; None if none
+        starts here and `expected` is None."""
         kind = self.k[self.i]
         if kind == "ASC" or kind == "DESC":
             self.i += 1
@@ -324,12 +331,13 @@ class Parser(PatternParser, ExpressionParser):
         return call
 
     def values_clause(self) -> t.Values:
-        """ValuesClause ::= 'VALUES' DataBlock."""
+        """A trailing `VALUES` data block."""
         self.expect("VALUES")
         return self.data_block()
 
     def data_block(self) -> t.Values:
-        """DataBlock: one variable and its values, or a tuple of variables and rows of values."""
+        """The variables and rows of a VALUES block, one-variable or full form; a row with the wrong
+        number of values is a syntax error."""
         k = self.k
         if k[self.i] == "VAR":
             var = self.var()
@@ -375,7 +383,7 @@ class Parser(PatternParser, ExpressionParser):
         return t.Values(names, tuple(rows))
 
     def data_value(self):
-        """DataBlockValue: an IRI, a literal or UNDEF."""
+        """One value of a VALUES row: UNDEF, an IRI or a literal."""
         kind = self.k[self.i]
         if kind == "UNDEF":
             self.i += 1

@@ -85,7 +85,7 @@ class PatternParser:
                 self.i += 1
 
     def group_here(self) -> t.Group:
-        """A GroupGraphPattern, which must start at the current token."""
+        """The group graph pattern that must start at the current token (a syntax error if no '{')."""
         if self.k[self.i] != "{":
             raise self.error("'{'")
         return self.group()
@@ -114,7 +114,8 @@ class PatternParser:
         return tuple(triples)
 
     def triples_same_subject(self, paths: bool) -> t.Triples:
-        """TriplesSameSubject (or ...Path when `paths`): a subject and its property list, or a node with properties."""
+        """A subject and its property list (`paths`: property paths allowed as verbs); a blank-node
+        property list or collection subject may stand alone."""
         kind = self.k[self.i]
         if kind == "[" or kind == "(":
             subject = self.graph_node(paths)
@@ -137,7 +138,7 @@ class PatternParser:
         return tuple(props)
 
     def verb(self, paths: bool):
-        """A predicate: a variable, `a`, an IRI, or a property path when `paths`."""
+        """A predicate: a variable, or with `paths` a property path, without it an IRI or 'a'."""
         kind = self.k[self.i]
         if kind == "VAR":
             return self.var()
@@ -151,7 +152,7 @@ class PatternParser:
         return self.path()
 
     def object_list(self, paths: bool) -> tuple:
-        """ObjectList: one or more objects separated by ','."""
+        """ObjectList(Path): one or more graph nodes separated by ','."""
         objects = [self.graph_node(paths)]
         while self.k[self.i] == ",":
             self.i += 1
@@ -176,7 +177,7 @@ class PatternParser:
         return self.var_or_term()
 
     def var_or_term(self):
-        """VarOrTerm: a variable, an IRI, a literal, a blank node or ()."""
+        """VarOrTerm at the current token: a variable, an IRI, a literal, a blank node, [] or () (rdf:nil)."""
         kind = self.k[self.i]
         i = self.i
         if kind == "VAR":
@@ -200,7 +201,7 @@ class PatternParser:
     # --- property paths (rules [88]-[96]) -------------------------------------------------------
 
     def path(self):
-        """Path ::= PathAlternative: sequences separated by '|'."""
+        """Path ::= PathAlternative: sequences separated by '|' (a PathAlt only if there are several)."""
         first = self.path_sequence()
         if self.k[self.i] != "|":
             return first
@@ -211,7 +212,7 @@ class PatternParser:
         return t.PathAlt(tuple(items))
 
     def path_sequence(self):
-        """PathSequence: path elements separated by '/'."""
+        """PathSequence: path elements separated by '/' (a PathSeq only if there are several)."""
         first = self.path_elt_or_inverse()
         if self.k[self.i] != "/":
             return first
@@ -222,14 +223,14 @@ class PatternParser:
         return t.PathSeq(tuple(items))
 
     def path_elt_or_inverse(self):
-        """PathEltOrInverse: a path element, '^' before it for the inverse."""
+        """PathEltOrInverse: a path element, inverted (PathInv) after '^'."""
         if self.k[self.i] == "^":
             self.i += 1
             return t.PathInv(self.path_elt())
         return self.path_elt()
 
     def path_elt(self):
-        """PathElt: a primary path (IRI, `a`, negated set or bracketed path) and its ? * or + modifier."""
+        """PathElt: an IRI, 'a', a negated set or a bracketed path, with an optional ?, * or + modifier."""
         kind = self.k[self.i]
         if kind == "IRIREF" or kind == "PNAME":
             primary = self.iri()
@@ -252,7 +253,7 @@ class PatternParser:
         return primary
 
     def negated_set(self) -> t.PathNeg:
-        """PathNegatedPropertySet: '!' then one IRI (or ^IRI), or a bracketed list of them."""
+        """The set after '!': one IRI (or ^IRI), a bracketed '|' list of them, or () for the empty set."""
         if self.k[self.i] == "NIL":
             self.i += 1
             return t.PathNeg(())
@@ -267,7 +268,7 @@ class PatternParser:
         return t.PathNeg(tuple(items))
 
     def path_one(self):
-        """PathOneInPropertySet: an IRI or `a`, '^' before it for the inverse."""
+        """PathOneInPropertySet: an IRI or 'a', inverted (PathInv) after '^'."""
         inverse = self.k[self.i] == "^"
         if inverse:
             self.i += 1

@@ -16,7 +16,8 @@ _IRI_CHARS = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*")
 
 
 def is_absolute(iri: str) -> bool:
-    """Whether `iri` starts with a scheme (RFC 3986 section 3.1), so it needs no base."""
+    """Whether `iri` begins with a scheme (`letter *(letter / digit / + - .) :`); only such IRIs
+    are left unresolved."""
     return _SCHEME.match(iri) is not None
 
 

@@ -43,11 +43,11 @@ class Writer:
         self.datasets: list[t.DatasetClause] = []
 
     def text(self) -> str:
-        """The canonical text written so far."""
+        """The canonical text written so far: the fragments joined by single spaces."""
         return join(self.out)
 
     def term(self, node) -> None:
-        """Write an RDF term; one that came from a token is remembered (a slot the plan cache fills)."""
+        """Write an RDF term or variable; an IRI or literal read from a token is recorded in `slots`."""
         if getattr(node, "tok", None) is not None and type(node) in (t.IRI, t.Literal):
             self.slots.append((len(self.out), node))
         self.out.append(term(node))
@@ -99,7 +99,7 @@ class Writer:
             self.values(q.values)
 
     def select_head(self, q: t.Select) -> None:
-        """Write SELECT, its modifier and its projection."""
+        """SELECT, its DISTINCT or REDUCED, and its projection."""
         w = self.out.append
         w("SELECT")
         if q.modifier:
@@ -114,7 +114,7 @@ class Writer:
                 self.projection(item)
 
     def projection(self, item: t.Projection) -> None:
-        """Write (expr AS ?var), or (expr) in GROUP BY."""
+        """`(expr AS ?var)`, or `(expr)` for a GROUP BY condition without a variable."""
         w = self.out.append
         w("(")
         self.expr(item.expr)
@@ -124,14 +124,14 @@ class Writer:
         w(")")
 
     def dataset(self, clauses: tuple) -> None:
-        """Write FROM / FROM NAMED clauses, recording each for the policy."""
+        """The FROM and FROM NAMED clauses, each also recorded in `datasets`."""
         self.datasets.extend(clauses)
         for clause in clauses:
             self.out.append("FROM NAMED" if clause.named else "FROM")
             self.term(clause.iri)
 
     def modifiers(self, m: t.Modifiers) -> None:
-        """Write GROUP BY, HAVING, ORDER BY, LIMIT and OFFSET, those present."""
+        """GROUP BY, HAVING, ORDER BY, LIMIT and OFFSET, as present; nothing for NO_MODIFIERS."""
         if m is t.NO_MODIFIERS:
             return
         w = self.out.append
@@ -180,7 +180,8 @@ class Writer:
     # --- patterns ---------------------------------------------------------------------------
 
     def group(self, g: t.Group) -> None:
-        """Write a group graph pattern and everything in it."""
+        """A group graph pattern in braces, item by item; each SERVICE is also recorded in `services`,
+        and an unknown item is a TypeError."""
         w = self.out.append
         w("{")
         for item in g.items:
@@ -231,7 +232,7 @@ class Writer:
         w("}")
 
     def values(self, v: t.Values) -> None:
-        """Write a VALUES block (each UNDEF that stands for a parameter recorded)."""
+        """A VALUES block; the lone UNDEF of a one-variable, one-row block is recorded in `params`."""
         w = self.out.append
         w("VALUES")
         if len(v.vars) == 1:
@@ -257,14 +258,14 @@ class Writer:
         w("}")
 
     def triples(self, triples: tuple) -> None:
-        """Write triples, each ended by '.'."""
+        """Triple patterns, each ended by '.'."""
         for triple in triples:
             self.node(triple.subject)
             self.props(triple.props)
             self.out.append(".")
 
     def props(self, props: tuple) -> None:
-        """Write a property list: verbs and their objects, separated by ';' and ','."""
+        """A property list: each verb (IRI, variable or path) with its objects, separated by ';' and ','."""
         w = self.out.append
         for i, (verb, objects) in enumerate(props):
             if i:
@@ -279,7 +280,7 @@ class Writer:
                 self.node(obj)
 
     def node(self, node) -> None:
-        """Write a subject or object: a term, a collection or a blank node with properties."""
+        """A graph node: a blank-node property list in [ ], a collection in ( ), or a term."""
         cls = type(node)
         if cls is t.BNodePropertyList:
             self.out.append("[")
@@ -342,7 +343,7 @@ class Writer:
     # --- expressions ------------------------------------------------------------------------
 
     def operand(self, e, need: int) -> None:
-        """Write an expression as an operand of an operator of precedence `need`, bracketed if it binds less tightly."""
+        """An operand of an operator, bracketed if its own level is below `need`."""
         if _LEVEL.get(type(e), _PRIMARY) < need:
             self.out.append("(")
             self.expr(e)
@@ -351,7 +352,7 @@ class Writer:
             self.expr(e)
 
     def expr(self, e) -> None:
-        """Write an expression; an unknown node is a TypeError, never skipped."""
+        """An expression, bracketed only where the tree's structure needs it; an unknown node is a TypeError."""
         w = self.out.append
         cls = type(e)
         if cls is t.Var:
@@ -420,7 +421,8 @@ class Writer:
             raise TypeError(f"not an expression: {e!r}")
 
     def args(self, opening: str, args: tuple, distinct: bool = False) -> None:
-        """Write a call's bracketed arguments after `opening`, with DISTINCT when set."""
+        """An argument list: `opening` (a name with its bracket, or a bare bracket), DISTINCT if set, the
+        arguments separated by ',', then ')'."""
         w = self.out.append
         w(opening)
         if distinct:

@@ -49,7 +49,8 @@ class Prologue:
 
 
 def syntax_error(toks: Tokens, i: int, message: str, expected: str = "") -> SparqlSyntaxError:
-    """A SparqlSyntaxError at token `i` of `toks`, with its line and column in the text as written."""
+    """A SparqlSyntaxError at token i: `message` with the token's line and column, the token as
+    written, and what was expected there."""
     line, col = toks.position(i)
     found = toks.shown(i)
     return SparqlSyntaxError(f"{message} at line {line}, column {col}", line, col, found, expected)
@@ -90,7 +91,7 @@ def count_at(toks: Tokens, i: int) -> int:
 
 
 def iri_at(toks: Tokens, i: int, pro: Prologue) -> t.IRI:
-    """Token `i` (an IRIREF or a prefixed name) as an absolute IRI node."""
+    """The IRI node for token i (made absolute as iri_value does), remembering the token."""
     return t.IRI(iri_value(toks, i, pro), i)
 
 
@@ -161,12 +162,12 @@ def term(node) -> str:
 
 
 def render_iri(toks, i, pro) -> str:
-    """Token `i` as canonical text: <absolute IRI>."""
+    """`<iri>` for the IRI written by token i: the text term() writes for iri_at's node."""
     return "<" + iri_value(toks, i, pro) + ">"
 
 
 def render_literal(toks, i, pro) -> str:
-    """The literal starting at token `i` (with its language tag or datatype) as canonical text."""
+    """The canonical text of the literal starting at token i; a number is written bare, as it was."""
     value = toks.values[i]
     kind = toks.kinds[i]
     if kind != "STRING":  # a number, written as it was
@@ -180,21 +181,21 @@ def render_literal(toks, i, pro) -> str:
 
 
 def render_unsigned(toks, i, pro) -> str:
-    """A signed number token without its sign, as canonical text."""
+    """A signed number token written without its sign, as the operand it is in `?x -1`."""
     # `?x -1` is `?x - 1`: the literal is the number without its sign (grammar rule [116]).
     return literal(toks.values[i][1:], None, NUMBER_KINDS[toks.kinds[i]], True)
 
 
 def render_base(toks, i, pro) -> str:
-    """The prologue's BASE as canonical text, or nothing."""
+    """`BASE <...>` if the prologue set a BASE, else '' (the first fragment of every canonical text)."""
     return f"BASE <{pro.base}>" if pro.base else ""
 
 
 def render_int(toks, i, pro) -> str:
-    """An integer token (LIMIT, OFFSET) as canonical text."""
+    """The LIMIT or OFFSET of token i as digits; a SparqlSyntaxError above MAX_COUNT."""
     return str(count_at(toks, i))
 
 
 def render_string(toks, i, pro) -> str:
-    """A string token as a canonical string literal."""
+    """Token i's string value as a canonical string literal (a GROUP_CONCAT separator)."""
     return string(toks.values[i])

@@ -27,7 +27,7 @@ def _pos() -> int | None:
 
 @_node
 class IRI:
-    """An absolute IRI."""
+    """An IRI, always absolute: prefixed names expanded, relative references resolved against BASE."""
 
     value: str
     tok: int | None = _pos()
@@ -49,7 +49,7 @@ class Literal:
 
 @_node
 class Var:
-    """A variable, by name without ? or $."""
+    """A variable (`?name` or `$name`); `name` is without the sigil."""
 
     name: str
     tok: int | None = _pos()
@@ -107,14 +107,14 @@ class Triples:
 
 @_node
 class PathAlt:
-    """A property path `a | b | ...`."""
+    """A property path alternative `p | q | ...` (two or more items)."""
 
     items: tuple
 
 
 @_node
 class PathSeq:
-    """A property path `a / b / ...`."""
+    """A property path sequence `p / q / ...` (two or more items)."""
 
     items: tuple
 
@@ -128,7 +128,7 @@ class PathInv:
 
 @_node
 class PathMod:
-    """A property path with its modifier: `path?`, `path*` or `path+`."""
+    """A property path with a modifier: `path?`, `path*` or `path+`."""
 
     path: object
     mod: str  # '?', '*' or '+'
@@ -154,35 +154,35 @@ class Group:
 
 @_node
 class TriplesBlock:
-    """Triple patterns (triples may carry paths as their verbs)."""
+    """Consecutive triple patterns in a group: a tuple of Triples."""
 
     triples: tuple
 
 
 @_node
 class OptionalPattern:
-    """OPTIONAL { ... }."""
+    """`OPTIONAL { ... }`."""
 
     group: Group
 
 
 @_node
 class MinusPattern:
-    """MINUS { ... }."""
+    """`MINUS { ... }`."""
 
     group: Group
 
 
 @_node
 class UnionPattern:
-    """`{ ... } UNION { ... } ...`: the groups in order."""
+    """`{ ... } UNION { ... } ...`: two or more groups."""
 
     groups: tuple
 
 
 @_node
 class GraphPattern:
-    """GRAPH name { ... }: name is an IRI or a variable."""
+    """`GRAPH name { ... }`: the group matched in the named graph `name` (an IRI or a variable)."""
 
     name: IRI | Var
     group: Group
@@ -190,7 +190,8 @@ class GraphPattern:
 
 @_node
 class ServicePattern:
-    """SERVICE [SILENT] endpoint { ... }: kept in the tree so the policy can refuse it."""
+    """`SERVICE [SILENT] endpoint { ... }`, kept in the tree so the policy finds it wherever it is
+    nested; `tok` is the SERVICE keyword's token."""
 
     endpoint: IRI | Var
     group: Group
@@ -200,14 +201,14 @@ class ServicePattern:
 
 @_node
 class Filter:
-    """FILTER (expr)."""
+    """`FILTER constraint`; `expr` is the constraint's expression."""
 
     expr: object
 
 
 @_node
 class Bind:
-    """BIND (expr AS ?var)."""
+    """`BIND (expr AS ?var)`."""
 
     expr: object
     var: Var
@@ -226,14 +227,14 @@ class Values:
 
 @_node
 class Or:
-    """`a || b || ...`."""
+    """`a || b || ...`: one node for the whole chain."""
 
     args: tuple
 
 
 @_node
 class And:
-    """`a && b && ...`."""
+    """`a && b && ...`: one node for the whole chain."""
 
     args: tuple
 
@@ -249,7 +250,7 @@ class Compare:
 
 @_node
 class In:
-    """`expr [NOT] IN (items)`."""
+    """`expr IN (items)` or, `negated`, `expr NOT IN (items)`."""
 
     expr: object
     items: tuple
@@ -274,7 +275,7 @@ class Mul:
 
 @_node
 class Unary:
-    """A unary operator before an expression."""
+    """A unary operator ('!', '+' or '-') applied to `expr`."""
 
     op: str  # '!', '+' or '-'
     expr: object
@@ -290,7 +291,7 @@ class Call:
 
 @_node
 class Exists:
-    """[NOT] EXISTS { ... }."""
+    """`EXISTS { ... }` or, `negated`, `NOT EXISTS { ... }` (a filter expression)."""
 
     group: Group
     negated: bool = False
@@ -298,7 +299,7 @@ class Exists:
 
 @_node
 class Aggregate:
-    """An aggregate call: COUNT, SUM, MIN, MAX, AVG, SAMPLE or GROUP_CONCAT (with its separator)."""
+    """An aggregate call: `args` is () for COUNT(*); `separator` is GROUP_CONCAT's SEPARATOR."""
 
     name: str  # COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT
     args: tuple  # () for COUNT(*)
@@ -309,7 +310,7 @@ class Aggregate:
 
 @_node
 class Function:
-    """A call of a function named by an IRI (a cast such as xsd:integer(...), or an extension)."""
+    """A call of a function named by an IRI (an extension function or a cast such as xsd:integer)."""
 
     iri: IRI
     args: tuple
@@ -329,7 +330,7 @@ class Projection:
 
 @_node
 class OrderCondition:
-    """An ORDER BY condition, with ASC or DESC when written."""
+    """One ORDER BY condition: `expr` with ASC, DESC or no direction."""
 
     expr: object
     direction: str | None = None  # 'ASC', 'DESC' or None
@@ -337,7 +338,7 @@ class OrderCondition:
 
 @_node
 class DatasetClause:
-    """FROM iri, or FROM NAMED iri when `named`."""
+    """`FROM <iri>` or, `named`, `FROM NAMED <iri>`."""
 
     iri: IRI
     named: bool = False
@@ -345,7 +346,8 @@ class DatasetClause:
 
 @_node
 class Modifiers:
-    """The solution modifiers: GROUP BY, HAVING and ORDER BY (empty when absent), LIMIT and OFFSET (None)."""
+    """Solution modifiers: GROUP BY, HAVING and ORDER BY conditions, LIMIT and OFFSET (the last two
+    with the tokens they were read from, for the plan cache)."""
 
     group_by: tuple = ()
     having: tuple = ()
@@ -391,7 +393,7 @@ class Construct(_Form):
 
 @_node
 class Ask(_Form):
-    """ASK and its WHERE clause."""
+    """ASK: whether the WHERE pattern has a solution."""
 
     where: Group
 

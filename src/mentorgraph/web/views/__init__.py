@@ -69,10 +69,27 @@ class Source:
 
     @property
     def model(self):
-        """The advice model (types, initiatives, populations) of mentorgraph.advise."""
+        """The advice model of mentorgraph.advise: the types, the initiatives, and the concepts a person
+        can name (populations, delivery modes) with the broader ones that contain them."""
         from ...advise.model import cached_model
 
         return cached_model(self.mg)
+
+    def populations(self) -> dict[str, Any]:
+        """The concepts of the schemes initiatives take their target populations from, by IRI."""
+
+        def make() -> dict[str, Any]:
+            concepts = self.model.concepts
+            schemes = {concepts[t].scheme for i in self.model.initiatives for t in i.targets if t in concepts}
+            return {c.iri: c for c in concepts.values() if c.scheme in schemes}
+
+        return self.once("populations", make)
+
+    def serves(self, initiative) -> set[str]:
+        """What an initiative records (its target populations, its delivery mode) and every concept that
+        contains one: a group for mothers serves women (skos:broaderTransitive in the graph)."""
+        concepts = self.model.concepts
+        return {b for v in initiative.values if v in concepts for b in (v, *concepts[v].broader)}
 
     @property
     def scheme(self):

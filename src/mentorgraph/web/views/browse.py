@@ -1,22 +1,21 @@
-"""Browse the initiatives with facets (model type, population, career stage, specialty, sponsor,
-delivery mode, country from ROR where linked) and a search over names, case- and accent-insensitive.
+"""Browse the initiatives with facets (model type; the facets of data/themes.yaml: career stage,
+specialty, population, delivery mode; sponsor; country from ROR where linked) and a search over names,
+case- and accent-insensitive.
 
 Facets combine as people expect from library catalogues: values of one facet widen the list (or),
-facets narrow it (and); each value's count is what the list would hold if it were added. Populations
-count through the hierarchy: an initiative for mothers is found under women (mgo:servesPopulation).
+facets narrow it (and); each value's count is what the list would hold if it were added. Values count
+through the hierarchy: an initiative for mothers is found under women (Source.serves).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ... import iris
 from ...text import normalize
 from . import Page, Params, Source, ref, slug
 
 SPONSOR = "sponsor"
 TYPE = "type"
-MODE = "mode"
 COUNTRY = "country"
 SEARCH = "q"
 FACET_SHOWN = 8
@@ -26,8 +25,10 @@ def catalogue(source: Source) -> dict[str, Any]:
     """Every initiative with its facet values and names, and the facets in display order."""
 
     def make() -> dict[str, Any]:
+        from ...advise.person import facet_values
+
         model, scheme = source.model, source.scheme
-        facet_of = population_facets(source)
+        in_facet = {f.id: {c.iri for c in facet_values(model, f)} for f in scheme.facets}
         types = model.type_by_iri()
         names: dict[str, set[str]] = {}
         for r in source.rows(
@@ -49,29 +50,28 @@ def catalogue(source: Source) -> dict[str, Any]:
             countries.setdefault(r["item"], set()).add(str(r["code"]).upper())
         facets = [{"id": TYPE, "label": "Model type"}]
         facets += [{"id": f.id, "label": f.label} for f in scheme.facets]
-        facets += [{"id": SPONSOR, "label": "Sponsor"}, {"id": MODE, "label": "Delivery mode"}]
+        facets.append({"id": SPONSOR, "label": "Sponsor"})
         if countries:
             facets.append({"id": COUNTRY, "label": "Country (from ROR)"})
-        pops = model.populations
+        concepts = model.concepts
         items = []
         for i in model.initiatives:
             values: dict[str, dict[str, str]] = {f["id"]: {} for f in facets}
             t = types[i.type]
             values[TYPE][slug(t.iri)] = f"{t.position}. {t.label}"
-            for p in sorted(i.serves | i.targets):
-                if p in facet_of and p in pops:
-                    values[facet_of[p]][slug(p)] = pops[p].label
+            served = source.serves(i)
+            for fid, members in in_facet.items():
+                for c in sorted(served & members):
+                    values[fid][slug(c)] = concepts[c].label
             for org, label in sponsors.get(i.iri, {}).items():
                 values[SPONSOR][slug(org)] = label
-            if i.mode:
-                values[MODE][slug(i.mode)] = i.mode_label or slug(i.mode)
             for code in countries.get(i.iri, ()):
                 values.setdefault(COUNTRY, {})[code] = code
             items.append(
                 {
                     "ref": ref(i.iri, i.display),
                     "type": ref(t.iri, t.label),
-                    "targets": [ref(p, pops[p].label) for p in sorted(i.targets) if p in pops],
+                    "targets": [ref(p, concepts[p].label) for p in sorted(i.targets) if p in concepts],
                     "sponsors": [
                         ref(o, label) for o, label in sorted(sponsors.get(i.iri, {}).items(), key=lambda x: x[1])
                     ],
@@ -87,23 +87,8 @@ def catalogue(source: Source) -> dict[str, Any]:
     return source.once("browse", make)
 
 
-def population_facets(source: Source) -> dict[str, str]:
-    """Population IRI -> the id of the facet it belongs to (data/themes.yaml: the first facet one of
-    whose populations it is, or falls under through mgo:broaderPopulation)."""
-    lineage: dict[str, set[str]] = {}
-    for r in source.rows("SELECT ?p ?b WHERE { ?p a mgo:Population ; mgo:broaderPopulation* ?b }"):
-        lineage.setdefault(r["p"], set()).add(r["b"])
-    out = {}
-    for p, above in lineage.items():
-        for facet in source.scheme.facets:
-            if above & {iris.MG + fp for fp in facet.populations}:
-                out[p] = facet.id
-                break
-    return out
-
-
 def browse(source: Source, params: Params) -> Page:
-    """/browse?type=...&identity=...&q=...: the initiatives the filters leave, with facet counts."""
+    """/browse?type=...&population=...&q=...: the initiatives the filters leave, with facet counts."""
     cat = catalogue(source)
     facets = cat["facets"]
     chosen = {f["id"]: [v for v in params.get(f["id"], []) if v] for f in facets}

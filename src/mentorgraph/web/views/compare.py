@@ -26,7 +26,7 @@ FORMATS = {
 
 
 def _resolve_type(source: Source, value: str):
-    from ...advise.compare import resolve_type
+    from ...advise.comparison import resolve_type
 
     types = source.model.type_by_iri()
     if iris.MG + value in types:  # the short name links use (formal-mentoring-programs)

@@ -375,8 +375,8 @@ def _by_kind(source: Source, iri: str, facts: Facts) -> dict[str, Any]:
     if iri in types:
         row = next((r for r in table1(source)["rows"] if r["type"]["iri"] == iri), None)
         out["examples"] = row["examples"] if row else []
-    if iri in model.populations:
-        serving = [i for i in model.initiatives if iri in i.serves or iri in i.targets]
+    if iri in source.populations():
+        serving = [i for i in model.initiatives if iri in source.serves(i)]
         out["initiatives"] = [
             {"ref": ref(i.iri, i.display), "direct": iri in i.targets}
             for i in sorted(serving, key=lambda i: i.display.casefold())

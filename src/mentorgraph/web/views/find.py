@@ -1,88 +1,103 @@
-"""Find a model: a person says who it is for and what matters; the seven types come back ranked by the
-recommender's rule (mentorgraph.advise.recommend), each with why, and under each the initiatives that
-fit, may fit, or are excluded, with the reason. /find/brief is the same answer on one printable page.
+"""Find a model: a person says who they are, what they are doing (joining a program or designing one)
+and what matters; the seven types come back ranked by the recommender's rule (mentorgraph.advise),
+each with why, and, for a person joining, under each type the initiatives that fit, may fit ("for
+mothers — you said women"), are excluded (and why), and those Table 1 names collectively (not one to
+join). /find/brief is the same answer on one printable page.
 
-Everything is said in plain words: the page never names a command-line option. The form's fields are
-the facets of data/themes.yaml (career stage, specialty, population), the delivery modes the graph
-records, and the themes to want or avoid.
+The form is what `advise.choices` says a person can say: a field per facet of data/themes.yaml (named
+by the facet's id, its values the graph's concepts), the view, and the view's themes to want or avoid;
+`advise.person_from_params` reads it back. Everything is in the recommender's plain words: the page
+never names a command-line option.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ...problems import InputError
 from ...query.api import ParameterError
-from . import Page, Params, Source, ref, slug
+from . import Page, Params, Source, first, ref
 
-# The recommender's messages still name its command-line options and commands (issue 15: not on a web
-# page); until it gives its reasons as data, the page drops "(--option)" and "`mentorgraph x` ...",
-# and says "--career-stage" as "career stage".
-_OPTION = re.compile(r"\s*\((?:--[a-z-]+)\)")
-_COMMAND = re.compile(r";?\s*`mentorgraph [^`]*`[^;)]*")
-_FLAG = re.compile(r"--([a-z]+(?:-[a-z]+)*)")
 BRIEF_TYPES = 3  # types a brief details (the rest are listed by name)
 BRIEF_PROGRAMS = 6
 
 
-def _plain(text: str) -> str:
-    """A recommender message without command-line words."""
-    text = _COMMAND.sub("", _OPTION.sub("", text))
-    return _FLAG.sub(lambda m: m.group(1).replace("-", " "), text).replace(" ()", "")
+def _chosen_view(options, params: Params):
+    """The view the parameters name (by id), else the first (joining a program); an unknown id is
+    reported by the recommender."""
+    from ...advise.person import VIEW
+
+    views = [v for v, _ in options.views]
+    wanted = first(params, VIEW)
+    return next((v for v in views if v.id == wanted), views[0])
 
 
-def form(source: Source, params: Params) -> dict[str, Any]:
-    """The form's choices, with what `params` has chosen."""
-    from ...advise.recommend import facet_of
-
-    model, scheme = source.model, source.scheme
-    by_facet: dict[str, list[dict[str, Any]]] = {f.id: [] for f in scheme.facets}
-    for p in sorted(model.populations.values(), key=lambda p: p.label.casefold()):
-        f = facet_of(p.iri, model, scheme)
-        if f is not None:
-            by_facet[f.id].append(p.label)
-    fields = {"career-stage": "career-stage", "specialty": "specialty", "population": "identity"}
-    selects = []
-    for name, facet_id in fields.items():
-        facet = next((f for f in scheme.facets if f.id == facet_id), None)
-        if facet is not None:
-            chosen = params.get(name, [])
-            selects.append({"name": name, "label": facet.label, "options": by_facet[facet_id], "chosen": chosen})
-    modes = sorted({i.mode_label for i in model.initiatives if i.mode_label}, key=str.casefold)
-    selects.append({"name": "mode", "label": "Delivery mode", "options": modes, "chosen": params.get("mode", [])})
-    themes = [{"id": t.id, "label": t.label, "definition": t.definition} for t in scheme.themes]
-    return {
-        "selects": selects,
-        "themes": themes,
-        "want": _theme_ids(source, params.get("want", [])),
-        "avoid": _theme_ids(source, params.get("avoid", [])),
-    }
-
-
-def _theme_ids(source: Source, values: list[str]) -> list[str]:
-    from ...pipeline.themes import ThemeError
+def _theme_ids(source: Source, values: list[str], among: tuple[str, ...]) -> list[str]:
+    """The ids of the view's themes `values` name (a value naming none is the recommender's error)."""
+    from ...advise.words import AdviceError, resolve_theme
 
     out = []
     for v in values:
         try:
-            out.append(source.scheme.resolve(v).id)
-        except ThemeError:
-            pass
+            out.append(resolve_theme(source.scheme, v, among=among).id)
+        except AdviceError:
+            continue
     return out
 
 
-def matrix(source: Source, want: list[str], avoid: list[str]) -> dict[str, Any]:
-    """Types (columns, in Table 1 order) x themes (rows): the strengths (+n) and weaknesses (-n) of each
-    type in each theme, with the bullets, and which themes the person wants or avoids."""
+def form(source: Source, params: Params, options, view, marked: tuple[list[str], list[str]]) -> dict[str, Any]:
+    """The form for `view`: its tabs (one per view), a menu per facet with what `params` chose (only
+    when the view matches initiatives to the person), and the view's themes, `marked` (ids wanted,
+    avoided) ticked."""
+    from ...advise.words import match
+
+    several = {f.id for f in source.scheme.facets if f.several}
+    facets = []
+    for choice in options.facets if view.offers_initiatives else []:
+        chosen = []
+        for value in params.get(choice.id, []):
+            hits = match(value, choice.values) if value.strip() else []
+            chosen.append(hits[0].id if len(hits) == 1 else value.strip())
+        facets.append(
+            {
+                "id": choice.id,
+                "label": choice.label,
+                "definition": choice.definition,
+                "options": [{"value": c.id, "label": c.label} for c in choice.values],
+                "chosen": [c for c in chosen if c],
+                "several": choice.id in several,
+            }
+        )
+    themes = next(ts for v, ts in options.views if v.id == view.id)
+    return {
+        "view": {"id": view.id, "label": view.label, "definition": view.definition},
+        "views": [
+            {"id": v.id, "label": v.label, "definition": v.definition, "current": v.id == view.id}
+            for v, _ in options.views
+        ],
+        "first_view": options.views[0][0].id,
+        "facets": facets,
+        "themes": [{"id": t.id, "label": t.label, "definition": t.definition} for t in themes],
+        "want": marked[0],
+        "avoid": marked[1],
+    }
+
+
+def matrix(source: Source, want: list[str], avoid: list[str], themes: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Types (columns, in Table 1 order) x themes (rows: `themes` ids, default all): the strengths (+n)
+    and weaknesses (-n) of each type in each theme, with the bullets, and which themes the person wants
+    or avoids."""
     model, scheme = source.model, source.scheme
     rows = []
     for theme in scheme.themes:
+        if themes is not None and theme.id not in themes:
+            continue
         cells = []
         for t in model.types:
             s = [a.label for a in t.strengths if theme.id in scheme.themes_of(a.id)]
             w = [a.label for a in t.weaknesses if theme.id in scheme.themes_of(a.id)]
-            cells.append({"strengths": s, "weaknesses": w})
+            tip = "; ".join([f"+ {x}" for x in s] + [f"\u2212 {x}" for x in w])
+            cells.append({"strengths": s, "weaknesses": w, "tip": tip})
         rows.append(
             {
                 "theme": theme.label,
@@ -94,115 +109,96 @@ def matrix(source: Source, want: list[str], avoid: list[str]) -> dict[str, Any]:
     return {"types": [{"position": t.position, "ref": ref(t.iri, t.label)} for t in model.types], "rows": rows}
 
 
-def _reason(m) -> str:
-    """Why one bullet counts, in words."""
-    if m.points > 0:
-        return f"+1: its strength “{m.label}” is about {_and(m.wanted)}, which you want"
-    what = []
-    if m.wanted:
-        what.append(f"{_and(m.wanted)}, which you want")
-    if m.avoided:
-        what.append(f"{_and(m.avoided)}, which you want to avoid")
-    return f"−1: its weakness “{m.label}” is about " + " and ".join(what)
+def _message(exc: ParameterError) -> str:
+    """A value the recommender cannot use, in its plain words (a theme: the closest of the form's)."""
+    from ...advise.words import ThemeError
 
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _notes(rec, source: Source, person) -> list[str]:
-    notes = [_plain(n) for n in rec.notes if "--want" not in n and "mentorgraph themes" not in n]
-    if not person.want and not person.avoid:
-        notes.append(
-            "You ticked nothing under “What matters to you”, so every type scores the same and they keep "
-            "Table 1’s order. Tick what matters to see them ranked."
-        )
-    return notes
-
-
-def recommendation(source: Source, params: Params):
-    """(person, Recommendation or None, error message or None) for the form's parameters."""
-    from ...advise.html import person_from_params
-    from ...advise.recommend import recommend
-    from ...pipeline.themes import ThemeError
-
-    person = person_from_params(params)
-    modes = {m.casefold() for i in source.model.initiatives for m in (i.mode_label, slug(i.mode or "")) if m}
-    if person.mode and person.mode.casefold() not in modes:
-        known = sorted({i.mode_label for i in source.model.initiatives if i.mode_label})
-        return (
-            person,
-            None,
-            f"“{person.mode}” is not a delivery mode the graph records; the modes are {', '.join(known)}.",
-        )
-    try:
-        return person, recommend(source.mg, person, source.root, model=source.model), None
-    except ThemeError as exc:
+    if isinstance(exc, ThemeError):
         near = ", ".join(exc.candidates)
-        return (
-            person,
-            None,
-            f"“{exc.value}” is not one of the themes below" + (f"; the closest: {near}." if near else "."),
-        )
-    except (ParameterError, InputError) as exc:
-        return person, None, _plain(str(exc))
+        return f"“{exc.value}” is not one of the themes below" + (f"; the closest: {near}." if near else ".")
+    return str(exc)[:1].upper() + str(exc)[1:] + "."
 
 
-def ranking(source: Source, rec) -> list[dict[str, Any]]:
-    """The ranked types as the page shows them: score in words, reasons, and the initiatives that fit
-    (nothing stands against them), may fit (something is not recorded), or are excluded (and why)."""
+def _listed(entries) -> list[dict[str, Any]]:
+    return [{"ref": ref(e.item, e.label), "why": e.why, "notes": e.notes} for e in entries]
+
+
+def ranking(rec) -> list[dict[str, Any]]:
+    """The ranked types as the page shows them: score, the reasons (each bullet that counts, in the
+    recommender's words) and, when the view offers initiatives, those that fit, may fit, are excluded
+    and are named collectively, each with why."""
     out = []
     for t in rec.types:
-        plus = sum(1 for m in t.matches if m.points > 0)
-        minus = sum(1 for m in t.matches if m.points < 0)
         out.append(
             {
                 "rank": t.rank,
                 "ref": ref(t.iri, t.label),
                 "position": t.position,
                 "score": t.score,
-                "plus": plus,
-                "minus": minus,
                 "tied_with": t.tied_with,
-                "reasons": [_reason(m) for m in t.matches],
-                # The recommender's rule today: an initiative fits unless a filter excludes it; what
-                # is not recorded about it (its delivery mode) is a note beside it. "May fit" is the
-                # list for the rule of the trust issue, once the recommender gives it.
-                "fit": [{**ref(p.item, p.label), "notes": [_plain(n) for n in p.notes]} for p in t.programs],
-                "maybe": [],
-                "excluded": [{"ref": ref(e.item, e.label), "why": [_plain(w) for w in e.why]} for e in t.excluded],
+                "reasons": [m.reason() for m in t.matches],
+                "offers": t.offers_initiatives,
+                "fit": _listed(t.fits),
+                "maybe": _listed(t.maybe),
+                "excluded": _listed(t.excluded),
+                "collective": _listed(t.collective),
             }
         )
     return out
 
 
 def _context(source: Source, params: Params) -> tuple[dict[str, Any], int]:
-    person, rec, error = recommendation(source, params)
+    from ...advise import choices, person_from_params, recommend
+    from ...advise.ranking import RULE
+
+    options = choices(source.mg, source.root)
+    view = _chosen_view(options, params)
+    person = person_from_params(params, options)
     asked = any(v.strip() for vs in params.values() for v in vs)
-    f = form(source, params)
+    rec, error = None, None
+    if asked:
+        try:
+            rec = recommend(source.mg, person, source.root, model=source.model)
+        except ParameterError as exc:
+            error = _message(exc)
+    # Ticked: what the recommender counted (a view may want all its themes by default), else what was named.
+    themes = view.themes
+    marked = (
+        (rec.want, rec.avoid)
+        if rec
+        else (_theme_ids(source, person.want, themes), _theme_ids(source, person.avoid, themes))
+    )
     context: dict[str, Any] = {
         "current": "find",
-        "form": f,
+        "form": form(source, params, options, view, marked),
         "error": error,
         "asked": asked,
-        "person": [_plain(p) for p in rec.person] if rec else [],
-        "notes": _notes(rec, source, person) if rec and asked else [],
-        "ranking": ranking(source, rec) if rec and asked else [],
-        "matrix": matrix(source, f["want"], f["avoid"]),
+        "view": view.id,
+        "person": rec.person if rec else [],
+        "notes": rec.notes if rec else [],
+        "ranking": ranking(rec) if rec else [],
+        "matrix": matrix(source, *marked, themes),
+        "rule": RULE,
         "query": {k: [v for v in vs if v.strip()] for k, vs in params.items() if any(v.strip() for v in vs)},
     }
     return context, 400 if error else 200
 
 
+def _page(source: Source, params: Params, template: str, title: str, extra: dict[str, Any]) -> Page:
+    try:
+        context, status = _context(source, params)
+    except InputError as exc:  # data/themes.yaml does not say what a person can choose
+        message = f"The themes file data/themes.yaml cannot be used: {exc}"
+        return Page("error.html", "Something went wrong on this server", {"status": 500, "message": message}, 500)
+    return Page(template, title, {**context, **extra}, status=status)
+
+
 def find(source: Source, params: Params) -> Page:
     """/find: the form, and for what it was given, the ranking."""
-    context, status = _context(source, params)
-    return Page("find.html", "Find a peer-mentoring model", context, status=status)
+    return _page(source, params, "find.html", "Find a peer-mentoring model", {})
 
 
 def brief(source: Source, params: Params) -> Page:
     """/find/brief: the ranking on one printable page (the top types in detail), with the citation."""
-    context, status = _context(source, params)
-    context["brief_types"] = BRIEF_TYPES
-    context["brief_programs"] = BRIEF_PROGRAMS
-    return Page("find-brief.html", "A brief: peer-mentoring models for you", context, status=status)
+    extra = {"brief_types": BRIEF_TYPES, "brief_programs": BRIEF_PROGRAMS}
+    return _page(source, params, "find-brief.html", "A brief: peer-mentoring models for you", extra)

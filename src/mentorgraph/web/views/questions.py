@@ -17,8 +17,9 @@ DOWNLOADS = (("csv", "CSV"), ("json", "SPARQL JSON"), ("tsv", "TSV"), ("xml", "S
 
 
 def heading(meaning: str, name: str) -> str:
-    """A column's heading from its meaning in the query's header: 'the initiative (IRI)' -> 'Initiative'."""
-    text = re.sub(r"\s*\(IRI\)", "", meaning or name).strip()
+    """A column's heading from its meaning in the query's header, without its asides in parentheses:
+    'the initiative (IRI)' -> 'Initiative'."""
+    text = re.sub(r"\s*\((?:[^()]|\([^()]*\))*\)", "", meaning or name).strip()
     text = re.sub(r"^(the|its|their|that|a|an)\s+", "", text, flags=re.IGNORECASE)
     return (text[:1].upper() + text[1:]) if text else name
 
