@@ -10,7 +10,7 @@ For each canned query (with its example parameters) two calls are timed, interle
         reading every term's value.
 The API call includes what a caller pays for: parameter checks and resolution (after the first
 call, from the index), binding, the run, streaming and term conversion. Canned questions run in
-the calling process (query/api.py; README, "Limits"). Figures are wall-clock by default; other
+the calling process (query/api.py; docs/security.md, section 3). Figures are wall-clock by default; other
 processes show in them, so compare only the ratios of one interleaved run. On a busy machine,
 `--clock thread` times the CPU of the calling thread instead (pyoxigraph evaluates in it), which
 other processes disturb far less.
