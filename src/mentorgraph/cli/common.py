@@ -160,7 +160,7 @@ def add_engine(p: argparse.ArgumentParser, remote: bool = True) -> None:
     )
     if remote:
         p.add_argument("--endpoint", metavar="URL", help="run against a remote SPARQL 1.1 Protocol endpoint instead")
-    limits = p.add_argument_group('limits (each query is stopped at the first it reaches; README, "Limits")')
+    limits = p.add_argument_group("limits (each query is stopped at the first it reaches; docs/security.md, section 3)")
     limits.add_argument(
         "--timeout", type=float, metavar="SECONDS", help="time limit per query (default 10, or $MENTORGRAPH_TIMEOUT)"
     )
