@@ -21,13 +21,11 @@ loop timed in the same rounds, to show how fast the machine was).
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _build import ROOT, build_dir
 
 
 def bound_bodies(out: Path) -> dict[str, str]:
@@ -66,15 +64,7 @@ def main() -> None:
     from mentorgraph.sparql import check, clear_caches
     from mentorgraph.sparql.lexer import tokenize
 
-    tmp = None
-    out = args.out
-    if out is None:
-        from mentorgraph.pipeline.build import build
-
-        tmp = Path(tempfile.mkdtemp(prefix="mg-bench-policy-"))
-        out = tmp / "dist"
-        build(ROOT, out)
-    try:
+    with build_dir(args.out, "mg-bench-policy-") as out:
         bodies = bound_bodies(out)
         store = ox.Store()
         store.bulk_load(path=str(out / "mentorgraph.nq"), format=ox.RdfFormat.N_QUADS)
@@ -136,9 +126,6 @@ def main() -> None:
         for label in labels[:3]:
             within = sum(us(n, label) <= 150 for n in bodies)
             print(f"{label}: {within} of {len(bodies)} queries at or below 150 us")
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ then checks what a crash may never leave (issue 12):
 
 Prints, per command, how many kills landed and the counts of each bad state (the goal is 0).
 Other processes share the machine: figures are counts, not times.
+
+Then (or alone, with `--damage-only`) the cost of bad input that must be refused quickly (issue 12,
+item 6), each in a fresh process, wall time and peak memory from /usr/bin/time: `query types` on a
+store with 4 KiB zeroed in its largest file (goal: reported within 1 s), and a 500 KB YAML nested
+250,000 deep, as a contribution (`validate`) and as a data file (`build`).
 """
 
 from __future__ import annotations
@@ -102,11 +107,43 @@ def check(root: Path, old: dict, new: dict | None) -> list[str]:
     return bad
 
 
+def timed(argv: list[str], env: dict) -> tuple[int, float, int, str]:
+    """Run `argv` under /usr/bin/time: exit code, wall seconds, peak RSS in KiB, its last line of output."""
+    proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *argv], env=env, capture_output=True, text=True)
+    lines = proc.stderr.strip().splitlines()
+    wall, rss = next(line for line in reversed(lines) if line.startswith("TIME ")).split()[1:]
+    said = [line for line in lines if not line.startswith(("TIME ", "Command exited"))]
+    return proc.returncode, float(wall), int(rss), (said[-1] if said else proc.stdout.strip()[-200:])
+
+
+def bad_input(tmp: Path, template: Path, env: dict) -> None:
+    """Print how long refusing a damaged store and a 250,000-deep YAML takes, and their peak memory."""
+    deep = "initiatives: " + "[" * 250_000 + "]" * 250_000 + "\n"
+    root = tmp / "damaged"
+    shutil.copytree(template, root, symlinks=True)
+    from mentorgraph import layout
+
+    store = layout.current_generation(root / "dist").store
+    victim = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
+    with open(victim, "r+b") as fh:
+        fh.seek(4096)
+        fh.write(b"\0" * 4096)
+    cases = [("query types, damaged store", [*MG, "query", "types", "--out", str(root / "dist")])]
+    (tmp / "deep.yaml").write_text(deep, encoding="utf-8")
+    cases.append(("validate, 250,000-deep YAML", [*MG, "validate", str(tmp / "deep.yaml"), "--root", str(root)]))
+    (root / "data" / "contributions.yaml").write_text(deep, encoding="utf-8")
+    cases.append(("build, 250,000-deep data file", [*MG, "build", "-q", "--root", str(root), "--out", str(tmp / "d")]))
+    for label, argv in cases:
+        rc, wall, rss, said = timed(argv, env)
+        print(f"{label:32} exit {rc}, {wall:.2f} s wall, peak {rss / 1024:.0f} MiB: {said.strip()[:150]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--commands", default="build,import,release")
+    ap.add_argument("--damage-only", action="store_true", help="only time the refusal of bad input")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -115,7 +152,7 @@ def main() -> None:
         subprocess.run(
             [*MG, "build", "-q", "--root", str(template), "--out", str(template / "dist")], env=env, check=True
         )
-        for name in args.commands.split(","):
+        for name in [] if args.damage_only else args.commands.split(","):
             # The command's duration, once, uninterrupted: kills are spread over it.
             probe = Path(tmp) / f"probe-{name}"
             shutil.copytree(template, probe, symlinks=True)
@@ -162,8 +199,11 @@ def main() -> None:
             del new_of_probe
             bad = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "none"
             print(
-                f"{name:8} runs {args.runs}, killed mid-run {killed}, {duration:.1f} s uninterrupted; bad states: {bad}"
+                f"{name:8} runs {args.runs}, killed mid-run {killed}, {duration:.1f} s uninterrupted; "
+                f"bad states: {bad}",
+                flush=True,
             )
+        bad_input(Path(tmp), template, env)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,8 @@ def test_compare_cli_formats(fmt, built, capsys):
         rows = list(csv.reader(io.StringIO(out)))
         assert rows[0] == ["theme", FORMAL, COMMITTED]
         time_row = next(r for r in rows if r[0] == "Time commitment")
-        assert time_row[1:] == ["- Travel and time commitment", "- Time commitment"]
+        # spreadsheet-safe: a cell starting with "-" would run as a formula, so it starts with ' (OWASP)
+        assert time_row[1:] == ["'- Travel and time commitment", "'- Time commitment"]
     if fmt == "html":
         assert out.startswith("<!DOCTYPE html>") and "<script" not in out
 

@@ -4,8 +4,10 @@ CLI and the Python API."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -521,7 +523,9 @@ def test_cli_sparql_syntax_error_shows_line_column_and_token(built, capsys):
     query = "SELECT ?x WHERE {\n  ?x a mgo:Seminar ;\n     rdfs:label ?l ?? }"
     code, _, err = run(capsys, "sparql", query, "--out", str(built), "--engine", "rdflib")
     assert code == 2
-    assert "line 3, column 20" in err and "'??'" in err
+    # `?` without a name is no variable (SPARQL 1.1 grammar, VAR1): the parser stops at the first `?`
+    assert "line 3, column 20" in err and "found '?'" in err
+    assert "     rdfs:label ?l ?? }\n" + " " * 21 + "^" in err  # the user's line, a caret under column 20
 
 
 def test_cli_sparql_predeclares_prefixes_and_reads_stdin(built, capsys, monkeypatch):
@@ -575,3 +579,276 @@ def test_from_outside_the_dataset_is_refused(mg, mg_rdflib, query):
     for g in (mg, mg_rdflib):
         with pytest.raises(RefusedQuery):
             g.sparql(query)
+
+
+# -- spreadsheet-safe CSV (issue 12, item 8) -----------------------------------------------------------
+# Names a contributor could submit that a spreadsheet would run as formulas (OWASP, "CSV Injection").
+FORMULAS = ['=HYPERLINK("http://127.0.0.1:9/x","Click")', "@SUM(1+1)", "+cmd|' /C calc'!A0", "-2+3", "\tTab", "\rCR"]
+
+
+@pytest.fixture(scope="module")
+def formula_build(built, tmp_path_factory) -> Path:
+    """A copy of the build whose store also holds organizations named like FORMULAS, each sponsoring
+    an initiative of the graph, as a contribution would put them there."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    from mentorgraph import iris
+    from mentorgraph.layout import current_generation, write_checksums
+
+    out = tmp_path_factory.mktemp("formulas") / "dist"
+    shutil.copytree(built, out, symlinks=True)
+    store = ox.Store(str(current_generation(out).store))
+    initiative = next(iter(store.query(f"SELECT ?i WHERE {{ GRAPH ?g {{ ?i <{iris.MGO}modelType> ?t }} }} LIMIT 1")))[
+        "i"
+    ]
+    graph = ox.NamedNode(iris.GRAPH + "curation")
+    for i, name in enumerate(FORMULAS):
+        org = ox.NamedNode(f"{iris.MG}formula-{i}")
+        for p, o in (
+            (ox.NamedNode(iris.PREFIXES["rdf"] + "type"), ox.NamedNode(iris.MGO + "Organization")),
+            (ox.NamedNode(iris.PREFIXES["rdfs"] + "label"), ox.Literal(name)),
+            (ox.NamedNode(iris.MGO + "sponsors"), initiative),
+        ):
+            store.add(ox.Quad(org, p, o, graph))
+    store.flush()
+    del store
+    write_checksums(current_generation(out).path)  # as a build holding these names records them
+    return out
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_query_csv_neutralizes_formulas(formula_build, capsys):
+    code, out, _ = run(capsys, "query", "sponsors", "--format", "csv", "--out", str(formula_build))
+    assert code == 0
+    labels = {row[1] for row in _csv_rows(out)[1:]}
+    for name in FORMULAS:
+        assert "'" + name in labels and name not in labels, name
+    assert "American College of Rheumatology" in labels  # an ordinary name is left as it is
+
+
+def test_sparql_csv_neutralizes_formulas_and_json_keeps_the_values(formula_build, capsys):
+    query = "SELECT ?l WHERE { ?o a mgo:Organization ; rdfs:label ?l FILTER (STRSTARTS(STR(?o), STR(mg:formula-))) }"
+    code, out, _ = run(capsys, "sparql", query, "-f", "csv", "--out", str(formula_build))
+    assert code == 0
+    assert sorted(row[0] for row in _csv_rows(out)[1:]) == sorted("'" + n for n in FORMULAS)
+    code, out, _ = run(capsys, "sparql", query, "-f", "json", "--out", str(formula_build))
+    assert sorted(b["l"]["value"] for b in json.loads(out)["results"]["bindings"]) == sorted(FORMULAS)
+
+
+def test_the_web_views_csv_download_neutralizes_formulas(formula_build, root):
+    from web_html import make_source
+
+    from mentorgraph.query.api import open_graph
+    from mentorgraph.web import ServerUrls, respond
+
+    with open_graph(formula_build, root=root, isolate="none") as g:
+        out = respond(
+            make_source(formula_build, root, g), "question", {"name": ["sponsors"], "format": ["csv"]}, ServerUrls()
+        )
+    assert out.filename == "sponsors.csv"
+    labels = {row[1] for row in _csv_rows(out.body)[1:]}
+    for name in FORMULAS:
+        assert "'" + name in labels and name not in labels, name
+
+
+def test_the_protocol_csv_stays_exactly_the_w3c_format():
+    """SPARQL 1.1 Query Results CSV (W3C): values as they are; the server writes this one."""
+    from mentorgraph.query.engines import Result, Term
+    from mentorgraph.query.formats import to_csv, to_spreadsheet_csv
+
+    res = Result("select", ["name"], [{"name": Term("literal", n)} for n in FORMULAS])
+    assert _csv_rows(to_csv(res))[1:] == [[n] for n in FORMULAS]
+    assert _csv_rows(to_spreadsheet_csv(res))[1:] == [["'" + n] for n in FORMULAS]
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("a=1", "a=1"),  # only the first character counts
+        (" =1", " =1"),
+        ("", ""),
+        ("'quoted", "'quoted"),
+    ],
+)
+def test_spreadsheet_cell_follows_owasp(cell, shown):
+    from mentorgraph.query.formats import spreadsheet_cell
+
+    assert spreadsheet_cell(cell) == shown
+
+
+def test_spreadsheet_csv_quotes_as_rfc_4180():
+    from mentorgraph.query.formats import spreadsheet_csv
+
+    text = spreadsheet_csv([["name", "note"], ['=HYPERLINK("x")', 'a "b", c\nd']])
+    assert text == 'name,note\r\n"\'=HYPERLINK(""x"")","a ""b"", c\nd"\r\n'
+
+
+# -- no tracebacks on the query path (issue 12, item 7): one paragraph and exit code 3 ----------------
+def _copy_build(built: Path, dest: Path) -> Path:
+    import shutil
+
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
+def _one_paragraph(err: str) -> bool:
+    return err.startswith("mentorgraph: error: ") and "Traceback" not in err and "\n\n" not in err.strip()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["table"], ["query", "types"], ["sparql", "ASK { }"], ["sparql", "ASK { }", "--engine", "rdflib"]],
+)
+def test_before_any_build(tmp_path, capsys, argv):
+    code, out, err = run(capsys, *argv, "--out", str(tmp_path / "nothing-here"))
+    assert code == 3 and out == ""
+    assert _one_paragraph(err) and "run `mentorgraph build` first" in err
+
+
+def test_a_generation_without_its_store(built, tmp_path, capsys):
+    import shutil
+
+    from mentorgraph.layout import current_generation
+
+    out = _copy_build(built, tmp_path / "dist")
+    shutil.rmtree(current_generation(out).store)
+    for argv in (["table"], ["query", "types"]):
+        code, _, err = run(capsys, *argv, "--out", str(out))
+        assert code == 3 and _one_paragraph(err) and "no built store" in err and "mentorgraph build" in err
+
+
+@pytest.mark.parametrize("name", ["CURRENT", "MANIFEST-*"])
+def test_a_store_that_cannot_be_opened(built, tmp_path, capsys, name):
+    from mentorgraph.layout import current_generation
+
+    out = _copy_build(built, tmp_path / "dist")
+    (path,) = current_generation(out).store.glob(name)
+    path.write_bytes(b"\0" * path.stat().st_size)
+    for argv in (["table"], ["query", "types"], ["sparql", "ASK { ?s ?p ?o }"]):
+        code, _, err = run(capsys, *argv, "--out", str(out))
+        assert code == 3 and _one_paragraph(err), err
+        # the build's checksums find the damage before the store is read (layout.verify)
+        assert "cannot open the built graph" in err and f"store/{path.name}" in err and "is damaged" in err
+        assert err.count("mentorgraph build") == 1, err
+
+
+def test_a_store_with_damaged_data_blocks_is_bounded(built, tmp_path, capsys):
+    """4 KiB zeroed in the middle of every data file (issue 12 reports one such store growing to 12.9 GB):
+    each answer is either still right or an error in one paragraph, within the time and memory limits."""
+    from mentorgraph.layout import current_generation
+
+    out = _copy_build(built, tmp_path / "dist")
+    for sst in current_generation(out).store.glob("*.sst"):
+        data = bytearray(sst.read_bytes())
+        middle = len(data) // 2
+        data[middle : middle + 4096] = bytes(min(4096, len(data) - middle))
+        sst.write_bytes(bytes(data))
+    for argv in (["query", "types"], ["table"]):
+        code, stdout, err = run(capsys, *argv, "--out", str(out), "--timeout", "3", "--max-memory", "1024")
+        assert code in (0, 3), err
+        if code == 3:
+            assert _one_paragraph(err) and stdout == "", err
+            assert "store" in err or "limit" in err, err
+
+
+def test_an_unreadable_nquads_file_for_rdflib(built, tmp_path, capsys):
+    from mentorgraph.layout import current_generation
+
+    out = _copy_build(built, tmp_path / "dist")
+    nq = current_generation(out).nquads
+    nq.unlink()
+    nq.write_text("<a> <b> this is not N-Quads .\n")
+    code, _, err = run(capsys, "sparql", "ASK { }", "--engine", "rdflib", "--out", str(out))
+    assert code == 3 and _one_paragraph(err) and "N-Quads cannot be read" in err
+
+
+# -- the one policy: engines run the checked canonical text on the dataset it decided ---------------
+class Recording:
+    """A pyoxigraph store (or rdflib dataset) that records every text and option it is asked to run."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, []
+
+    def query(self, text, **kwargs):
+        self.calls.append((text, kwargs))
+        return self.inner.query(text, **kwargs)
+
+
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+def test_engines_run_the_canonical_text_never_the_received_one(built, root, engine_name):
+    from mentorgraph.layout import QUERIES_DIR, current_generation
+    from mentorgraph.query.api import MentorGraph
+    from mentorgraph.query.engines import OxigraphEngine, RdflibEngine
+    from mentorgraph.query.policy import check_query
+
+    gen = current_generation(built)
+    engine = OxigraphEngine.open(gen) if engine_name == "oxigraph" else RdflibEngine.open(gen)
+    recorder = Recording(engine.store if engine_name == "oxigraph" else engine.dataset)
+    if engine_name == "oxigraph":
+        engine.store = recorder
+    else:
+        engine.dataset = recorder
+    g = MentorGraph(engine, root / QUERIES_DIR)  # in-process, as the server's worker uses it
+    text = "select ?s # a comment\nwhere { ?s a mgo:Seminar }"
+    assert len(g.sparql(text).rows) == 4
+    ((ran, _),) = recorder.calls
+    assert ran == check_query(text).text and ran != text
+    assert "a comment" not in ran and "mgo:" not in ran and "<https://w3id.org/mentorgraph/ontology#Seminar>" in ran
+
+
+def test_the_dataset_is_given_to_pyoxigraph_explicitly(built, root):
+    from mentorgraph import iris
+    from mentorgraph.layout import QUERIES_DIR, current_generation
+    from mentorgraph.query.api import MentorGraph
+    from mentorgraph.query.engines import OxigraphEngine
+
+    engine = OxigraphEngine.open(current_generation(built))
+    recorder = engine.store = Recording(engine.store)
+    g = MentorGraph(engine, root / QUERIES_DIR)
+    g.sparql("ASK { ?s ?p ?o }")
+    # A FROM hidden from a reader of the text still names the dataset: the parse tree decides.
+    g.sparql("ASK #\rFROM mgg:article\nWHERE { ?s ?p ?o }")
+    g.sparql("ASK FROM NAMED mgg:curation WHERE { GRAPH ?g { ?s ?p ?o } }")
+    (_, union), (_, article), (_, named) = recorder.calls
+    assert union == {"use_default_graph_as_union": True}
+    assert [n.value for n in article["default_graph"]] == [iris.GRAPH + "article"] and article["named_graphs"] == []
+    assert named["default_graph"] == [] and [n.value for n in named["named_graphs"]] == [iris.GRAPH + "curation"]
+
+
+def test_protocol_dataset_overrides_the_query_and_is_held_to_the_same_rule():
+    from mentorgraph import iris
+    from mentorgraph.query.policy import OWN_GRAPHS, Refused, check_query
+
+    q = check_query("SELECT * FROM mgg:article WHERE { ?s ?p ?o }", default_graph_uris=[iris.GRAPH + "curation"])
+    assert (q.default_graphs, q.named_graphs) == ((iris.GRAPH + "curation",), ())
+    assert check_query("SELECT * WHERE { ?s ?p ?o }").default_graphs is None  # the union of OWN_GRAPHS
+    assert iris.GRAPH + "ror" in OWN_GRAPHS  # a linked dataset's graph is one of the project's
+    with pytest.raises(Refused) as caught:
+        check_query("SELECT * WHERE { ?s ?p ?o }", named_graph_uris=["file:///etc/passwd"])
+    assert caught.value.kind == "dataset" and "named-graph-uri <file:///etc/passwd>" in str(caught.value)
+
+
+def test_each_canned_query_is_checked_once_and_bound_without_parsing(mg, monkeypatch):
+    from mentorgraph.query import policy
+
+    q = mg.get("programs-by-sponsor")
+    assert q.approved is q.approved  # checked on first use, then kept
+    calls = []
+    monkeypatch.setattr(policy, "check", lambda *a, **k: calls.append(a) or pytest.fail("re-checked"))
+    bound = mg.prepare("programs-by-sponsor", sponsor="American College of Rheumatology")
+    assert calls == []
+    assert "VALUES ?sponsor { <https://w3id.org/mentorgraph/id/american-college-of-rheumatology> }" in bound.text
+    assert bound.checked.params == ()

@@ -1,10 +1,13 @@
 """`mentorgraph push` and the remote engine, against a real Oxigraph server on 127.0.0.1.
 
-The server is Oxigraph's own (`oxigraph serve`, from the `oxigraph` pip package), started on a
-free port for this module and stopped afterwards. HTTP failures are provoked with a stub server,
-also on 127.0.0.1. Expected answers: the local embedded store's (every canned query must answer
-the same over HTTP), the build's own triple counts (PUT replaces: SPARQL 1.1 Graph Store HTTP
-Protocol, "HTTP PUT"), and the stores' documented URL layouts (docs/triple-stores.md).
+The server is Oxigraph's own (`oxigraph serve`, from the `oxigraph` pip package), started with its
+default settings (no --union-default-graph: its default graph is its own, empty one) on a free port
+for this module and stopped afterwards. Queries name the project's graphs in the request
+(SPARQL 1.1 Protocol 2.1.4), so nothing about the store needs configuring. HTTP failures are
+provoked with stub servers, also on 127.0.0.1. Expected answers: the local embedded store's (every
+canned query must answer the same over HTTP), the build's own triple counts (PUT replaces: SPARQL
+1.1 Graph Store HTTP Protocol, "HTTP PUT"), and the stores' documented URL layouts
+(docs/triple-stores.md).
 """
 
 from __future__ import annotations
@@ -61,8 +64,17 @@ def _start_oxigraph(location: Path, union: bool):
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    """An Oxigraph server whose default graph is the union of its named graphs."""
-    proc, base = _start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "db", union=True)
+    """An Oxigraph server as it comes: its default graph is not the union of its named graphs."""
+    proc, base = _start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "db", union=False)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """Another default-configured Oxigraph server, empty, for one test."""
+    proc, base = _start_oxigraph(tmp_path / "db", union=False)
     yield base
     proc.terminate()
     proc.wait(timeout=20)
@@ -94,6 +106,38 @@ def _counts(base: str) -> dict[str, int]:
 def _build_counts(built: Path) -> dict[str, int]:
     manifest = json.loads((built / "manifest.json").read_text())
     return {g: v["triples"] for g, v in manifest["graphs"].items()}
+
+
+class Quiet(BaseHTTPRequestHandler):
+    """A request handler that logs nothing and answers with one call."""
+
+    def answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (a free port) in a thread, used with `with`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 # -- against the real Oxigraph server ----------------------------------------------------------------
@@ -150,26 +194,107 @@ def test_push_again_replaces_each_graph(built, pushed):
     assert not _select(pushed + "/query", f"SELECT * WHERE {{ {stray} }}")
 
 
-def test_push_warns_when_the_default_graph_is_not_the_union(built, tmp_path, capsys):
-    proc, base = _start_oxigraph(tmp_path / "db", union=False)
-    try:
-        assert main(["push", "--endpoint", base + "/query", "--out", str(built)]) == 0
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def test_the_default_graph_of_the_store_is_not_the_union(pushed):
+    """The premise: a query that names no dataset sees nothing on this store (its default graph is
+    empty), so the answers above come from the dataset named in the request."""
+    assert _select(pushed + "/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"] == "0"
+
+
+def test_push_to_a_default_configured_store_gives_no_warning(built, fresh_server, capsys):
+    assert main(["push", "--endpoint", fresh_server + "/query", "--out", str(built)]) == 0
     err = capsys.readouterr().err
-    assert "warning" in err and "union of the named graphs" in err
+    assert "warning" not in err and "counts match" in err
+
+
+def test_sparql_and_recommend_with_endpoint_answer_as_locally(built, pushed, root, capsys):
+    text = "SELECT ?s ?l WHERE { ?s a mgo:Seminar ; rdfs:label ?l } ORDER BY ?s"
+    argv = [
+        ["sparql", text, "-f", "json"],
+        ["recommend", "--population", "women", "--want", "confidentiality", "--avoid", "travel", "--format", "json"],
+    ]
+    for args in argv:
+        assert main([*args, "--out", str(built)]) == 0
+        local = capsys.readouterr().out
+        assert main([*args, "--out", str(built), "--endpoint", pushed + "/query"]) == 0
+        remote, err = capsys.readouterr()
+        assert remote == local and "warning" not in err, args[0]
+        assert json.loads(local), args[0]  # not an empty answer
+
+
+def test_no_rows_from_an_empty_store_is_explained(built, fresh_server, capsys):
+    assert main(["query", "types", "--out", str(built), "--endpoint", fresh_server + "/query"]) == 0
+    out, err = capsys.readouterr()
+    assert "(0 rows)" in out
+    assert "warning: no rows from the store, but the local build gives some" in err
+    assert "holds none of mentorgraph's graphs" in err and "mentorgraph push --endpoint" in err
+
+
+def test_no_rows_from_a_store_with_another_build_is_explained(built, fresh_server, capsys):
+    assert main(["push", "--endpoint", fresh_server + "/query", "--out", str(built), "-q"]) == 0
+    # Another build: the store lost the seven types' article triples
+    urllib.request.urlopen(
+        urllib.request.Request(
+            fresh_server + "/update",
+            method="POST",
+            data=f"DELETE WHERE {{ GRAPH <{iris.GRAPH}article> {{ ?t a <{iris.MGO}MentoringModelType> }} }}".encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        ),
+        timeout=30,
+    ).close()
+    capsys.readouterr()
+    assert main(["query", "types", "--out", str(built), "--endpoint", fresh_server + "/query"]) == 0
+    err = capsys.readouterr().err
+    assert "holds another build than the local one" in err and f"<{iris.GRAPH}article>" in err
+
+
+class DatasetBlindStore(LocalServer):
+    """A SPARQL endpoint on 127.0.0.1 over the build's quads that ignores default-graph-uri and
+    named-graph-uri (its default graph is its own, empty one), as a store without SPARQL 1.1
+    Protocol dataset support would; it accepts Graph Store PUTs too, so `push` can verify."""
+
+    def __init__(self, nquads: bytes):
+        import pyoxigraph as ox
+
+        self.store = ox.Store()
+        self.store.load(nquads, format=ox.RdfFormat.N_QUADS)
+        store = self.store
+
+        class Handler(Quiet):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                query = urllib.parse.parse_qs(body)["query"][0]
+                answer = store.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+                self.answer(200, answer, {"Content-Type": "application/sparql-results+json"})
+
+            def do_PUT(self):
+                graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0]
+                data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                store.clear_graph(ox.NamedNode(graph))
+                store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+                self.answer(204, b"")
+
+        super().__init__(Handler)
+
+
+def test_a_store_that_ignores_the_dataset_is_named_as_the_cause(built, capsys):
+    with DatasetBlindStore((built / "mentorgraph.nq").read_bytes()) as blind:
+        assert main(["query", "types", "--out", str(built), "--endpoint", blind.url + "/query"]) == 0
+        err = capsys.readouterr().err
+        assert "ignored the default-graph-uri / named-graph-uri parameters" in err
+        assert main(["push", "--endpoint", blind.url + "/query", "--out", str(built)]) == 0
+        err = capsys.readouterr().err
+        assert "warning" in err and "ignored the default-graph-uri" in err
 
 
 # -- HTTP failures, with a stub server ---------------------------------------------------------------
-class Stub:
+class Stub(LocalServer):
     """A graph store on 127.0.0.1 that records requests and answers per graph as told."""
 
     def __init__(self, answer):
         self.requests: list[dict] = []
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(Quiet):
             def do_PUT(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("graph", [""])[0]
@@ -182,27 +307,9 @@ class Stub:
                     }
                 )
                 status, headers, text = answer(graph, self.headers.get("Authorization"))
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(text)))
-                self.end_headers()
-                self.wfile.write(text)
+                self.answer(status, text, headers)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def _push(stub_url: str, built: Path, *extra: str) -> int:
@@ -368,3 +475,72 @@ def test_a_triple_outside_named_graphs_is_refused():
 
     with pytest.raises(PushError, match="outside any named graph"):
         graphs_from_nquads(f'<{iris.MG}a> <{iris.MGO}p> "x" .\n'.encode())
+
+
+# -- a broken endpoint: one paragraph and exit code 3, never a traceback ----------------------------
+class Answering(LocalServer):
+    """An endpoint on 127.0.0.1 that answers every POST the same way, after `delay` seconds."""
+
+    def __init__(self, status: int, ctype: str, body: bytes, delay: float = 0.0):
+        class Handler(Quiet):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(delay)
+                self.answer(status, body, {"Content-Type": ctype})
+
+        super().__init__(Handler)
+        self.url += "/sparql"
+
+
+@pytest.mark.parametrize(
+    ("status", "ctype", "body", "says"),
+    [
+        (500, "text/plain", b"Internal error: out of disk", "answered HTTP 500: Internal error: out of disk"),
+        (
+            200,
+            "text/html",
+            b"<html><body>Welcome to our store</body></html>",
+            "did not answer with SPARQL JSON results",
+        ),
+        (
+            200,
+            "application/sparql-results+json",
+            b'{"head": {"vars": ["item"]}, "res',
+            "did not answer with SPARQL JSON",
+        ),
+        (200, "application/sparql-results+json", b'{"head": {"vars": ["item"]}}', "did not answer with SPARQL JSON"),
+    ],
+)
+def test_a_broken_endpoint_is_reported_in_one_paragraph(built, capsys, status, ctype, body, says):
+    with Answering(status, ctype, body) as stub:
+        for argv in (["query", "types"], ["sparql", "SELECT * WHERE { ?s ?p ?o }"]):
+            assert main([*argv, "--out", str(built), "--endpoint", stub.url]) == 3
+            err = capsys.readouterr().err
+            assert err.startswith("mentorgraph: error: ") and says in err and stub.url in err
+            assert "Traceback" not in err
+
+
+def test_an_unreachable_endpoint_is_reported(built, capsys):
+    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    assert main(["query", "types", "--out", str(built), "--endpoint", url]) == 3
+    err = capsys.readouterr().err
+    assert "cannot reach the SPARQL endpoint" in err and url in err
+
+
+def test_a_slow_endpoint_is_stopped_at_the_time_limit(built, capsys):
+    with Answering(200, "application/sparql-results+json", b'{"head":{"vars":[]},"results":{"bindings":[]}}', 30) as s:
+        assert main(["sparql", "ASK { ?s ?p ?o }", "--out", str(built), "--endpoint", s.url, "--timeout", "1"]) == 3
+    assert "time limit of 1 s" in capsys.readouterr().err
+
+
+def test_an_answer_larger_than_the_byte_limit_is_dropped(built, capsys):
+    big = b'{"head":{"vars":["s"]},"results":{"bindings":[' + b'{"s":{"type":"literal","value":"x"}},' * 200_000
+    with Answering(200, "application/sparql-results+json", big) as s:
+        argv = ["sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--out", str(built), "--endpoint", s.url, "--max-memory", "8"]
+        assert main(argv) == 3
+    assert "more than 2 MiB, a quarter of the memory limit of 8 MiB" in capsys.readouterr().err
+
+
+def test_an_endpoint_that_is_not_http_is_a_usage_error(built, capsys):
+    assert main(["query", "types", "--out", str(built), "--endpoint", "file:///etc/passwd"]) == 2
+    assert "http(s) URL" in capsys.readouterr().err

@@ -2,8 +2,10 @@
 
 A private Virtuoso instance is started in a temporary directory on 127.0.0.1 and stopped afterwards.
 The push goes to /sparql-graph-crud-auth, where Virtuoso demands HTTP Digest authentication from the
-new database's administrator (dba/dba), so this also proves Digest works. Canned queries are not
-compared here: docs/triple-stores.md lists where Virtuoso 7.2 answers differently.
+new database's administrator (dba/dba), so this also proves Digest works. Then every canned query is
+asked through the remote engine, which names the pushed graphs in the request (default-graph-uri,
+named-graph-uri: SPARQL 1.1 Protocol 2.1.4), and compared with the local store's answer; where
+Virtuoso 7.2.5 answers differently (docs/triple-stores.md lists it), the difference itself is checked.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from test_remote import _normal
 
 from mentorgraph import iris
 from mentorgraph.cli import main
@@ -118,6 +121,53 @@ def test_push_to_virtuoso_with_digest_authentication(virtuoso, built, monkeypatc
     with urllib.request.urlopen(req, timeout=60) as resp:
         rows = json.loads(resp.read())["results"]["bindings"]
     assert {r["g"]["value"]: int(r["n"]["value"]) for r in rows} == _build_counts(built)
+
+
+# Where Virtuoso 7.2.5 answers otherwise than the local store (docs/triple-stores.md, "Virtuoso"), each
+# checked as it is, so that a change on either side shows: GROUP_CONCAT lists the values in another
+# order (SPARQL 1.1 section 18.5.1.7 leaves it unspecified); one query fails in Virtuoso's optimizer;
+# two find nothing.
+GROUP_CONCAT = {"multi-type-sponsors": "types", "sponsors": "types", "provenance": "premises"}
+FAILS = {"curation-gaps": "SQ156"}
+EMPTY = {"compare-types", "ror-unlinked"}
+
+
+def _sorted_concat(result, column: str):
+    for row in result.rows:
+        if row.get(column) is not None:
+            parts = "; ".join(sorted(row[column].value.split("; ")))
+            row[column] = row[column]._replace(value=parts)
+    return _normal(result)
+
+
+def test_canned_queries_answer_as_locally_but_for_the_known_differences(virtuoso, built, mg, root, monkeypatch):
+    from mentorgraph.query.api import RemoteDifference, open_graph
+    from mentorgraph.query.errors import EngineError
+
+    monkeypatch.setenv("MENTORGRAPH_PASSWORD", "dba")
+    assert main(["push", "--endpoint", virtuoso, "--user", "dba", "--out", str(built), "-q"]) == 0
+    remote = open_graph(built, endpoint=virtuoso, root=root)
+    differ = []
+    for name, q in mg.catalogue.items():
+        params = {p.name: p.example for p in q.params}
+        local = mg.query(name, **params)
+        if name in FAILS:
+            with pytest.raises(EngineError, match=FAILS[name]):
+                remote.query(name, **params)
+            continue
+        if name in EMPTY:
+            with pytest.warns(RemoteDifference, match="honours the dataset named in the request"):
+                there = remote.query(name, **params)
+            assert local.rows and not there.rows, name
+            continue
+        there = remote.query(name, **params)
+        if name in GROUP_CONCAT:
+            same = _sorted_concat(local, GROUP_CONCAT[name]) == _sorted_concat(there, GROUP_CONCAT[name])
+        else:
+            same = local.variables == there.variables and _normal(local) == _normal(there)
+        if not same:
+            differ.append(f"{name}: {len(local.rows)} rows locally, {len(there.rows)} on Virtuoso")
+    assert not differ, "canned queries answer differently on Virtuoso:\n" + "\n".join(differ)
 
 
 def test_virtuoso_refuses_a_wrong_password(virtuoso, built, monkeypatch, capsys):

@@ -16,7 +16,7 @@ from sparql_support import rdflib_algebra
 from mentorgraph.iris import GRAPH, GRAPH_NAMES, PREFIXES, sparql_prologue
 from mentorgraph.sparql import check, clear_caches, parse, serialize
 from mentorgraph.sparql import tree as t
-from mentorgraph.sparql.lexer import _MASTER, expand_escapes, tokenize
+from mentorgraph.sparql.lexer import expand_escapes, master, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 CANNED = sorted((ROOT / "queries").glob("*.rq"))
@@ -71,9 +71,23 @@ def test_pyoxigraph_answers_the_canonical_text_as_the_original(store, text):
     checked = check(text, prefixes=PREFIXES, allowed_graphs=OWN_GRAPHS)
     expected = answers(store, sparql_prologue() + text)
     got = answers(store, checked.text)
-    if isinstance(expected, tuple) and "ORDER BY" not in text.upper():
+    if isinstance(expected, tuple):
+        # The same rows; and where ORDER BY sorts on variables, the same sequence of sort keys. Rows
+        # with equal keys may come in any order (SPARQL 1.1 section 15.1 leaves ties unordered).
+        keys = _order_keys(parse(text, prefixes=PREFIXES), expected[0])
+        if keys:
+            assert [[r[i] for i in keys] for r in got[1]] == [[r[i] for i in keys] for r in expected[1]]
         expected, got = (expected[0], sorted(expected[1], key=repr)), (got[0], sorted(got[1], key=repr))
     assert got == expected
+
+
+def _order_keys(tree, names: list[str]) -> list[int]:
+    """The result columns of a query's top-level ORDER BY when each condition is a plain variable."""
+    conditions = getattr(tree.modifiers, "order_by", ())
+    exprs = [c.expr if isinstance(c, t.OrderCondition) else c for c in conditions]
+    if not exprs or not all(isinstance(e, t.Var) and e.name in names for e in exprs):
+        return []
+    return [names.index(e.name) for e in exprs]
 
 
 @pytest.mark.parametrize("text", RDFLIB)
@@ -141,7 +155,7 @@ def same_shape_variant(text: str) -> str:
     """`text` with every absolute IRI, string and unsigned integer changed, and nothing else."""
     expanded, _ = expand_escapes(text)
     out, last = [], 0
-    for m in _MASTER.finditer(expanded):
+    for m in master(expanded).finditer(expanded):
         token, start = m.group(1), m.start(1)
         if token.startswith("<") and ":" in token:
             out.append(expanded[last : m.end(1) - 1] + "v>")

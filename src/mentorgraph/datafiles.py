@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,26 +232,35 @@ def _staged(root: Path, name: str) -> Path:
     return root / DATA_DIR / f".{name}{_STAGED}"
 
 
-_HELD: set[Path] = set()  # data/ directories whose lock this process holds (the lock is re-entrant)
+# The data/ directories whose lock this thread holds: the lock is re-entrant for the thread that holds
+# it, and another thread (a server's, a test's) waits like another process would.
+_HELD = threading.local()
+
+
+def _held() -> set[Path]:
+    if not hasattr(_HELD, "dirs"):
+        _HELD.dirs = set()
+    return _HELD.dirs
 
 
 @contextlib.contextmanager
 def locked(root: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold data/'s lock for a whole read-check-write (an import): nobody else writes in between.
 
-    An flock on the directory itself (nothing is left in data/); re-entrant within one process, so
+    An flock on the directory itself (nothing is left in data/); re-entrant within one thread, so
     `write` and `ensure_consistent` inside the block do not wait for themselves.
     """
     key = (root / DATA_DIR).resolve()
-    if key in _HELD:
+    held = _held()
+    if key in held:
         yield
         return
     with file_lock(root / DATA_DIR, on_wait):
-        _HELD.add(key)
+        held.add(key)
         try:
             yield
         finally:
-            _HELD.discard(key)
+            held.discard(key)
 
 
 def _lock(root: Path, on_wait: Callable[[], None] | None):

@@ -7,8 +7,6 @@ themes appears in each of them. Formats: a terminal table, Markdown, CSV and HTM
 
 from __future__ import annotations
 
-import csv
-import io
 import textwrap
 from dataclasses import dataclass
 from html import escape
@@ -150,15 +148,14 @@ def render_markdown(c: Comparison) -> str:
 
 
 def render_csv(c: Comparison) -> str:
-    """One row per theme, one column per type; bullets within a cell joined by '; '."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["theme"] + [t.label for t in c.types])
-    w.writerow(["examples (count)"] + c.example_counts)
-    w.writerow(["main examples"] + ["; ".join(m) for m in c.main_examples])
-    for r in c.rows:
-        w.writerow([r["theme"]] + ["; ".join(_cell_lines(x)) for x in r["cells"]])
-    return buf.getvalue()
+    """One row per theme, one column per type; bullets within a cell joined by '; '. Spreadsheet-safe
+    (query.formats.spreadsheet_csv: a cell that would run as a formula starts with ')."""
+    from ..query.formats import spreadsheet_csv
+
+    rows = [["theme"] + [t.label for t in c.types], ["examples (count)"] + c.example_counts]
+    rows.append(["main examples"] + ["; ".join(m) for m in c.main_examples])
+    rows += [[r["theme"]] + ["; ".join(_cell_lines(x)) for x in r["cells"]] for r in c.rows]
+    return spreadsheet_csv(rows)
 
 
 def render_html_table(c: Comparison) -> str:

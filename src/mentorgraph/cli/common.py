@@ -150,7 +150,7 @@ def add_quiet(p: argparse.ArgumentParser, help: str = "print nothing on success"
 
 
 def add_engine(p: argparse.ArgumentParser, remote: bool = True) -> None:
-    """--out, --engine and (for query commands) --endpoint."""
+    """--out, --engine, the query limits and (for query commands) --endpoint."""
     add_out(p)
     p.add_argument(
         "--engine",
@@ -160,13 +160,41 @@ def add_engine(p: argparse.ArgumentParser, remote: bool = True) -> None:
     )
     if remote:
         p.add_argument("--endpoint", metavar="URL", help="run against a remote SPARQL 1.1 Protocol endpoint instead")
+    limits = p.add_argument_group("limits (each query is stopped at the first it reaches; docs/security.md, section 3)")
+    limits.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="time limit per query (default 10, or $MENTORGRAPH_TIMEOUT)"
+    )
+    limits.add_argument(
+        "--max-rows",
+        type=int,
+        metavar="N",
+        help="most rows or triples of a result (default 10000, or $MENTORGRAPH_MAX_ROWS)",
+    )
+    limits.add_argument(
+        "--max-memory",
+        type=int,
+        metavar="MIB",
+        help="memory of the query's worker process in MiB (default 2048, or $MENTORGRAPH_MAX_MEMORY)",
+    )
 
 
 def open_graph(args: argparse.Namespace, root: Path | None = None) -> Any:
-    """The graph the engine options name (query.api.open_graph, the --out rule applied)."""
+    """The graph the engine options name (query.api.open_graph, the --out rule applied), every query
+    in a bounded worker process under the limit options; remarks on results are printed as warnings."""
     from ..query.api import open_graph as _open
 
-    return _open(out_dir(args), engine=args.engine, endpoint=getattr(args, "endpoint", None), root=root)
+    mg = _open(
+        out_dir(args),
+        engine=args.engine,
+        endpoint=getattr(args, "endpoint", None),
+        root=root,
+        timeout=getattr(args, "timeout", None),
+        max_rows=getattr(args, "max_rows", None),
+        max_memory=getattr(args, "max_memory", None),
+        isolate="all",
+    )
+    mg.on_note = warn
+    return mg
 
 
 def parser(sub: Any, name: str, help: str, description: str, epilog: str) -> argparse.ArgumentParser:

@@ -73,7 +73,8 @@ def cmd_table(args: argparse.Namespace) -> int:
     from ..query.table import RENDERERS, table_data
 
     try:
-        text = RENDERERS[args.format](table_data(common.open_graph(args)))
+        with common.open_graph(args) as mg:
+            text = RENDERERS[args.format](table_data(mg))
     except Exception as exc:
         return common.report(exc)
     sys.stdout.write(text)
@@ -124,29 +125,40 @@ def cmd_query(args: argparse.Namespace) -> int:
     from ..query.formats import RESULT_FORMATS
 
     try:
-        res = common.open_graph(args).query(args.name, **_params(args.param))
+        with common.open_graph(args) as mg:
+            text = RESULT_FORMATS[args.format](mg.query(args.name, **_params(args.param)))
     except Exception as exc:
         return common.report(exc)
-    sys.stdout.write(RESULT_FORMATS[args.format](res))
+    sys.stdout.write(text)
     return common.OK
+
+
+def _query_text(source: str) -> str:
+    """The query: standard input for -, the file's text if `source` names a file, else `source`."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        is_file = Path(source).is_file()
+    except (OSError, ValueError):  # a query text that is no possible path (too long, a surrogate)
+        is_file = False
+    return Path(source).read_text(encoding="utf-8") if is_file else source
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     """Run an ad-hoc read-only query."""
     from ..query.formats import RESULT_FORMATS, graph_to_ntriples
+    from ..query.policy import QueryError, located
 
-    source = args.query
-    if source == "-":
-        text = sys.stdin.read()
-    elif Path(source).is_file():
-        text = Path(source).read_text(encoding="utf-8")
-    else:
-        text = source
     try:
-        res = common.open_graph(args).sparql(text)
+        text = _query_text(args.query)
+        with common.open_graph(args) as mg:
+            res = mg.sparql(text)
+            out = graph_to_ntriples(res) if res.kind == "graph" else RESULT_FORMATS[args.format](res)
+    except QueryError as exc:
+        return common.error(located(exc, text), common.USAGE)
     except Exception as exc:
         return common.report(exc)
-    sys.stdout.write(graph_to_ntriples(res) if res.kind == "graph" else RESULT_FORMATS[args.format](res))
+    sys.stdout.write(out)
     return common.OK
 
 
@@ -217,7 +229,8 @@ def register(sub) -> None:
         "-f",
         choices=FORMATS,
         default="table",
-        help="table (default, for terminals), csv/tsv/json/xml (SPARQL 1.1 results formats), markdown",
+        help="table (default, for terminals), tsv/json/xml (SPARQL 1.1 results formats), csv (spreadsheet-safe: "
+        "a cell a spreadsheet would run as a formula starts with '), markdown",
     )
     common.add_engine(p)
     p.set_defaults(func=cmd_query)
@@ -227,11 +240,18 @@ def register(sub) -> None:
         "sparql",
         "run an ad-hoc read-only SPARQL query",
         "Run a SELECT, ASK, CONSTRUCT or DESCRIBE query with the project's prefixes predeclared "
-        "(mg:, mgo:, rdfs:, skos:, schema:, ...). Updates are refused.",
+        "(mg:, mgo:, rdfs:, skos:, schema:, ...). Updates, SERVICE and datasets other than the project's "
+        "graphs are refused; the query runs in a worker process stopped at the time, row and memory limits.",
         "examples:\n  mentorgraph sparql 'SELECT ?s WHERE { ?s a mgo:Seminar }'\n"
         "  mentorgraph sparql my-question.rq\n  echo 'ASK { ?s a mgo:Forum }' | mentorgraph sparql -",
     )
     p.add_argument("query", help="the query text, a file holding it, or - for standard input")
-    p.add_argument("--format", "-f", choices=FORMATS, default="table")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default="table",
+        help="as for `query` (csv is spreadsheet-safe); CONSTRUCT and DESCRIBE give N-Triples",
+    )
     common.add_engine(p)
     p.set_defaults(func=cmd_sparql)

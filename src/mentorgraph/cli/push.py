@@ -17,7 +17,7 @@ PASSWORD_ENV = "MENTORGRAPH_PASSWORD"
 
 EPILOG = f"""\
 examples:
-  oxigraph serve --location store --union-default-graph &
+  oxigraph serve --location store &
   mentorgraph push --endpoint http://localhost:7878/query
   mentorgraph push --endpoint http://localhost:3030/mentorgraph/query --user admin
   MG_TOKEN="Bearer ..." mentorgraph push --endpoint https://example.org/sparql \\
@@ -110,7 +110,7 @@ def cmd_push(args) -> int:
     if args.no_verify:
         return common.OK
     try:
-        counts, union = store_counts(args.endpoint, [g.iri for g in graphs], creds)
+        counts, dataset_honoured = store_counts(args.endpoint, [g.iri for g in graphs], creds)
     except PushError as exc:
         return common.error(f"pushed, but could not check the result: {exc}")
     wrong = [(g, counts.get(g.iri, 0)) for g in graphs if counts.get(g.iri, 0) != g.triples]
@@ -119,11 +119,11 @@ def cmd_push(args) -> int:
             f"graph <{g.iri}>: the store reports {n} triples, the build has {g.triples} "
             f"(does the store add inferred triples to the graph, or did another client write to it?)"
         )
-    if not union:
+    if not dataset_honoured and not wrong:
         common.warn(
-            f"{args.endpoint} does not see the named graphs' triples in its default "
-            f"graph, so canned queries will find nothing; make the default graph the union of the named "
-            f"graphs (docs/triple-stores.md)"
+            f"{args.endpoint} holds the graphs but ignored the default-graph-uri / named-graph-uri "
+            "parameters of a query (SPARQL 1.1 Protocol, section 2.1.4), which mentorgraph's queries use to "
+            "name the pushed graphs; they will find nothing there (docs/triple-stores.md)"
         )
     if wrong:
         return common.INVALID

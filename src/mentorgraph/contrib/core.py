@@ -11,6 +11,7 @@ build directory is never ahead of data/.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,7 +163,7 @@ def read_contribution(
 
 def _prepare(
     root: Path, paths: list[Path], accept_duplicates: bool, displays: list[str] | None
-) -> tuple[Outcome, Any, dict[str, bytes]]:
+) -> tuple[Outcome, Any, Mapping[str, bytes]]:
     """Read, resolve and load the contribution with data/; return the outcome, the sources, the new files.
 
     Loading is the build's own (`load_sources` with the contribution as `extra` documents), with
@@ -225,7 +226,7 @@ def _prepare(
         outcome.problems += exc.problems
     if not outcome.ok:
         return outcome, None, {}
-    return outcome, sources, _new_files(contrib_doc, orgs_doc, plan)
+    return outcome, sources, _NewFiles(contrib_doc, orgs_doc, plan)
 
 
 def _inconsistency(outcome: Outcome, messages: list[str]) -> None:
@@ -242,7 +243,7 @@ def validate_files(
     accept_duplicates: bool = False,
     displays: list[str] | None = None,
     reason_and_shapes: bool = True,
-) -> tuple[Outcome, dict[str, bytes]]:
+) -> tuple[Outcome, Mapping[str, bytes]]:
     """Check contributed files; return the outcome and, when valid, the new bytes of each data file.
 
     `reason_and_shapes=False` stops after loading (references, ids, evidence), skipping the OWL RL and
@@ -256,17 +257,26 @@ def validate_files(
 
 
 def _check_contribution(root: Path, sources: Any, outcome: Outcome) -> None:
-    """OWL RL and SHACL where the contribution can break them (neighbourhood.py), not on the whole graph."""
+    """OWL RL and SHACL where the contribution can break them (neighbourhood.py), not on the whole graph.
+
+    SHACL runs in a second process while OWL RL runs in this one (pipeline/parallel.py); its report
+    counts only if OWL RL finds the contribution consistent, as when they run one after the other.
+    """
     from ..namespaces import MG
+    from ..pipeline.parallel import Stage
     from ..pipeline.validate import load_shapes
     from .neighbourhood import inconsistencies, validate_contribution
 
     contributed = [MG[p.slug] for p in outcome.entries_planned()]
-    messages = inconsistencies(sources, contributed)
-    if messages:
-        _inconsistency(outcome, messages)
-        return
-    outcome.report = validate_contribution(sources, contributed, load_shapes(root))
+    shacl = Stage(validate_contribution, sources, contributed, load_shapes(root))
+    try:
+        messages = inconsistencies(sources, contributed)
+        if messages:
+            _inconsistency(outcome, messages)
+            return
+        outcome.report = shacl.result()
+    finally:
+        shacl.close()
 
 
 def _check_all(root: Path, sources: Any, outcome: Outcome) -> Any:
@@ -281,6 +291,29 @@ def _check_all(root: Path, sources: Any, outcome: Outcome) -> Any:
         return None
     outcome.report = checked.report
     return checked
+
+
+class _NewFiles(Mapping):
+    """The new bytes of data/'s files, written out (YAML, a third of validating 1,000 rows) on first use:
+    `validate` never needs them, `import` does."""
+
+    def __init__(self, contrib_doc: dict | None, orgs_doc: dict | None, plan: Plan):
+        self._args: tuple | None = (contrib_doc, orgs_doc, plan)
+        self._files: dict[str, bytes] = {}
+
+    def _done(self) -> dict[str, bytes]:
+        if self._args is not None:
+            self._files, self._args = _new_files(*self._args), None
+        return self._files
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._done()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._done())
+
+    def __len__(self) -> int:
+        return len(self._done())
 
 
 def _new_files(contrib_doc: dict | None, orgs_doc: dict | None, plan: Plan) -> dict[str, bytes]:
@@ -344,7 +377,7 @@ def _import(
     checked = _check_all(root, sources, outcome) if rebuild and outcome.ok else None
     if not outcome.ok:
         return outcome
-    done = datafiles.write(root, files)
+    done = datafiles.write(root, dict(files))
     outcome.written = done.written
     outcome.recovered = done.recovered
     if rebuild:

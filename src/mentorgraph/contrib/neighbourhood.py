@@ -57,11 +57,10 @@ def _is_entity(term) -> bool:
 
 def neighbourhood(sources: Sources, contributed: Iterable[URIRef]) -> Neighbourhood:
     """The ontology, the contributed entities, their evidence and their neighbours' classes and names."""
-    from ..pipeline.export import bind_prefixes
+    from ..pipeline.validate import shapes_data_graph
 
     entities = set(contributed)
-    g = Graph()
-    bind_prefixes(g)
+    g = shapes_data_graph()
     # The class hierarchy is what sh:class and the targets need of the ontology.
     for t in sources.graph("ontology").triples((None, RDFS.subClassOf, None)):
         g.add(t)
@@ -182,9 +181,22 @@ def _custom_eval(ctx, part):
     raise NotImplementedError
 
 
-def _cost(ctx, triple) -> tuple[int, int]:
-    pattern = tuple(ctx[x] for x in triple)
-    return sum(x is None for x in pattern), sum(1 for _ in islice(ctx.graph.triples(pattern), _PROBE))
+def _unbound(ctx, triple) -> int:
+    return sum(ctx[x] is None for x in triple)
+
+
+def _matches(ctx, triple) -> int:
+    return sum(1 for _ in islice(ctx.graph.triples(tuple(ctx[x] for x in triple)), _PROBE))
+
+
+def _next(ctx, bgp) -> int:
+    """The pattern to match next: fewest unbound terms, then fewest matches (probed only on a tie)."""
+    unbound = [_unbound(ctx, t) for t in bgp]
+    fewest = min(unbound)
+    tied = [i for i, n in enumerate(unbound) if n == fewest]
+    if len(tied) == 1 or fewest == 0:
+        return tied[0]
+    return min(tied, key=lambda i: _matches(ctx, bgp[i]))
 
 
 def _eval_bgp(ctx, bgp):
@@ -193,7 +205,7 @@ def _eval_bgp(ctx, bgp):
     if not bgp:
         yield ctx.solution()
         return
-    i = min(range(len(bgp)), key=lambda i: _cost(ctx, bgp[i])) if len(bgp) > 1 else 0
+    i = _next(ctx, bgp) if len(bgp) > 1 else 0
     (s, p, o), rest = bgp[i], bgp[:i] + bgp[i + 1 :]
     _s, _p, _o = ctx[s], ctx[p], ctx[o]
     for ss, sp, so in ctx.graph.triples((_s, _p, _o)):

@@ -19,10 +19,10 @@ from rdflib import Graph
 
 from .. import iris, layout
 from ..namespaces import GRAPH
-from . import export
+from . import export, parallel
 from .load import Sources, load_sources
 from .reason import reason
-from .validate import Report, load_shapes, validate
+from .validate import Report, load_shapes, shapes_data_graph, validate
 
 
 class ValidationError(Exception):
@@ -57,12 +57,8 @@ class Checked:
 
 def asserted_graph(sources: Sources) -> Graph:
     """What people assert (with the ontology, so SHACL sees subclasses): the data SHACL validates."""
-    g = Graph()
-    for name in ("ontology", "article", "curation", "evidence"):
-        for t in sources.graph(name):
-            g.add(t)
-    export.bind_prefixes(g)
-    return g
+    names = ("ontology", "article", "curation", "evidence")
+    return shapes_data_graph(t for name in names for t in sources.graph(name))
 
 
 def _timed(timings: dict[str, float], say: Callable[[str], None], name: str, fn, *args):
@@ -73,18 +69,41 @@ def _timed(timings: dict[str, float], say: Callable[[str], None], name: str, fn,
     return value
 
 
-def check(root: Path, sources: Sources | None = None, progress: Callable[[str], None] | None = None) -> Checked:
+def _validated(sources: Sources, shapes: Graph) -> tuple[Report, float]:
+    """SHACL on the asserted graphs, and the seconds it took."""
+    t0 = time.perf_counter()
+    report = validate(asserted_graph(sources), shapes, sources.origins)
+    return report, time.perf_counter() - t0
+
+
+def check(
+    root: Path,
+    sources: Sources | None = None,
+    progress: Callable[[str], None] | None = None,
+    processes: bool = True,
+) -> Checked:
     """Load (unless `sources` are given), reason and validate without writing anything.
 
-    Raises InputError for bad sources and InconsistencyError; a SHACL failure is in `report`.
+    SHACL runs in a second process while OWL RL runs in this one (parallel.py), unless `processes`
+    is false or forking is not safe here. Raises InputError for bad sources and
+    InconsistencyError; a SHACL failure is in `report`.
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     if sources is None:
         sources = _timed(timings, say, "load", load_sources, root)
     parts = (sources.graph("ontology"), sources.graph("article"), sources.graph("curation"))
-    reasoned = _timed(timings, say, "reason", reason, *parts)
-    report = _timed(timings, say, "validate", validate, asserted_graph(sources), load_shapes(root), sources.origins)
+    # The shapes are read here, so that a problem with the file is this process's own error.
+    shacl = parallel.Stage(_validated, sources, load_shapes(root), fork=processes)
+    try:
+        if shacl.forked:
+            say("validate (in a second process)...")
+        reasoned = _timed(timings, say, "reason", reason, *parts)
+        if not shacl.forked:
+            say("validate...")
+        report, timings["validate"] = shacl.result()
+    finally:
+        shacl.close()
     return Checked(sources, reasoned.inferred, report, timings)
 
 

@@ -4,12 +4,18 @@ Every file is rendered in memory; the build writes them into a new generation (l
 interrupted build never leaves a truncated or mixed set of files. Rebuilding unchanged inputs gives
 byte-identical outputs: line-based formats are sorted, blank nodes (only in the ontology's OWL lists)
 are canonically relabelled, JSON-LD nodes and values are sorted.
+
+Each triple is written as an N-Triples row once per graph: the sorted N-Triples export is the
+union's rows, the N-Quads export the same rows with their graph's name (rdflib's N-Quads row is its
+N-Triples row with the graph name before the final dot). The graphs that are serialized as Turtle
+are copied into rdflib's "SimpleMemory" store, which the serializers read faster and which gives
+the same bytes (tests/test_export_bytes.py compares every file with the plain rendering).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
@@ -51,19 +57,26 @@ def _canonical(g: Graph) -> Graph:
     return out
 
 
-def data_union(ds: Dataset) -> Graph:
-    """The knowledge graph as one graph: every data graph, without the ontology."""
-    g = bind_prefixes(Graph())
-    for name in DATA_GRAPHS:
-        for t in ds.graph(GRAPH[name]):
-            g.add(t)
+def _copy(triples) -> Graph:
+    """A graph holding `triples` with the project's prefixes bound (fast store: see the docstring)."""
+    g = bind_prefixes(Graph(store="SimpleMemory"))
+    for t in triples:
+        g.add(t)
     return g
 
 
+def data_union(ds: Dataset) -> Graph:
+    """The knowledge graph as one graph: every data graph, without the ontology."""
+    return _copy(t for name in DATA_GRAPHS for t in ds.graph(GRAPH[name]))
+
+
 def sorted_lines(text: str) -> bytes:
-    """The distinct non-empty lines of `text`, sorted, as UTF-8 bytes (deterministic N-Triples/N-Quads)."""
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """The distinct non-empty lines of `text`, sorted, as UTF-8 bytes (deterministic N-Triples/N-Quads).
+
+    Lines end at "\n" only: N-Triples escapes "\n" and "\r" in literals, not the other characters
+    Python's splitlines() would break a row at (U+2028, U+0085, form feed...).
+    """
+    return _sorted(text.split("\n"))
 
 
 def _sort_jsonld(value):
@@ -91,47 +104,54 @@ def render_jsonld(g: Graph, context: Mapping) -> bytes:
     return (json.dumps(out, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def canonical_dataset(ds: Dataset) -> Dataset:
-    """A copy of the dataset's named graphs with blank nodes relabelled canonically."""
-    out = Dataset()
-    for prefix, ns in iris.PREFIXES.items():
-        out.bind(prefix, ns, override=True, replace=True)
-    for name in iris.GRAPH_NAMES:
-        target = out.graph(GRAPH[name])
-        for t in _canonical(ds.graph(GRAPH[name])):
-            target.add(t)
-    return out
+def _trig_part(name: str, g: Graph) -> str:
+    """One named graph of the TriG export, its body written by the Turtle serializer."""
+    body = _copy(g).serialize(format="turtle")
+    body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix")).strip("\n")
+    return f"\n<{iris.GRAPH}{name}> {{\n{body}\n}}\n"
 
 
-def render_trig(ds: Dataset) -> bytes:
-    """TriG with the named graphs in a fixed order, each body written by the Turtle serializer."""
+def _trig(graphs: Mapping[str, Graph]) -> bytes:
+    """TriG with the named graphs in a fixed order (iris.GRAPH_NAMES)."""
     prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in iris.PREFIXES.items())
-    parts = [prefixes]
-    for name in iris.GRAPH_NAMES:
-        g = bind_prefixes(Graph())
-        for t in ds.graph(GRAPH[name]):
-            g.add(t)
-        body = g.serialize(format="turtle")
-        body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix")).strip("\n")
-        parts.append(f"\n<{iris.GRAPH}{name}> {{\n{body}\n}}\n")
+    parts = [prefixes] + [_trig_part(name, graphs[name]) for name in iris.GRAPH_NAMES]
     return "".join(parts).encode("utf-8")
+
+
+def _rows(g: Graph) -> list[str]:
+    """`g`'s N-Triples rows (each ends with " ."; see sorted_lines for why "\n" alone ends one)."""
+    return [row for row in g.serialize(format="nt").split("\n") if row.strip()]
+
+
+def _quad_rows(name: str, rows: list[str]) -> list[str]:
+    """N-Triples rows as N-Quads rows of the named graph `name`."""
+    graph = f" <{iris.GRAPH}{name}> ."
+    return [row[:-2] + graph for row in rows]
+
+
+def _sorted(lines: Iterable[str]) -> bytes:
+    """Distinct non-empty lines, sorted, as UTF-8 bytes."""
+    return ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
 
 
 def render_all(ds: Dataset, context: Mapping, ontology_text: bytes, report: Graph) -> dict[str, bytes]:
     """Every export file's bytes, keyed by file name."""
+    graphs = {name: ds.graph(GRAPH[name]) for name in iris.GRAPH_NAMES}
+    canon = {name: _canonical(g) for name, g in graphs.items()}
+    rows = {name: _rows(g) for name, g in graphs.items()}
+    canon_rows = {name: rows[name] if canon[name] is g else _rows(canon[name]) for name, g in graphs.items()}
     union = data_union(ds)
-    canon = canonical_dataset(ds)
     files = {
         TURTLE: union.serialize(format="turtle").encode("utf-8"),
-        NTRIPLES: sorted_lines(union.serialize(format="nt")),
+        NTRIPLES: _sorted(row for name in DATA_GRAPHS for row in rows[name]),
         JSONLD: render_jsonld(union, context["@context"]),
         CONTEXT: (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        TRIG: render_trig(canon),
-        NQUADS: sorted_lines(canon.serialize(format="nquads")),
+        TRIG: _trig(canon),
+        NQUADS: _sorted(q for name in iris.GRAPH_NAMES for q in _quad_rows(name, canon_rows[name])),
         ONTOLOGY: ontology_text,
         REPORT: bind_prefixes(_canonical(report)).serialize(format="turtle").encode("utf-8"),
     }
-    counts = {name: len(ds.graph(GRAPH[name])) for name in iris.GRAPH_NAMES}
+    counts = {name: len(g) for name, g in graphs.items()}
     manifest = {
         "graphs": {iris.GRAPH + name: {"triples": counts[name]} for name in iris.GRAPH_NAMES},
         "files": {name: EXPORTS[name] for name in sorted(files)},

@@ -7,17 +7,24 @@ Each file opens with a comment block (see queries/README.md):
     # column: item | the initiative (IRI)
     # column: label | its name
 
-Parameters are bound safely: the query contains `VALUES ?name { UNDEF }` and the value, resolved
-to a known IRI (or escaped as a literal for text parameters), replaces UNDEF as a serialized term.
+Each query is checked once by the one query policy (policy.check_query, on first use, then kept:
+`CannedQuery.approved`). Parameters are bound safely: the query contains `VALUES ?name { UNDEF }`,
+and the value, resolved to a known IRI (or a literal for text parameters), replaces UNDEF in the
+checked canonical text as a serialized term (CheckedQuery.bind: no re-parsing, no text pasting).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..iris import sparql_prologue
+
+if TYPE_CHECKING:
+    from .policy import ApprovedQuery
 
 
 @dataclass(frozen=True)
@@ -49,11 +56,29 @@ class CannedQuery:
     body: str
     path: Path
     notes: list[str] = field(default_factory=list)
+    header_lines: int = 0  # lines of the header comment before `body`
 
     @property
     def text(self) -> str:
-        """The full query with the project's prefixes declared."""
+        """The full query with the project's prefixes declared (for people to read and copy)."""
         return sparql_prologue() + self.body
+
+    @cached_property
+    def approved(self) -> ApprovedQuery:
+        """The query as the policy approved it (checked once), its parameters still UNDEF.
+
+        CatalogueError, naming the file and line, if the policy refuses it."""
+        from .policy import QueryError, check_query
+
+        try:
+            approved = check_query(self.body)
+        except QueryError as exc:
+            line = (exc.line or 0) + self.header_lines
+            raise CatalogueError(f"{self.path}:{line}: {exc}") from None
+        missing = [p.name for p in self.params if p.name not in approved.checked.params]
+        if missing:
+            raise CatalogueError(f"{self.path}: parameter {missing[0]!r} needs 'VALUES ?{missing[0]} {{ UNDEF }}'")
+        return approved
 
 
 class CatalogueError(Exception):
@@ -97,7 +122,8 @@ def parse_header(path: Path) -> CannedQuery:
     for p in params:
         if f"VALUES ?{p.name} {{ UNDEF }}" not in body:
             raise CatalogueError(f"{path}: parameter {p.name!r} needs 'VALUES ?{p.name} {{ UNDEF }}' in the query")
-    return CannedQuery(path.stem, question, params, columns, body, path, notes)
+    header = len(text.splitlines(keepends=True)) - len(body_lines)
+    return CannedQuery(path.stem, question, params, columns, body, path, notes, header)
 
 
 def load_catalogue(queries_dir: Path) -> dict[str, CannedQuery]:
@@ -130,7 +156,10 @@ def sparql_string(text: str) -> str:
 
 
 def bind(query: CannedQuery, terms: dict[str, str]) -> str:
-    """The query text with each parameter's UNDEF replaced by its serialized term."""
+    """The query text with each parameter's UNDEF replaced by a serialized term, by text replacement.
+
+    Kept for the benchmarks and tests that compare against it; the API binds with
+    CheckedQuery.bind on the checked canonical text (`CannedQuery.approved`)."""
     body = query.body
     for p in query.params:
         body = body.replace(f"VALUES ?{p.name} {{ UNDEF }}", f"VALUES ?{p.name} {{ {terms[p.name]} }}")

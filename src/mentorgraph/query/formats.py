@@ -1,6 +1,14 @@
 """Serialize query results: SPARQL 1.1 Query Results JSON, XML, CSV and TSV, and terminal tables.
 
 The CLI and the server share these functions, so a result looks the same in every interface.
+
+Two kinds of CSV. `to_csv` is the SPARQL 1.1 Query Results CSV format exactly (W3C), for programs
+(the SPARQL Protocol's text/csv). CSV meant for people, which a spreadsheet will open (`query -f
+csv`, `sparql -f csv`, `compare --format csv`, the web view's downloads), goes through
+`spreadsheet_csv`: a cell that starts with = + - @ tab or carriage return would be run by a
+spreadsheet as a formula (`=HYPERLINK(...)`, `@SUM(1+1)`, `+cmd|' /C calc'!A0` in a contributed
+name), so it is written with a single quote before it (OWASP, "CSV Injection"): the spreadsheet
+shows the text, and runs nothing.
 """
 
 from __future__ import annotations
@@ -9,6 +17,7 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 from .. import iris
 from .engines import Result, Term
@@ -73,23 +82,53 @@ def to_xml(res: Result) -> str:
     return "".join(out)
 
 
+def csv_cells(res: Result) -> Iterable[list[str]]:
+    """The rows of the SPARQL 1.1 CSV form of a result (the header first): plain values, blank
+    nodes as _:label, unbound as empty."""
+    if res.kind == "ask":
+        return iter([["_askResult"], ["true" if res.boolean else "false"]])
+    variables = res.variables
+
+    def rows():
+        yield variables
+        for row in res:
+            yield [
+                ("_:" + t.value if t.kind == "bnode" else t.value) if t is not None else ""
+                for t in (row.get(v) for v in variables)
+            ]
+
+    return rows()
+
+
 def to_csv(res: Result) -> str:
-    """SPARQL 1.1 Query Results CSV Format: plain values, CRLF line ends."""
+    """SPARQL 1.1 Query Results CSV Format, exactly: plain values, CRLF line ends (for programs)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(csv_cells(res))
+    return buf.getvalue()
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """`text` as a spreadsheet shows it and never runs it: a single quote before a formula's start."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def spreadsheet_csv(rows: Iterable[Sequence[str]]) -> str:
+    """CSV for people (the header is the first row): every cell through spreadsheet_cell, quoted as
+    RFC 4180 needs, CRLF line ends. The one function for every CSV a person downloads or saves."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    if res.kind == "ask":
-        w.writerow(["_askResult"])
-        w.writerow(["true" if res.boolean else "false"])
-        return buf.getvalue()
-    w.writerow(res.variables)
-    for row in res.rows:
-        w.writerow(
-            [
-                ("_:" + t.value if t.kind == "bnode" else t.value) if t is not None else ""
-                for t in (row.get(v) for v in res.variables)
-            ]
-        )
+    for row in rows:
+        w.writerow([spreadsheet_cell(str(cell)) for cell in row])
     return buf.getvalue()
+
+
+def to_spreadsheet_csv(res: Result) -> str:
+    """A result as CSV for people: the cells of to_csv, each made safe by spreadsheet_cell."""
+    return spreadsheet_csv(csv_cells(res))
 
 
 def ntriples_term(t: Term) -> str:
@@ -186,9 +225,10 @@ def graph_to_ntriples(res: Result) -> str:
     return "".join(" ".join(ntriples_term(x) for x in t) + " .\n" for t in sorted(res.triples or []))
 
 
+# The CLI's output formats (its CSV is for people; the server writes to_csv).
 RESULT_FORMATS = {
     "table": to_table,
-    "csv": to_csv,
+    "csv": to_spreadsheet_csv,
     "tsv": to_tsv,
     "json": to_json,
     "markdown": to_markdown,

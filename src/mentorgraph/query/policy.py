@@ -1,101 +1,156 @@
-"""Refuse SPARQL that would write, federate or read files, before any engine sees it.
+"""The one query policy: every SPARQL text that any part of mentorgraph runs passes `check_query`.
 
-rdflib follows SERVICE clauses and reads FROM <file:...> on a Dataset; pyoxigraph would run an
-update handed to it as one. mentorgraph is read-only, so the CLI, the API and the server share this
-check. It works on tokens: comments, string literals and IRIs are blanked out first, so a keyword
-inside a label or an IRI never triggers it, and a keyword outside them always does.
+    approved = check_query(text)                    # raises QueryError (Refused or SparqlSyntaxError)
+    engine.run(approved)                            # runs approved.text on approved's dataset
+
+`check_query` is a thin layer over mentorgraph.sparql.check, which parses the text with a SPARQL 1.1
+parser and decides on the parse tree (SERVICE, FROM / FROM NAMED, updates, size and nesting); no
+regular expression over the text decides anything. It adds what the engines need to run the query
+the same way everywhere:
+
+- the text to run: the canonical serialization of the checked tree (`approved.text`), never the
+  text as received, so an engine that reads the original differently cannot be steered;
+- the dataset, decided here once: the query's own FROM / FROM NAMED (only the project's graphs may
+  be named); or a SPARQL 1.1 Protocol dataset (default-graph-uri / named-graph-uri, section 2.1.4),
+  which overrides the query's and is held to the same rule; or, when neither names one, None: the
+  default graph is the union of the project's graphs and every one of them is a named graph. The
+  embedded engines map that to their own options and a remote store gets it spelled out in the
+  protocol request (engines.py), so a query means the same on every engine.
+
+Errors are QueryError (from mentorgraph.sparql): Refused (kind "service", "dataset", "update" or
+"limit", also known as RefusedQuery) or NotSparql, with the line and column in the text as written.
+NotSparql is the parser's SparqlSyntaxError and the query layer's QuerySyntaxError at once, so a
+caller catches every syntax error, the policy's or an engine's, by that one name.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
-from ..iris import PREFIXES
+from .. import iris
+from ..layout import LINKED
+from ..sparql import DEFAULT_LIMITS, CheckedQuery, IRI, Literal, QueryError, Refused, SparqlSyntaxError, check
+from ..sparql import Limits as TextLimits
+from .errors import QuerySyntaxError
 
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
+# The project's graphs: mentorgraph's own and those of the linked datasets a build may hold.
+PROJECT_GRAPHS: tuple[str, ...] = tuple(iris.GRAPH + name for name in (*iris.GRAPH_NAMES, *LINKED))
+OWN_GRAPHS: frozenset[str] = frozenset(PROJECT_GRAPHS)
 
-_STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.S)
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_COMMENT = re.compile(r"#[^\n]*")
-_WORD = re.compile(r"(?<![?$:\w-])([A-Za-z]+)(?![\w:-])")
-
-
-class RefusedQuery(Exception):
-    """The request is not a read-only query this service runs; the message says why."""
-
-
-def _blank(text: str) -> tuple[str, list[str]]:
-    """Text with strings, IRIs and comments replaced by spaces; and the IRIs found, in order."""
-    iris: list[str] = []
-    out, i = [], 0
-    pattern = re.compile(f"{_STRING.pattern}|{_IRI.pattern}|{_COMMENT.pattern}", re.S)
-    for m in pattern.finditer(text):
-        out.append(text[i : m.start()])
-        token = m.group(0)
-        if token.startswith("<"):
-            iris.append(token[1:-1])
-            out.append("<>")
-        else:
-            out.append(" " * len(token) if token.startswith("#") else '""')
-        i = m.end()
-    out.append(text[i:])
-    return "".join(out), iris
+# The old name of Refused, kept for callers written against it.
+RefusedQuery = Refused
 
 
-def keywords(text: str) -> list[str]:
-    """The SPARQL keywords of `text` (upper-cased), outside strings, IRIs and comments."""
-    blanked, _ = _blank(text)
-    return [w.upper() for w in _WORD.findall(blanked)]
+class NotSparql(SparqlSyntaxError, QuerySyntaxError):
+    """A text that is not SPARQL 1.1 Query, as check_query reports it: the parser's error (line,
+    column, token, what was expected) that is also a QuerySyntaxError, the name the CLI and the web
+    view catch."""
 
 
-def check_query(text: str, allowed_graphs: set[str] | None = None, allowed_services: set[str] | None = None) -> None:
-    """Raise RefusedQuery unless `text` is a read-only query without federation or foreign datasets.
+@dataclass(frozen=True)
+class ApprovedQuery:
+    """A query the policy passed and the dataset it runs on.
 
-    FROM / FROM NAMED may only name graphs in `allowed_graphs` (the store's own named graphs);
-    SERVICE may only name endpoints in `allowed_services` (empty by default: never federate).
+    `default_graphs` / `named_graphs` are None when neither the query nor the request named a
+    dataset: the default graph is then the union of the project's graphs, all of them named.
+    Otherwise both are tuples (possibly empty: FROM alone leaves no named graphs, SPARQL 1.1 13.2).
     """
-    blanked, _ = _blank(text)
-    words = [w.upper() for w in _WORD.findall(blanked)]
-    writes = sorted(set(words) & UPDATE_KEYWORDS)
-    if writes:
-        raise RefusedQuery(
-            f"SPARQL Update is not allowed: mentorgraph is read-only (found {', '.join(writes)}). "
-            "Change data by editing data/*.yaml or with `mentorgraph import`."
+
+    checked: CheckedQuery
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+    @property
+    def text(self) -> str:
+        """The canonical text: what an engine runs."""
+        return self.checked.text
+
+    @property
+    def form(self) -> str:
+        """SELECT, CONSTRUCT, ASK or DESCRIBE."""
+        return self.checked.form
+
+    def bind(self, terms: Mapping[str, IRI | Literal]) -> ApprovedQuery:
+        """This query with `VALUES ?name { UNDEF }` filled by terms[name] (no re-parse: CheckedQuery.bind)."""
+        return replace(self, checked=self.checked.bind(terms))
+
+
+def check_query(
+    text: str,
+    *,
+    allowed_graphs: Iterable[str] = OWN_GRAPHS,
+    allowed_services: Iterable[str] = frozenset(),
+    prefixes: Mapping[str, str] = iris.PREFIXES,
+    base: str | None = None,
+    limits: TextLimits = DEFAULT_LIMITS,
+    default_graph_uris: Iterable[str] | None = None,
+    named_graph_uris: Iterable[str] | None = None,
+) -> ApprovedQuery:
+    """Check `text` as a read-only query and decide its dataset; raise QueryError if it may not run.
+
+    `prefixes` are predeclared (the project's by default; the query's PREFIX overrides them);
+    FROM / FROM NAMED and the protocol's `default_graph_uris` / `named_graph_uris` may name only
+    `allowed_graphs`; SERVICE only a constant IRI in `allowed_services` (none by default).
+    """
+    allowed = allowed_graphs if isinstance(allowed_graphs, frozenset) else frozenset(allowed_graphs)
+    services = allowed_services if isinstance(allowed_services, frozenset) else frozenset(allowed_services)
+    try:
+        checked = check(
+            text, prefixes=prefixes, allowed_graphs=allowed, allowed_services=services, limits=limits, base=base
         )
-    # Walk the original text once more to see which IRI follows SERVICE / FROM / FROM NAMED.
-    tokens = re.findall(rf"{_STRING.pattern}|{_IRI.pattern}|{_COMMENT.pattern}|[A-Za-z_][\w:-]*|\S", text, re.S)
-    tokens = [t for t in tokens if not t.startswith("#")]
-    prefixes = dict(PREFIXES)
-    for i, tok in enumerate(tokens[:-2]):  # the query's own PREFIX declarations
-        if tok.upper() == "PREFIX" and tokens[i + 2].startswith("<"):
-            prefixes[tokens[i + 1].rstrip(":")] = tokens[i + 2][1:-1]
-    for i, tok in enumerate(tokens):
-        up = tok.upper()
-        if up == "SERVICE":
-            shown, iri = _target(tokens, i, "SILENT", prefixes)
-            if iri not in (allowed_services or set()):
-                raise RefusedQuery(
-                    f"SERVICE (federated query) to {shown or '?'} is not allowed: this service never "
-                    "makes outbound requests on a user's behalf."
-                )
-        elif up == "FROM":
-            shown, iri = _target(tokens, i, "NAMED", prefixes)
-            if allowed_graphs is None or iri not in allowed_graphs:
-                raise RefusedQuery(
-                    f"FROM {shown} is not allowed: queries may only name the dataset's own "
-                    "graphs (see /sparql service description); nothing is loaded from elsewhere."
-                )
+    except SparqlSyntaxError as exc:
+        raise NotSparql(str(exc), exc.line, exc.column, exc.token, exc.expected) from None
+    if default_graph_uris is not None or named_graph_uris is not None:
+        default = _protocol_graphs(default_graph_uris, "default-graph-uri", allowed)
+        named = _protocol_graphs(named_graph_uris, "named-graph-uri", allowed)
+        return ApprovedQuery(checked, default, named)
+    if checked.dataset is not None:
+        return ApprovedQuery(checked, checked.dataset.default, checked.dataset.named)
+    return ApprovedQuery(checked)
 
 
-def _target(tokens: list[str], i: int, optional_word: str, prefixes: dict[str, str]) -> tuple[str, str]:
-    """The token naming the IRI after tokens[i] (skipping SILENT or NAMED), as shown and as a full IRI."""
-    j = i + 1
-    if j < len(tokens) and tokens[j].upper() == optional_word:
-        j += 1
-    shown = tokens[j] if j < len(tokens) else ""
-    if shown.startswith("<"):
-        return shown, shown[1:-1]
-    prefix, sep, local = shown.partition(":")
-    if sep and prefix in prefixes:
-        return shown, prefixes[prefix] + local
-    return shown, shown
+def located(exc: QueryError, text: str) -> str:
+    """The error's message, then the line of `text` it points at and a caret under its column."""
+    message = str(exc)
+    if exc.line is None or exc.column is None:
+        return message
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not 1 <= exc.line <= len(lines):
+        return message
+    src = lines[exc.line - 1]
+    start = max(0, exc.column - 40) if len(src) > 160 else 0  # a long line: 80 characters around the column
+    end = start + 80 if len(src) > 160 else len(src)
+    before, rest = _shown(src[start : exc.column - 1]), _shown(src[exc.column - 1 : end])
+    return f"{message}\n  {before}{rest}\n  {' ' * len(before)}^"
+
+
+def _shown(text: str) -> str:
+    """`text` safe to print on a terminal: tabs as spaces, controls and lone surrogates escaped."""
+    return "".join(" " if c == "\t" else c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def _protocol_graphs(graphs: Iterable[str] | None, parameter: str, allowed: frozenset[str]) -> tuple[str, ...]:
+    out = tuple(dict.fromkeys(graphs or ()))
+    for g in out:
+        if g not in allowed:
+            raise Refused(
+                "dataset",
+                f"{parameter} <{g}> is not allowed: queries may only name the dataset's own graphs "
+                "(see the service description); nothing is loaded from elsewhere.",
+            )
+    return out
+
+
+__all__ = [
+    "OWN_GRAPHS",
+    "PROJECT_GRAPHS",
+    "ApprovedQuery",
+    "NotSparql",
+    "QueryError",
+    "Refused",
+    "RefusedQuery",
+    "SparqlSyntaxError",
+    "check_query",
+    "located",
+]

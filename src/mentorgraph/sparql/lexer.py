@@ -32,56 +32,89 @@ _KEYWORD_LIST = """BASE PREFIX SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRI
 # Upper-cased word -> the one interned kind string.
 KEYWORDS = {k: k for k in _KEYWORD_LIST}
 
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+# The non-ASCII parts of the grammar's name characters: PN_CHARS_BASE's, and what PN_CHARS and
+# VARNAME add to PN_CHARS_U.
+_NON_ASCII_BASE = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_NON_ASCII_EXTRA = "\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 _ECHAR = r"\\[tbnrf\\\"']"
 _WS = "[ \t\r\n]"
 _SKIP = "[ \t\r\n]*(?:#[^\r\n]*[ \t\r\n]*)*"  # white space and comments, as one unambiguous run
-_PN_NON_ASCII_BASE = _PN_CHARS_BASE.replace("A-Za-z", "")
 
-# The terminals, in the order the alternation tries them: it takes the first branch that matches,
-# so a terminal that can begin like another comes first (a variable before '?', an IRI before '<',
-# a number before '+' '-' '.', NIL/ANON before '(' '[', a long string before a short one); otherwise
-# frequent ones come first. A word may run on into a prefixed name (`select:x` is one), so one
-# branch reads both. BAD takes any other character, so the scan never skips one.
-_TERMINALS = [
-    ("VAR", f"[?$]{_VARNAME}"),
-    ("WORD", f"[A-Za-z][A-Za-z0-9_]*(?:(?:[{_PN_CHARS}.]*[{_PN_CHARS}])?:(?:{_PN_LOCAL})?)?"),
-    ("CLOSE", r"[})\]]"),
-    ("SEP", r"[;,]"),
-    ("IRIREF", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
-    # INTEGER, DECIMAL and DOUBLE (signed or not) in one branch; the kind is read from the text.
-    # "1." is INTEGER then '.', as the grammar says (DECIMAL needs a digit after the point).
-    (
-        "NUMBER",
-        r"[+-]?(?:[0-9]+(?:\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)?"
-        r"|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
-    ),
-    ("NIL", rf"\((?:{_WS}|#[^\r\n]*)*\)|\[(?:{_WS}|#[^\r\n]*)*\]"),  # and ANON
-    ("OPEN", r"[{(\[]"),
-    ("OPERATOR", r"\^\^|<=|>=|!=|&&|\|\||[.+\-*/?!=<>^|]"),
-    (
-        "STRING",
+
+def _terminals(non_ascii: bool) -> list[tuple[str, str]]:
+    """The terminals as regular expressions, in the order the alternation tries them.
+
+    The alternation takes the first branch that matches, so a terminal that can begin like another
+    comes first (a variable before '?', an IRI before '<', a number before '+' '-' '.', NIL/ANON
+    before '(' '[', a long string before a short one); otherwise frequent ones come first. A word
+    may run on into a prefixed name (`select:x` is one), so one branch reads both. BAD takes any
+    other character, so the scan never skips one.
+
+    Without `non_ascii` the name characters are their ASCII part only: the very same terminals for
+    a text that is all ASCII, in a pattern that compiles in a fraction of the time (compiling the
+    non-ASCII ranges is what costs), so a process that only sees ASCII queries never builds the
+    full pattern.
+    """
+    base = "A-Za-z" + (_NON_ASCII_BASE if non_ascii else "")
+    extra = _NON_ASCII_EXTRA if non_ascii else ""
+    pn_chars_u = base + "_"
+    pn_chars = pn_chars_u + "\\-0-9" + extra
+    pn_local = f"(?:[{pn_chars_u}:0-9]|{_PLX})(?:(?:[{pn_chars}.:]|{_PLX})*(?:[{pn_chars}:]|{_PLX}))?"
+    varname = f"[{pn_chars_u}0-9][{pn_chars_u}0-9{extra}]*"
+    # A prefix that starts with an ASCII letter is read by WORD; PNAME reads the others.
+    other_prefix = f"(?:[{_NON_ASCII_BASE}](?:[{pn_chars}.]*[{pn_chars}])?)?" if non_ascii else ""
+    string = (
         f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}))*"""|"(?:[^"\\\\\n\r]|{_ECHAR})*"'
-        f"|'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}))*'''|'(?:[^'\\\\\n\r]|{_ECHAR})*'",
-    ),
-    (  # and BLANK_NODE_LABEL, LANGTAG
-        "PNAME",
-        f"(?:[{_PN_NON_ASCII_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:(?:{_PN_LOCAL})?"
-        f"|_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?|@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*",
-    ),
-    ("EOF", r"\Z"),
-    ("BAD", r"."),
-]
-_MASTER = re.compile(_SKIP + "(" + "|".join(f"(?:{p})" for _, p in _TERMINALS) + ")", re.S)
+        f"|'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}))*'''|'(?:[^'\\\\\n\r]|{_ECHAR})*'"
+    )
+    return [
+        ("VAR", f"[?$]{varname}"),
+        ("WORD", f"[A-Za-z][A-Za-z0-9_]*(?:(?:[{pn_chars}.]*[{pn_chars}])?:(?:{pn_local})?)?"),
+        ("CLOSE", r"[})\]]"),
+        ("SEP", r"[;,]"),
+        ("IRIREF", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
+        # INTEGER, DECIMAL and DOUBLE (signed or not) in one branch; the kind is read from the text.
+        # "1." is INTEGER then '.', as the grammar says (DECIMAL needs a digit after the point).
+        (
+            "NUMBER",
+            r"[+-]?(?:[0-9]+(?:\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)?"
+            r"|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
+        ),
+        ("NIL", rf"\((?:{_WS}|#[^\r\n]*)*\)|\[(?:{_WS}|#[^\r\n]*)*\]"),  # and ANON
+        ("OPEN", r"[{(\[]"),
+        ("OPERATOR", r"\^\^|<=|>=|!=|&&|\|\||[.+\-*/?!=<>^|]"),
+        ("STRING", string),
+        (  # and BLANK_NODE_LABEL, LANGTAG
+            "PNAME",
+            f"{other_prefix}:(?:{pn_local})?"
+            f"|_:[{pn_chars_u}0-9](?:[{pn_chars}.]*[{pn_chars}])?|@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*",
+        ),
+        ("EOF", r"\Z"),
+        ("BAD", r"."),
+    ]
+
+
+def _compile(non_ascii: bool) -> re.Pattern:
+    return re.compile(_SKIP + "(" + "|".join(f"(?:{p})" for _, p in _terminals(non_ascii)) + ")", re.S)
+
+
+_ASCII_MASTER = _compile(False)
+_FULL_MASTER: list[re.Pattern] = []
+
+
+def master(text: str) -> re.Pattern:
+    """The scanning pattern for `text`: the ASCII one for an all-ASCII text (isascii() is O(1)),
+    else the full one, compiled on first use."""
+    if text.isascii():
+        return _ASCII_MASTER
+    if not _FULL_MASTER:
+        _FULL_MASTER.append(_compile(True))
+    return _FULL_MASTER[0]
+
 
 # What a token's first character says it is: W word or prefixed name, V variable, C closing
 # bracket, O '{', P '(' or '[' (or NIL/ANON), S operator, L '<' (IRI or operator), D '.' '+' '-'
@@ -125,7 +158,7 @@ class Tokens:
     def offset(self, index: int) -> int:
         """Where token `index` starts in the text as written (found by scanning the text again)."""
         if self._starts is None:
-            self._starts = [m.start(1) for m in _MASTER.finditer(self.text)]
+            self._starts = [m.start(1) for m in master(self.text).finditer(self.text)]
         return self.original_offset(self._starts[min(index, len(self._starts) - 1)])
 
     def position(self, index: int) -> tuple[int, int]:
@@ -210,7 +243,7 @@ def tokenize(source: str, limits: Limits = DEFAULT_LIMITS) -> Tokens:
         raise _syntax(source, bad.start(), "A lone surrogate (invalid UTF-16) is not a character", repr(bad.group()))
     text, marks = expand_escapes(source)
     toks = Tokens(text, source, marks)
-    tokens = _MASTER.findall(text)
+    tokens = master(text).findall(text)
     while tokens and not tokens[-1]:  # the end of the text matches as an empty token
         tokens.pop()
     if len(tokens) > limits.max_tokens:

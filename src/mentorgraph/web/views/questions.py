@@ -170,7 +170,8 @@ def _download(res: Result, name: str, fmt: str) -> Download:
     from ...mediatypes import RESULTS
     from ...query import formats
 
-    writer = {"json": formats.to_json, "xml": formats.to_xml, "csv": formats.to_csv, "tsv": formats.to_tsv}
+    # CSV is for spreadsheets here: formula-like cells neutralized (formats.spreadsheet_csv, OWASP).
+    writer = {"json": formats.to_json, "xml": formats.to_xml, "csv": formats.to_spreadsheet_csv, "tsv": formats.to_tsv}
     if fmt not in writer:
         raise NotFound(f"no download format {fmt!r}; there are {', '.join(writer)}")
     ext = {"json": "srj", "xml": "srx"}.get(fmt, fmt)
