@@ -1,15 +1,20 @@
-"""Benchmark the vendored Oxigraph WebAssembly build in headless Chromium: compiling the wasm, fetching
-and loading the project's N-Quads (dist/mentorgraph.nq) and a graph 100x larger, then one query, with
-and without 4x CPU throttling (Emulation.setCPUThrottlingRate, a proxy for a phone); the larger graph
-also with Oxigraph's bulk-load options, as bytes rather than a string, and as TriG. Prints medians.
+"""Benchmark the graph in the browser: the static site's query editor (`mentorgraph site`) opening the
+project's graph and a graph 100x larger in headless Chromium, with and without 4x CPU throttling
+(Emulation.setCPUThrottlingRate, a proxy for a phone), over http (the store in a Web Worker) and from
+file:// (on the page's thread). Prints medians: when the page is usable (DOMContentLoaded: the editor and
+every pre-rendered answer are there), when the store is ready (navigation start to a loaded store), the
+store's own load (decompress + parse + index), one GROUP BY query, the wasm memory and the page's JS heap.
 
     mentorgraph build && python benchmarks/bench_browser_store.py [--runs 3] [--copies 100]
+    python benchmarks/bench_browser_store.py --spike     # the vendored assets' test page (N-Quads, TriG,
+                                                         # bulk-load options) instead of the site
 
 The larger graph is the project's, copied with every instance IRI (mg:, mgs:) and blank node renamed
-per copy; vocabulary, graph names and literals are kept. The page is tests/fixtures/web-vendor/page.html
-served by a 127.0.0.1 static server (tests/vendor_page.py) under the CSP the web view needs; the file://
-variant (wasm inside a classic script) is timed on the project graph. Wall-clock figures: other
-processes on the machine show in them.
+per copy; vocabulary, graph names and literals are kept. It replaces the site's graph script (same
+name) in a copy of the site. The site is served by a 127.0.0.1 static server (tests/vendor_page.py)
+under the CSP docs/site.md asks a host for. CPU throttling applies to the page's thread; whether
+Chromium throttles a dedicated worker as well is not documented, so the file:// rows (store on the
+page's thread) are the ones to read for a phone. Wall-clock figures: other processes show in them.
 """
 
 from __future__ import annotations
@@ -77,16 +82,8 @@ def report(label: str, runs: list[dict]) -> None:
     print(f"| {label} | {runs[0]['quads']:,} | {cells} |", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--copies", type=int, default=100)
-    parser.add_argument("--nq", type=Path, default=ROOT / "dist" / "mentorgraph.nq")
-    args = parser.parse_args()
-    if not args.nq.is_file():
-        sys.exit(f"{args.nq} not found: run `mentorgraph build` first")
-    if not CHROMIUM.exists():
-        sys.exit(f"{CHROMIUM} not found: apt-get install chromium")
+def spike_main(args) -> None:
+    """The vendored assets' test page (tests/fixtures/web-vendor/): N-Quads, TriG, bulk-load options."""
     from playwright.sync_api import sync_playwright
 
     nquads = args.nq.read_text(encoding="utf-8")
@@ -121,6 +118,108 @@ def main() -> None:
                 [measure(browser, url, origin, throttle) for _ in range(args.runs)],
             )
         browser.close()
+
+
+def site_graph(nquads: str) -> bytes:
+    """The site's graph script (mentorgraph.site.data) for these quads, serialized as the site does."""
+    import base64
+    import gzip
+
+    from mentorgraph.site.data import GRAPH_FORMAT, script
+
+    packed = base64.b64encode(gzip.compress(as_trig(nquads), compresslevel=9, mtime=0)).decode("ascii")
+    return script("MentorgraphGraph", {"format": GRAPH_FORMAT, "gzip": packed})
+
+
+def measure_site(browser, url: str, origin: str, throttle: float) -> dict:
+    """Open sparql.html, wait for the store, run one query: figures in ms and MiB."""
+    visit = Visit(browser, origin)
+    try:
+        cdp = visit.context.new_cdp_session(visit.page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        cdp.send("Performance.enable")
+        page = visit.page
+        page.goto(url)
+        wait_for(
+            page,
+            "window.mentorgraphSite && (mentorgraphSite.store || /could not/.test(document.body.textContent))",
+            600,
+        )
+        store = page.evaluate("mentorgraphSite.store")
+        usable = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        page.evaluate("text => mentorgraphEditor.setValue(text)", QUERY)
+        t0 = page.evaluate("performance.now()")
+        page.get_by_role("button", name="Run query").click()
+        wait_for(page, "mentorgraphSite.runs > 0", 600)
+        query = page.evaluate("performance.now()") - t0
+        heap = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["JSHeapUsedSize"]
+        visit.assert_clean()
+        return {
+            "quads": store["size"],
+            "usable": usable,
+            "ready": store["readyAt"],
+            "load": store["loadMs"],
+            "query": query,
+            "wasm MiB": store["wasmBytes"] / 2**20,
+            "heap MiB": heap / 2**20,
+        }
+    finally:
+        visit.close()
+
+
+def site_main(args) -> None:
+    """The static site's editor page with the project's graph and with the larger one."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from mentorgraph.site import build_site
+
+    nquads = args.nq.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        site, big = Path(tmp, "site"), Path(tmp, "big")
+        build_site(ROOT, args.nq.resolve().parent, site)
+        shutil.copytree(site, big)
+        graph = next((big / "static").glob("graph.*.js"))
+        graph.write_bytes(site_graph(replicate(nquads, args.copies)))
+        print(
+            f"site: {sum(1 for p in site.rglob('*') if p.is_file())} files, graph script "
+            f"{next((site / 'static').glob('graph.*.js')).stat().st_size / 2**10:.0f} KiB; "
+            f"{args.copies}x graph script {graph.stat().st_size / 2**20:.1f} MiB"
+        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        keys = ("usable", "ready", "load", "query", "wasm MiB", "heap MiB")
+        head = "| page, graph, CPU | quads | usable ms | store ready ms | store load ms | query ms | wasm MiB"
+        print(head + " | page heap MiB |")
+        print("|---|---|---|---|---|---|---|---|")
+
+        def row(label: str, runs: list[dict]) -> None:
+            cells = " | ".join(f"{statistics.median(r[k] for r in runs):.0f}" for k in keys)
+            print(f"| {label} | {runs[0]['quads']:,} | {cells} |", flush=True)
+
+        for throttle in (1, 4):
+            for name, folder in (("project", site), (f"{args.copies}x", big)):
+                with static_server(folder, CSP) as base:
+                    runs = [measure_site(browser, base + "sparql.html", base, throttle) for _ in range(args.runs)]
+                    row(f"http (worker), {name}, CPU {throttle}x", runs)
+                origin = folder.as_uri() + "/"
+                runs = [measure_site(browser, origin + "sparql.html", origin, throttle) for _ in range(args.runs)]
+                row(f"file:// (page thread), {name}, CPU {throttle}x", runs)
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=100)
+    parser.add_argument("--nq", type=Path, default=ROOT / "dist" / "mentorgraph.nq")
+    parser.add_argument("--spike", action="store_true", help="measure the vendored assets' test page instead")
+    args = parser.parse_args()
+    if not args.nq.is_file():
+        sys.exit(f"{args.nq} not found: run `mentorgraph build` first")
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} not found: apt-get install chromium")
+    (spike_main if args.spike else site_main)(args)
 
 
 if __name__ == "__main__":

@@ -54,8 +54,9 @@ STORE = "store"
 CHECKSUMS = ".checksums.json"
 # Linked datasets loaded beside the graph (`build --with NAME FILE`, `link load-ror`): name -> file.
 LINKED = {"ror": "ror.nq"}
-# Written into the build directory itself, outside generations (`mentorgraph docs`).
+# Written into the build directory itself, outside generations (`mentorgraph docs`, `mentorgraph site`).
 DOCS = "ontology.html"
+SITE = "site"
 
 # -- the build directory -----------------------------------------------------------------------------
 BUILDS = "builds"
@@ -100,6 +101,11 @@ def release_dir(out: Path, version: str) -> Path:
 def docs_path(out: Path) -> Path:
     """Where `mentorgraph docs` writes the ontology documentation by default."""
     return out / DOCS
+
+
+def site_path(out: Path) -> Path:
+    """Where `mentorgraph site` writes the static website by default: <out>/site/."""
+    return out / SITE
 
 
 # -- generations ----------------------------------------------------------------------------------------

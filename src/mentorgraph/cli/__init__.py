@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "compare": "advise",
     "recommend": "advise",
     "docs": "release",
+    "site": "site",
     "release": "release",
     "diff": "release",
     "export": "export",

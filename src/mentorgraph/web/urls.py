@@ -173,10 +173,13 @@ class StaticUrls(Urls):
         if route not in FILES:
             return None
         path = FILES[route]
+        named = {}
         if "{name}" in path:
-            path = path.replace("{name}", str(params.pop("name")))
+            named = {"name": params.pop("name")}
+            path = path.replace("{name}", str(named["name"]))
         if params and _clean(params):
-            path = self.pages.get(static_name(route, params))
+            # A named route's pages are keyed with their name (questions/a.csv is not questions/b.csv).
+            path = self.pages.get(static_name(route, {**named, **params}))
             if path is None:
                 return None
         return self.relative(path)
