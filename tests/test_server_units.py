@@ -88,13 +88,3 @@ def test_graph_answers_are_capped_in_triples(store):
     assert reply.meta["truncated"] is True and reply.body.count(b"\n") == 7
     with pytest.raises(LookupError):
         run_sparql(store, context, "CONSTRUCT WHERE { ?s ?p ?o }", "json", None, 7)
-
-
-def test_only_web_view_functions_can_be_called(built, root):
-    from mentorgraph import layout
-    from mentorgraph.server.worker import State, WorkerError, op_view
-
-    state = State(layout.current_generation(built).path, root)
-    for function in ("os:getcwd", "mentorgraph.server.worker:op_ping", "mentorgraph.webx:f", "mentorgraph.web."):
-        with pytest.raises(WorkerError, match="not a web-view function"):
-            op_view(state, function, {})
