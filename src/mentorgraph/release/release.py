@@ -184,7 +184,7 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
             ]
         )
     dist.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".mentorgraph-{version}.", suffix=".tmp", dir=dist))
+    staging = _staging(dist, version)
     try:
         say("build...")
         # The exports of a fresh build, as plain files (no generation, no store: the on-disk store is
@@ -213,6 +213,29 @@ def make_release(root: Path, dist: Path, force: bool = False, progress=None) -> 
         raise
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     return Release(target, version, files, section)
+
+
+def _staging(dist: Path, version: str) -> Path:
+    """A fresh staging directory for this process (`.mentorgraph-VERSION.PID.tmp`), after removing
+    those that killed releases left: a staging directory whose process is gone is never finished."""
+    for p in dist.glob(".mentorgraph-*.tmp"):
+        pid = p.name[: -len(".tmp")].rsplit(".", 1)[-1]
+        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            shutil.rmtree(p, ignore_errors=True)
+    staging = dist / f".mentorgraph-{version}.{os.getpid()}.tmp"
+    staging.mkdir()
+    return staging
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_interop(staging: Path, root: Path, version: str) -> None:
