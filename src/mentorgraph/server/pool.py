@@ -13,6 +13,7 @@ import asyncio
 import collections
 import json
 import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class Pool:
         self.replaced = 0
         self.busy = 0
         self._all: set[QueryProcess] = set()
+        self._killed: list[QueryProcess] = []  # killed, maybe not yet reaped: close(wait) waits for them
         self._idle: collections.deque[QueryProcess] = collections.deque()
         self._waiters: collections.deque[asyncio.Future] = collections.deque()
         self._closed = False
@@ -103,6 +105,8 @@ class Pool:
     def _discard(self, qp: QueryProcess, wait: bool = False) -> None:
         self._all.discard(qp)
         qp.kill(wait)
+        if not wait:
+            self._killed = [k for k in self._killed if k.proc.returncode is None] + [qp]
 
     def _replace(self, qp: QueryProcess, why: str) -> None:
         """Kill `qp` now; start its successor in the background (start-up takes a fraction of a second)."""
@@ -198,6 +202,12 @@ class Pool:
         self._closed = True
         for qp in list(self._all):
             self._discard(qp, wait)
+        if wait:
+            for qp in self._killed:
+                try:
+                    qp.proc.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    pass
         while self._waiters:
             fut = self._waiters.popleft()
             if not fut.done():

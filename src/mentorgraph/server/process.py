@@ -60,8 +60,11 @@ class QueryProcess:
         self.proc, self.transport, self.channel = proc, transport, channel
 
     @classmethod
-    async def spawn(cls, root: Path, max_memory: int, timeout: float) -> QueryProcess:
-        """Start one warm query process (interpreter up, nothing opened)."""
+    async def spawn(
+        cls, root: Path, max_memory: int, timeout: float, starting: set[subprocess.Popen] | None = None
+    ) -> QueryProcess:
+        """Start one warm query process (interpreter up, nothing opened). While it starts, its child is in
+        `starting`, so a front end that stops meanwhile can kill it instead of leaving it behind."""
         loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair()
         try:
@@ -76,13 +79,22 @@ class QueryProcess:
             )
         finally:
             theirs.close()
-        transport, channel = await loop.create_unix_connection(_Channel, sock=ours)
-        qp = cls(proc, transport, channel)
+        if starting is not None:
+            starting.add(proc)
         try:
-            await qp.ask(None, timeout)
-        except (TimeoutError, EOFError):
-            qp.kill()
-            raise StartError("a query process did not start") from None
+            transport, channel = await loop.create_unix_connection(_Channel, sock=ours)
+            qp = cls(proc, transport, channel)
+            try:
+                await qp.ask(None, timeout)
+            except (TimeoutError, EOFError):
+                qp.kill()
+                raise StartError("a query process did not start") from None
+            except asyncio.CancelledError:
+                qp.kill(wait=True)
+                raise
+        finally:
+            if starting is not None:
+                starting.discard(proc)
         return qp
 
     async def open(self, gen: Path, timeout: float) -> dict:
@@ -153,10 +165,13 @@ class Spares:
         self.root, self.max_memory, self.count, self.timeout = root, max_memory, count, timeout
         self._ready: collections.deque[QueryProcess] = collections.deque()
         self._starting = 0
+        self._children: set[subprocess.Popen] = set()  # started, not yet ready
         self._closed = False
 
     async def take(self) -> QueryProcess:
         """A warm process: a spare if one is ready (then another is started), else a new one."""
+        if self._closed:
+            raise StartError("the server is stopping")
         while self._ready:
             qp = self._ready.popleft()
             if qp.proc.poll() is None and not qp.channel.lost:
@@ -164,13 +179,14 @@ class Spares:
                 return qp
             qp.kill()
         self.fill()
-        return await QueryProcess.spawn(self.root, self.max_memory, self.timeout)
+        return await QueryProcess.spawn(self.root, self.max_memory, self.timeout, self._children)
 
     async def prime(self, n: int) -> None:
         """Start `n` processes now and wait for them (at start-up: the first pool takes its processes
         from these, and the rest stay spares, so the server is warm when it says it listens)."""
         started = await asyncio.gather(
-            *(QueryProcess.spawn(self.root, self.max_memory, self.timeout) for _ in range(n)), return_exceptions=True
+            *(QueryProcess.spawn(self.root, self.max_memory, self.timeout, self._children) for _ in range(n)),
+            return_exceptions=True,
         )
         self._ready.extend(qp for qp in started if isinstance(qp, QueryProcess))
 
@@ -183,7 +199,7 @@ class Spares:
 
     async def _start_one(self) -> None:
         try:
-            qp = await QueryProcess.spawn(self.root, self.max_memory, self.timeout)
+            qp = await QueryProcess.spawn(self.root, self.max_memory, self.timeout, self._children)
         except (StartError, OSError):
             return
         finally:
@@ -194,7 +210,13 @@ class Spares:
             self._ready.append(qp)
 
     def close(self) -> None:
-        """Stop every spare (they hold nothing)."""
+        """Stop every spare (they hold nothing), and every process still starting."""
         self._closed = True
         while self._ready:
             self._ready.popleft().kill(wait=True)
+        for proc in list(self._children):
+            proc.kill()
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
