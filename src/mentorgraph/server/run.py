@@ -141,10 +141,25 @@ def serve(config: Config) -> int:
         supervisor.run()
     finally:
         sock.close()
+        _stop_resource_tracker()
     if supervisor.failed:
         return _fail(supervisor.failed)
     log({"event": "stopped"})
     return 0
+
+
+def _stop_resource_tracker() -> None:
+    """Wait for multiprocessing's resource tracker (started with the front ends) to exit, so that no
+    process of this server outlives it. The tracker has no public stop; without this it exits on its
+    own a moment after we do."""
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        try:
+            stop()
+        except (OSError, ChildProcessError):
+            pass
 
 
 def _shown(host: str) -> str:
