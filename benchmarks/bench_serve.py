@@ -19,8 +19,10 @@ Each workload runs `--runs` times, mentorgraph and Oxigraph interleaved run by r
 (Debian package; 2 threads; a Lua script varies the text) or, without wrk, a Python load generator.
 Prints each run, then medians, the ratio mentorgraph / Oxigraph, the goals of issue 16 (uncached
 >= 0.8x, cached >= 1x, p99 <= 250 ms with 0 socket errors at 256 connections), and every command
-it ran. With --profile, also the CPU each server spends per uncached request (from /proc) and where a
-front end and a query process of mentorgraph spend theirs (py-spy samples, idle ones left out).
+it ran. With --profile, also the CPU each server spends per uncached request (from /proc), how often
+mentorgraph's processes block and are woken up per request (voluntary context switches: this
+count, unlike the CPU figures, hardly moves with other load on the machine), and where a front end
+and a query process of mentorgraph spend their time (py-spy samples, idle ones left out).
 Nothing is asserted: these are figures for docs/server.md and the README. Other load on the
 machine moves them; compare only runs of one invocation.
 """
@@ -248,7 +250,7 @@ def long_query_probe(port: int) -> str:
 IDLE = ("Runner.run (asyncio/runners.py", "FrameReader.read (mentorgraph/server/wire.py", "Connection._recv")
 PARTS = (
     ("policy check (mentorgraph.sparql)", "mentorgraph/sparql/"),
-    ("HTTP (uvicorn, httptools)", "uvicorn/"),
+    ("HTTP (uvicorn, httptools; the answer's socket write)", ("uvicorn/", "server/http11.py")),
     ("framework (starlette)", "starlette/"),
     ("frames and JSON", ("mentorgraph/server/wire.py", "json/")),
     ("to and from the query processes (socket writes, wake-ups)", ("server/process.py", "server/pool.py")),
@@ -287,6 +289,18 @@ def cpu_seconds(pids) -> float:
     return total
 
 
+def wakeups(pids) -> int:
+    """Voluntary context switches of `pids` so far (a process that blocks and is woken up again)."""
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += int(status.split("voluntary_ctxt_switches:")[1].split()[0])
+    return total
+
+
 def busy_samples(raw: Path) -> dict[str, int]:
     """py-spy's raw stacks -> leaf frame -> samples, without the idle ones."""
     out: dict[str, int] = {}
@@ -310,6 +324,7 @@ def profile(servers: dict, bases: dict, out: Path, duration: int, tmp: Path) -> 
         tree = descendants(proc.pid)
         base, path = bases[name]
         before = {pid: cpu_seconds([pid]) for pid in tree}
+        woken = {pid: wakeups([pid]) for pid in tree}
         spies = []
         if name == "mentorgraph" and pyspy:
             front = next(p for p, c in tree.items() if "multiprocessing.spawn" in c)
@@ -323,12 +338,17 @@ def profile(servers: dict, bases: dict, out: Path, duration: int, tmp: Path) -> 
         res = (run_wrk if shutil.which("wrk") else run_python)(base, path + path_qs, True, True, 16, duration, tmp)
         n = max(res["rps"] * duration, 1)
         kinds: dict[str, float] = {}
+        blocks: dict[str, int] = {}
         for pid, cmd in tree.items():
             kind = "query processes" if "server.worker" in cmd else "front ends" if "spawn" in cmd else "the rest"
             kinds[kind] = kinds.get(kind, 0.0) + cpu_seconds([pid]) - before[pid]
+            blocks[kind] = blocks.get(kind, 0) + wakeups([pid]) - woken[pid]
         split = ", ".join(f"{k} {v / n * 1e6:.0f}" for k, v in kinds.items()) if name == "mentorgraph" else ""
         used = sum(kinds.values())
         print(f"  {name}: {used / n * 1e6:.0f} us CPU per request ({res['rps']:.0f} req/s) {split}")
+        if name == "mentorgraph":  # Oxigraph's threads are not in /proc/PID/status; its count would mislead
+            woke = ", ".join(f"{k} {v / n:.2f}" for k, v in blocks.items() if k != "the rest")
+            print(f"    voluntary context switches (block, then wake up) per request: {woke}")
         for role, raw, spy in spies:
             spy.wait(timeout=60)
             samples = busy_samples(raw) if raw.exists() else {}

@@ -5,8 +5,10 @@
   own CSP keeps it), `Access-Control-Allow-Origin: *` (every route is a public read), the headers a
   browser client may read, and the generation the answer came from (X-Mentorgraph-Generation);
 - hands CORS preflights (OPTIONS) to Starlette's CORSMiddleware;
-- writes the access log (one JSON line per request) and turns an unexpected exception, which
-  Starlette has already answered with a 500, into a JSON log line instead of a traceback.
+- writes the access log: one JSON line per request, written just before the last piece of the
+  answer goes out (a client that has its answer can already read its line);
+- turns an unexpected exception, which has already been answered 500 (by Starlette's
+  ServerErrorMiddleware, or by app.Dispatch), into a JSON log line instead of a traceback.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class Guard:
             return await self.app(scope, receive, send)
         app = self.preflight if scope["method"] == "OPTIONS" else self.app
         t0 = time.perf_counter()
-        outcome = [500, 0]
+        outcome = [500, 0, False]  # status, bytes, logged
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
@@ -60,6 +62,8 @@ class Guard:
                 message["headers"] = headers
             elif message["type"] == "http.response.body":
                 outcome[1] += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    _access(scope, outcome, t0)
             await send(message)
 
         try:
@@ -76,7 +80,8 @@ class Guard:
                 }
             )
         finally:
-            _access(scope, outcome, t0)
+            if not outcome[2]:  # no complete answer was sent (the client went away, or an error)
+                _access(scope, outcome, t0)
 
 
 async def _plain(send, status: int, body: bytes) -> None:
@@ -91,6 +96,7 @@ async def _plain(send, status: int, body: bytes) -> None:
 
 
 def _access(scope, outcome: list, t0: float) -> None:
+    outcome[2] = True
     agent = ""
     for k, v in scope.get("headers", ()):
         if k == b"user-agent":
