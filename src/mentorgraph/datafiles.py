@@ -124,6 +124,26 @@ def _problem(name: str, message: str, mark: Any, expected: str) -> Problem:
 
 def _check_shape(text: str, name: str) -> None:
     """Refuse too-deep nesting and anchors/aliases by walking the parser's events (no nodes built)."""
+    try:
+        _walk_events(text, name)
+    except yaml.MarkedYAMLError as exc:
+        # libyaml (0.2.5 and later, as in PyYAML 6.0.4's wheels) has its own nesting limit, met while
+        # it scans ahead of the events above: the same refusal, worded as ours.
+        if "nesting" not in str(exc.problem):
+            raise
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    f"YAML nested more than {MAX_DEPTH} levels deep",
+                    exc.problem_mark,
+                    "records a few levels deep",
+                )
+            ]
+        ) from None
+
+
+def _walk_events(text: str, name: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
