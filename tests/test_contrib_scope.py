@@ -11,8 +11,16 @@ the reference: the graph without a contribution conforms (tests/test_build.py).
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import SH
 
-from mentorgraph.contrib.neighbourhood import inconsistencies, neighbourhood, validate_contribution
+from mentorgraph.contrib.neighbourhood import (
+    inconsistencies,
+    merged,
+    neighbourhood,
+    parts,
+    validate_contribution,
+)
 from mentorgraph.datafiles import LocatedDict
 from mentorgraph.namespaces import MG
 from mentorgraph.pipeline.build import asserted_graph
@@ -139,9 +147,12 @@ def checked(shapes) -> dict[str, dict]:
     for name, orgs, inits in CORPUS:
         sources, contributed = _loaded(orgs, inits)
         whole = validate(asserted_graph(sources), shapes, sources.origins)
+        split = parts(sources, contributed, processes=3, size=1)
         out[name] = {
             "whole": whole,
             "local": validate_contribution(sources, contributed, shapes),
+            "parts": split,
+            "in parts": merged([validate_contribution(sources, part, shapes) for part in split]),
             "whole inconsistent": _whole_inconsistent(sources),
             "probes inconsistent": bool(inconsistencies(sources, contributed)),
         }
@@ -153,6 +164,25 @@ def test_neighbourhood_shacl_finds_what_the_whole_graph_finds(checked, name):
     case = checked[name]
     assert _results(case["local"]) == _results(case["whole"])
     assert case["local"].conforms == case["whole"].conforms
+
+
+@pytest.mark.parametrize("name", [c[0] for c in CORPUS])
+def test_a_contribution_validated_in_parts_reports_what_it_reports_whole(checked, name):
+    """Large contributions are validated in parts, one per CPU: the same violations, in the same order."""
+    case = checked[name]
+    assert _results(case["in parts"]) == _results(case["whole"])
+    assert case["in parts"].violations == case["local"].violations
+    assert case["in parts"].conforms == case["whole"].conforms
+    assert (None, SH.conforms, Literal(case["whole"].conforms)) in case["in parts"].graph
+    assert len(set(case["in parts"].graph.objects(None, SH.result))) == len(case["local"].violations)
+
+
+def test_parts_keep_linked_entities_together(checked):
+    """Every entity in exactly one part; a program, its umbrella and their organization in the same one."""
+    many = checked["many at once"]["parts"]
+    assert len(many) == 3 and sorted(e for p in many for e in p) == sorted(MG[f"c-many-{i}"] for i in range(12))
+    linked = checked["program of a contributed organization, part of another program of the batch"]["parts"]
+    assert linked == [[MG["c-org2"], MG["c-umbrella"], MG["c-child"]]]
 
 
 @pytest.mark.parametrize("name", [c[0] for c in CORPUS])
