@@ -97,6 +97,29 @@ CORPUS = [
         [rec("c-bad-child", modelType="formal-mentoring-programs", partOf=["c-org3"])],
     ),
     (
+        "websites, one of them shared and a mapping's target too",
+        [],
+        [
+            rec("c-site-1", modelType="social-media", website="https://example.org/shared"),
+            rec("c-site-2", modelType="social-media", website="https://example.org/shared"),
+            rec(
+                "c-site-3",
+                modelType="formal-mentoring-programs",
+                website="https://example.org/own",
+                mappings=[
+                    LocatedDict(
+                        {
+                            "predicate": "exactMatch",
+                            "iri": "https://example.org/shared",
+                            "evidence": "cited-source",
+                            "source": SOURCE,
+                        }
+                    )
+                ],
+            ),
+        ],
+    ),
+    (
         "many at once",
         [],
         [
@@ -195,7 +218,12 @@ def test_every_bad_case_breaks_something_and_the_corpus_has_both_kinds(checked):
     for name, case in checked.items():
         broken = bool(case["whole"].violations) or case["whole inconsistent"]
         assert broken == (
-            name not in {"valid", "program of a contributed organization, part of another program of the batch"}
+            name
+            not in {
+                "valid",
+                "program of a contributed organization, part of another program of the batch",
+                "websites, one of them shared and a mapping's target too",
+            }
         ), name
     assert any(c["whole inconsistent"] for c in checked.values())
     assert any(c["whole"].violations and not c["whole inconsistent"] for c in checked.values())

@@ -21,7 +21,9 @@ entities. What is checked instead:
   node's classes follow from its own class and from each of its (property, target) pairs
   separately (domains, ranges, inverses, sub-properties, property chains through the target), so
   the probes decide consistency as the whole-graph closure would, at the cost of the base graph
-  plus a few hundred probes instead of thousands of entities.
+  plus a few hundred probes instead of thousands of entities. A target nothing but the probed
+  entities mentions (a website) is probed by a stand-in, one per set of properties pointing at
+  such targets (`_Fresh`), as a literal is probed by its datatype and language.
 """
 
 from __future__ import annotations
@@ -210,12 +212,18 @@ def inconsistencies(sources: Sources, contributed: Iterable[URIRef]) -> list[str
     base = Graph()
     probes: dict[tuple, URIRef] = {}
     uses: dict[URIRef, set[URIRef]] = {}
+    fresh = _Fresh(asserted, entities - linked_within)
     for g in asserted:
         for s, p, o in g:
             if s not in entities or s in linked_within:
                 base.add((s, p, o))
                 continue
-            key = (p, o) if not isinstance(o, Literal) else (p, o.datatype, o.language)
+            if isinstance(o, Literal):
+                key = (p, o.datatype, o.language)
+            else:
+                stand_in = fresh.stand_in(o)
+                o = o if stand_in is None else stand_in
+                key = (p, o)
             probe = probes.get(key)
             if probe is None:
                 probe = probes[key] = URIRef(f"{iris.MG}probe-{len(probes)}")
@@ -243,6 +251,44 @@ def inconsistencies(sources: Sources, contributed: Iterable[URIRef]) -> list[str
     except InconsistencyError as exc:
         return exc.messages
     return []
+
+
+class _Fresh:
+    """Stand-ins for the IRIs only probed entities point at (a program's website): one per set of
+    properties pointing at them, so that a thousand websites cost one probe, not a thousand.
+
+    Such an IRI is the subject of nothing and is mentioned only as the object of those properties:
+    under OWL RL all it can ever have is what their ranges give it, and what a probe's classes
+    can owe it follows from those alone, the same for each IRI of one set (as literals are probed by
+    datatype and language, not by value).
+    """
+
+    def __init__(self, graphs: list[Graph], probed: set):
+        self._graphs, self._probed = graphs, probed
+        self._stand_ins: dict[frozenset, URIRef] = {}
+        self._seen: dict = {}
+
+    def stand_in(self, o) -> URIRef | None:
+        """The stand-in for `o`, or None when `o` is mentioned otherwise (then it is probed as itself)."""
+        if o not in self._seen:
+            self._seen[o] = self._find(o)
+        return self._seen[o]
+
+    def _find(self, o) -> URIRef | None:
+        if not isinstance(o, URIRef) or o in self._probed:
+            return None
+        pointing = set()
+        for g in self._graphs:
+            if next(g.triples((o, None, None)), None) is not None or next(g.triples((None, o, None)), None) is not None:
+                return None
+            for s, p in g.subject_predicates(o):
+                if s not in self._probed:
+                    return None
+                pointing.add(p)
+        key = frozenset(pointing)
+        if key not in self._stand_ins:
+            self._stand_ins[key] = URIRef(f"{iris.MG}fresh-{len(self._stand_ins)}")
+        return self._stand_ins[key]
 
 
 # -- join order -----------------------------------------------------------------------------------------
