@@ -310,6 +310,7 @@ def bound_aware_joins() -> Iterator[None]:
         yield
     finally:
         CUSTOM_EVALS.pop(_EVAL_NAME, None)
+        _COUNTS.clear()
 
 
 _EVAL_NAME = "mentorgraph-bound-aware-bgp"
@@ -326,9 +327,21 @@ def _unbound(ctx, triple) -> int:
     return sum(ctx[x] is None for x in triple)
 
 
+# Match counts of patterns with their bindings, while one validation runs (nothing writes to its graph
+# then): `?st rdf:predicate mgo:offeredBy` is counted once, not once per program.
+_COUNTS: dict[tuple, int] = {}
+
+
 def _matches(ctx, triple, cap: int) -> int:
-    """How many triples match the pattern, counting no further than `cap`."""
-    return sum(1 for _ in islice(ctx.graph.triples(tuple(ctx[x] for x in triple)), cap))
+    """How many triples match the pattern, counting no further than `cap` (_PROBE + 1 at most)."""
+    pattern = tuple(ctx[x] for x in triple)
+    key = (id(ctx.graph), pattern)
+    n = _COUNTS.get(key)
+    if n is None:
+        n = sum(1 for _ in islice(ctx.graph.triples(pattern), _PROBE + 1))
+        if n > _PROBE:  # only the many-matching patterns repeat; a cache of every pattern would grow with the graph
+            _COUNTS[key] = n
+    return min(n, cap)
 
 
 def _next(ctx, bgp) -> int:
