@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from mentorgraph.cli import main
-from conftest import copy_project
+from conftest import ROOT, copy_project
 
 HEADER = (
     "name,mentoring type,sponsor organization,parent program,target populations,delivery mode,website,"
@@ -439,3 +439,35 @@ def test_remote_jsonld_context_is_never_fetched(proj, tmp_path, capsys):
 def test_unknown_files_are_a_usage_error(proj, tmp_path, capsys):
     rc = main(["validate", str(tmp_path / "missing.csv"), "--root", str(proj)])
     assert rc == 2 and "no such file" in capsys.readouterr().err
+
+
+def test_a_large_contribution_reports_exactly_its_bad_rows_where_they_are(tmp_path):
+    """2,000 rows, one without its mentoring type (a required field) and one a look-alike of a Table 1
+    program (Cyrillic о): exactly those two problems, at their rows and columns. Fixed, the same rows
+    are valid, every one of them planned once: large contributions are checked in parts (one per CPU),
+    and a part must neither lose nor repeat anything (issue 12, item 6)."""
+    from mentorgraph.contrib import validate_files
+
+    names = [f"Peer writing circle {i}" for i in range(2000)]
+    rows = [row(name=n, pops="Women", mode="Online") for n in names]
+    good = list(rows)
+    rows[700] = row(name=names[700], type_="")  # CSV line 702 (line 1 is the header)
+    rows[1500] = row(name="W\u043emen in Endocrinology")  # line 1502; Table 1 has "Women in Endocrinology"
+    path = tmp_path / "large.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    outcome, files = validate_files(ROOT, [path])
+    assert not outcome.ok and not files
+    found = [str(p) for p in outcome.problems]
+    assert len(found) == 2, found
+    assert found[0].startswith((f"{path}:702: ", f"{path}:702:1: ", f"{path}:702:2: ")), found[0]
+    assert "missing mentoring type" in found[0] and names[700] in found[0]
+    assert found[1].startswith(f"{path}:1502:1: "), found[1]  # column 1: the name
+    assert "probably 'Women in Endocrinology'" in found[1] and "U+043E CYRILLIC SMALL LETTER O" in found[1]
+
+    good[1500] = row(name="Wholly new writing circle")
+    path.write_text(HEADER + "".join(good), encoding="utf-8")
+    outcome, files = validate_files(ROOT, [path])
+    assert outcome.ok, outcome.text()[:2000]
+    assert outcome.report is not None and outcome.report.conforms and not outcome.report.violations
+    assert sorted(e["line"] for e in outcome.entries()) == list(range(2, 2002))
+    assert {e["action"] for e in outcome.entries()} == {"add"}

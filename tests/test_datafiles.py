@@ -62,6 +62,66 @@ def test_the_canonical_dump_round_trips_every_data_file(root):
         if path.exists():
             assert datafiles.dump(datafiles.read(root, name)) == path.read_bytes(), name
 
+    assert datafiles.dump(datafiles.read(root, name), libyaml=False) == path.read_bytes(), name
+
+
+# Texts a contributor may send, among them those libyaml's emitter writes differently from PyYAML's
+# (an emoji, NEL, the line separator, a byte-order mark), YAML's indicators and look-alike keywords.
+_PIECES = [
+    "a",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "'",
+    '"',
+    ": ",
+    " #",
+    "- ",
+    "é",
+    "ß",
+    "\u00a0",
+    "\u200b",
+    "\u202e",
+    "\u3000",
+    "\u0085",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\U0001f600",
+    "\x7f",
+    "{",
+    "[",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "~",
+    "yes",
+    "null",
+    "0",
+    "1.5",
+    ",",
+    "?",
+    "\ue000",
+    "\ufffd",
+]
+
+
+def test_the_dump_is_the_same_bytes_with_libyaml_as_with_pyyaml_alone():
+    """libyaml (when PyYAML has it) speeds up the dump; what it writes is PyYAML's canonical form."""
+    import random
+
+    rng = random.Random(20261202)
+    for i in range(3000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 10)))
+        doc = {"initiatives": [{"id": f"p-{i}", "label": text, "altLabels": [text, text + " b"], "n": i}]}
+        assert datafiles.dump(doc) == datafiles.dump(doc, libyaml=False), repr(text)
+
 
 # -- writing -------------------------------------------------------------------------------------------
 @pytest.fixture

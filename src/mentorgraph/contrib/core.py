@@ -259,16 +259,16 @@ def validate_files(
 def _check_contribution(root: Path, sources: Any, outcome: Outcome) -> None:
     """OWL RL and SHACL where the contribution can break them (neighbourhood.py), not on the whole graph.
 
-    SHACL runs in a second process while OWL RL runs in this one (pipeline/parallel.py); its report
-    counts only if OWL RL finds the contribution consistent, as when they run one after the other.
+    SHACL runs in other processes, a large contribution split in parts over the CPUs, while OWL RL
+    runs in this one (pipeline/parallel.py); its report counts only if OWL RL finds the contribution
+    consistent, as when they run one after the other.
     """
     from ..namespaces import MG
-    from ..pipeline.parallel import Stage
     from ..pipeline.validate import load_shapes
-    from .neighbourhood import inconsistencies, validate_contribution
+    from .neighbourhood import Shacl, inconsistencies
 
     contributed = [MG[p.slug] for p in outcome.entries_planned()]
-    shacl = Stage(validate_contribution, sources, contributed, load_shapes(root))
+    shacl = Shacl(sources, contributed, load_shapes(root))
     try:
         messages = inconsistencies(sources, contributed)
         if messages:

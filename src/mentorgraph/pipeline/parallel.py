@@ -36,6 +36,11 @@ def can_fork() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
+def processes() -> int:
+    """How many processes may work at once here: the CPUs available, or 1 where forking is not done."""
+    return len(os.sched_getaffinity(0)) if can_fork() else 1
+
+
 def _child(conn, fn: Callable[..., Any], args: tuple) -> None:
     """The forked process: run `fn(*args)`, send ("ok", value) or ("error", exception)."""
     # Ctrl-C goes to the whole process group: the parent handles it (and ends this child).
