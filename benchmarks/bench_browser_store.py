@@ -1,29 +1,37 @@
-"""Benchmark the graph in the browser: the static site's query editor (`mentorgraph site`) opening the
-project's graph and a graph 100x larger in headless Chromium, with and without 4x CPU throttling
+"""Benchmark the graph in the browser: the static site (`mentorgraph site`) with the project's graph
+and a graph 100x larger in headless Chromium, with and without 4x CPU throttling
 (Emulation.setCPUThrottlingRate, a proxy for a phone), over http (the store in a Web Worker) and from
-file:// (on the page's thread). Prints medians: when the page is usable (DOMContentLoaded: the editor and
-every pre-rendered answer are there), when the store is ready (navigation start to a loaded store), the
-store's own load (decompress + parse + index), one GROUP BY query, the wasm memory and the page's JS heap.
+file:// (on the page's thread). The store loads in shards (mentorgraph.site.shards), what a query reads
+first. Prints medians, each from navigation start: when a question asked with another value than its
+page was written for answered (and how many quads the store held then), when the editor page was
+usable (DOMContentLoaded), when an editor example as written answered (its own shards, then the
+labels), when a query of the editor's own answered (it waits for the whole graph), when the whole
+store was in; the wasm memory and the page's JS heap.
 
-    mentorgraph build && python benchmarks/bench_browser_store.py [--runs 3] [--copies 100]
+    mentorgraph build && python benchmarks/bench_browser_store.py [--runs 3] [--copies 100] [--no-file-url]
+    python benchmarks/bench_browser_store.py --questions [--throttle 4]   # every question with parameters
     python benchmarks/bench_browser_store.py --spike     # the vendored assets' test page (N-Quads, TriG,
                                                          # bulk-load options) instead of the site
 
 The larger graph is the project's, copied with every instance IRI (mg:, mgs:) and blank node renamed
-per copy; vocabulary, graph names and literals are kept. It replaces the site's graph script (same
-name) in a copy of the site. The site is served by a 127.0.0.1 static server (tests/vendor_page.py)
-under the CSP docs/site.md asks a host for. CPU throttling applies to the page's thread; whether
-Chromium throttles a dedicated worker as well is not documented, so the file:// rows (store on the
-page's thread) are the ones to read for a phone. Wall-clock figures: other processes show in them.
+per copy; vocabulary, graph names and literals are kept. Its shards replace the site's in a copy of
+the site (the manifest keeps its name), and the question pages' names point at copy 0. The site is
+served by a 127.0.0.1 static server (tests/vendor_page.py) under the CSP docs/site.md asks a host for.
+CPU throttling applies to the page's thread; whether Chromium throttles a dedicated worker as well is
+not documented (a busy loop ran 1.9x slower in a worker at 4x, 3.2x on the page), so the file://
+rows (store on the page's thread) are the ones to read for a phone. Wall-clock figures: other
+processes show in them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,6 +160,79 @@ EXAMPLE = "types"
 WHOLE = "window.mentorgraphSite && (mentorgraphSite.store || /could not/.test(document.body.textContent))"
 
 
+def rename_candidates(folder: Path) -> None:
+    """Point the question pages' names at copy 0 of the larger graph (its IRIs carry a -0 suffix)."""
+    path = next((folder / "static").glob("questions-data.*.js"))
+    ns = "|".join(re.escape(PREFIXES[p]) for p in ("mg", "mgs"))
+    path.write_text(re.sub(rf'"iri":"((?:{ns})[^"]*)"', r'"iri":"\g<1>-0"', path.read_text("utf-8")), "utf-8")
+
+
+def question_urls(nq: Path) -> dict[str, str]:
+    """Each question with parameters, asked with another value than its page was written for."""
+    from mentorgraph.query.api import open_graph
+
+    mg = open_graph(nq.resolve().parent, root=ROOT)
+    urls = {}
+    for name, q in mg.catalogue.items():
+        if not q.params:
+            continue
+        p = q.params[-1]
+        if p.kind == "text":
+            value = {"search": "women"}.get(name, "GB")
+        else:
+            value = next(c.label for c in mg.candidates(p.kind) if c.label != p.example)
+        urls[name] = f"questions/{name}.html?" + urllib.parse.urlencode({p.name: value})
+    return urls
+
+
+def measure_question(browser, base: str, url: str, throttle: float) -> dict:
+    """A question page asked anew: when it answered (from navigation start), what the store held."""
+    visit, _ = _visit(browser, base, throttle)
+    try:
+        page = visit.page
+        page.goto(base + url)
+        wait_for(page, "mentorgraphSite.runs > 0", 600)
+        answer = page.evaluate("mentorgraphSite.last")
+        assert answer and answer.get("json"), f"{url} was not answered"
+        visit.assert_clean()
+        return {
+            "answered": page.evaluate("mentorgraphSite.answeredAt"),
+            "quads": page.evaluate("mentorgraphSite.progress.loadedQuads"),
+            "rows": len(json.loads(answer["json"])["results"]["bindings"]),
+        }
+    finally:
+        visit.close()
+
+
+def questions_main(args) -> None:
+    """Every question with parameters, asked anew on the larger graph, CPU 4x, over http (worker)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from mentorgraph.site import build_site
+
+    nquads = args.nq.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        site, big = Path(tmp, "site"), Path(tmp, "big")
+        build_site(ROOT, args.nq.resolve().parent, site)
+        shutil.copytree(site, big)
+        write_graph(big, replicate(nquads, args.copies))
+        rename_candidates(big)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        label = f"question ({args.copies}x graph, CPU {args.throttle:g}x, worker)"
+        print(f"| {label} | answered ms | quads loaded then | rows |")
+        print("|---|---|---|---|")
+        with static_server(big, CSP) as base:
+            for name, url in question_urls(args.nq).items():
+                runs = [measure_question(browser, base, url, args.throttle) for _ in range(args.runs)]
+                cells = " | ".join(
+                    f"{statistics.median(r[k] for r in runs):,.0f}" for k in ("answered", "quads", "rows")
+                )
+                print(f"| {name} | {cells} |", flush=True)
+        browser.close()
+
+
 def _visit(browser, origin: str, throttle: float):
     visit = Visit(browser, origin)
     cdp = visit.context.new_cdp_session(visit.page)
@@ -212,6 +293,7 @@ def site_main(args) -> None:
         build_site(ROOT, args.nq.resolve().parent, site)
         shutil.copytree(site, big)
         size = write_graph(big, replicate(nquads, args.copies))
+        rename_candidates(big)
         small = sum(p.stat().st_size for p in (site / "static").glob("graph*/*.js"))
         small += next((site / "static").glob("graph.*.js")).stat().st_size
         shards = len(list((big / "static" / "graph").glob("*.js")))
@@ -249,13 +331,15 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--nq", type=Path, default=ROOT / "dist" / "mentorgraph.nq")
     parser.add_argument("--spike", action="store_true", help="measure the vendored assets' test page instead")
+    parser.add_argument("--questions", action="store_true", help="every question with parameters, asked anew")
+    parser.add_argument("--throttle", type=float, default=4, help="CPU slow-down for --questions")
     parser.add_argument("--no-file-url", dest="file_url", action="store_false", help="leave out the file:// rows")
     args = parser.parse_args()
     if not args.nq.is_file():
         sys.exit(f"{args.nq} not found: run `mentorgraph build` first")
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} not found: apt-get install chromium")
-    (spike_main if args.spike else site_main)(args)
+    (spike_main if args.spike else questions_main if args.questions else site_main)(args)
 
 
 if __name__ == "__main__":
