@@ -197,7 +197,7 @@ def measure_question(browser, base: str, url: str, throttle: float) -> dict:
         visit.assert_clean()
         return {
             "answered": page.evaluate("mentorgraphSite.answeredAt"),
-            "quads": page.evaluate("mentorgraphSite.progress.loadedQuads"),
+            "quads": page.evaluate("mentorgraphSite.answeredQuads"),
             "rows": len(json.loads(answer["json"])["results"]["bindings"]),
         }
     finally:
@@ -250,7 +250,7 @@ def measure_site(browser, base: str, origin: str, throttle: float) -> dict:
         page.goto(base + QUESTION)
         wait_for(page, "mentorgraphSite.runs > 0", 600)
         figures["question"] = page.evaluate("mentorgraphSite.answeredAt")
-        figures["question quads"] = page.evaluate("mentorgraphSite.progress.loadedQuads")
+        figures["question quads"] = page.evaluate("mentorgraphSite.answeredQuads")
         assert page.evaluate("mentorgraphSite.last.json"), "the question was not answered"
         visit.assert_clean()
     finally:
