@@ -1,29 +1,37 @@
-"""Benchmark the graph in the browser: the static site's query editor (`mentorgraph site`) opening the
-project's graph and a graph 100x larger in headless Chromium, with and without 4x CPU throttling
+"""Benchmark the graph in the browser: the static site (`mentorgraph site`) with the project's graph
+and a graph 100x larger in headless Chromium, with and without 4x CPU throttling
 (Emulation.setCPUThrottlingRate, a proxy for a phone), over http (the store in a Web Worker) and from
-file:// (on the page's thread). Prints medians: when the page is usable (DOMContentLoaded: the editor and
-every pre-rendered answer are there), when the store is ready (navigation start to a loaded store), the
-store's own load (decompress + parse + index), one GROUP BY query, the wasm memory and the page's JS heap.
+file:// (on the page's thread). The store loads in shards (mentorgraph.site.shards), what a query reads
+first. Prints medians, each from navigation start: when a question asked with another value than its
+page was written for answered (and how many quads the store held then), when the editor page was
+usable (DOMContentLoaded), when an editor example as written answered (its own shards, then the
+labels), when a query of the editor's own answered (it waits for the whole graph), when the whole
+store was in; the wasm memory and the page's JS heap.
 
-    mentorgraph build && python benchmarks/bench_browser_store.py [--runs 3] [--copies 100]
+    mentorgraph build && python benchmarks/bench_browser_store.py [--runs 3] [--copies 100] [--no-file-url]
+    python benchmarks/bench_browser_store.py --questions [--throttle 4]   # every question with parameters
     python benchmarks/bench_browser_store.py --spike     # the vendored assets' test page (N-Quads, TriG,
                                                          # bulk-load options) instead of the site
 
 The larger graph is the project's, copied with every instance IRI (mg:, mgs:) and blank node renamed
-per copy; vocabulary, graph names and literals are kept. It replaces the site's graph script (same
-name) in a copy of the site. The site is served by a 127.0.0.1 static server (tests/vendor_page.py)
-under the CSP docs/site.md asks a host for. CPU throttling applies to the page's thread; whether
-Chromium throttles a dedicated worker as well is not documented, so the file:// rows (store on the
-page's thread) are the ones to read for a phone. Wall-clock figures: other processes show in them.
+per copy; vocabulary, graph names and literals are kept. Its shards replace the site's in a copy of
+the site (the manifest keeps its name), and the question pages' names point at copy 0. The site is
+served by a 127.0.0.1 static server (tests/vendor_page.py) under the CSP docs/site.md asks a host for.
+CPU throttling applies to the page's thread; whether Chromium throttles a dedicated worker as well is
+not documented (a busy loop ran 1.9x slower in a worker at 4x, 3.2x on the page), so the file://
+rows (store on the page's thread) are the ones to read for a phone. Wall-clock figures: other
+processes show in them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,55 +128,84 @@ def spike_main(args) -> None:
         browser.close()
 
 
-def site_graph(nquads: str) -> bytes:
-    """The site's graph script (mentorgraph.site.data) for these quads, serialized as the site does."""
-    import base64
-    import gzip
+def write_graph(folder: Path, nquads: str) -> int:
+    """Replace the site's graph in `folder` by these quads, in shards as mentorgraph.site.data writes
+    them: the shard scripts added under static/graph/, the manifest rewritten in place (same name).
+    Returns the bytes of the graph's scripts."""
+    import pyoxigraph
 
-    from mentorgraph.site.data import GRAPH_FORMAT, script
+    from mentorgraph.site.assets import hashed_name
+    from mentorgraph.site.data import manifest_script, shard_scripts
 
-    packed = base64.b64encode(gzip.compress(as_trig(nquads), compresslevel=9, mtime=0)).decode("ascii")
-    return script("MentorgraphGraph", {"format": GRAPH_FORMAT, "gzip": packed})
+    static = folder / "static"
+    parts, _ = shard_scripts(pyoxigraph.parse(nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS))
+    for old in (static / "graph").glob("*.js"):
+        old.unlink()
+    entries, size = [], 0
+    for n, (keys, count, body) in enumerate(parts):
+        name = hashed_name(f"graph/{n:04d}.js", body)
+        (static / name).write_bytes(body)
+        entries.append((keys, name, count))
+        size += len(body)
+    manifest = manifest_script(entries)
+    next(static.glob("graph.*.js")).write_bytes(manifest)
+    return size + len(manifest)
 
 
-def measure_site(browser, url: str, origin: str, throttle: float) -> dict:
-    """Open sparql.html, wait for the store, run one query: figures in ms and MiB."""
-    visit = Visit(browser, origin)
+# What a visitor opens: a question asked with another value than its page was written for (only the
+# shards it reads must load), an example of the editor as written (likewise), and a query of the
+# editor's own (QUERY: it waits for the whole graph).
+QUESTION = "questions/programs-by-sponsor.html?sponsor=Endocrine+Society"
+EXAMPLE = "types"
+WHOLE = "window.mentorgraphSite && (mentorgraphSite.store || /could not/.test(document.body.textContent))"
+
+
+def rename_candidates(folder: Path) -> None:
+    """Point the question pages' names at copy 0 of the larger graph (its IRIs carry a -0 suffix)."""
+    path = next((folder / "static").glob("questions-data.*.js"))
+    ns = "|".join(re.escape(PREFIXES[p]) for p in ("mg", "mgs"))
+    path.write_text(re.sub(rf'"iri":"((?:{ns})[^"]*)"', r'"iri":"\g<1>-0"', path.read_text("utf-8")), "utf-8")
+
+
+def question_urls(nq: Path) -> dict[str, str]:
+    """Each question with parameters, asked with another value than its page was written for."""
+    from mentorgraph.query.api import open_graph
+
+    mg = open_graph(nq.resolve().parent, root=ROOT)
+    urls = {}
+    for name, q in mg.catalogue.items():
+        if not q.params:
+            continue
+        p = q.params[-1]
+        if p.kind == "text":
+            value = {"search": "women"}.get(name, "GB")
+        else:
+            value = next(c.label for c in mg.candidates(p.kind) if c.label != p.example)
+        urls[name] = f"questions/{name}.html?" + urllib.parse.urlencode({p.name: value})
+    return urls
+
+
+def measure_question(browser, base: str, url: str, throttle: float) -> dict:
+    """A question page asked anew: when it answered (from navigation start), what the store held."""
+    visit, _ = _visit(browser, base, throttle)
     try:
-        cdp = visit.context.new_cdp_session(visit.page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
-        cdp.send("Performance.enable")
         page = visit.page
-        page.goto(url)
-        wait_for(
-            page,
-            "window.mentorgraphSite && (mentorgraphSite.store || /could not/.test(document.body.textContent))",
-            600,
-        )
-        store = page.evaluate("mentorgraphSite.store")
-        usable = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
-        page.evaluate("text => mentorgraphEditor.setValue(text)", QUERY)
-        t0 = page.evaluate("performance.now()")
-        page.get_by_role("button", name="Run query").click()
+        page.goto(base + url)
         wait_for(page, "mentorgraphSite.runs > 0", 600)
-        query = page.evaluate("performance.now()") - t0
-        heap = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["JSHeapUsedSize"]
+        answer = page.evaluate("mentorgraphSite.last")
+        assert answer and answer.get("json"), f"{url} was not answered"
         visit.assert_clean()
         return {
-            "quads": store["size"],
-            "usable": usable,
-            "ready": store["readyAt"],
-            "load": store["loadMs"],
-            "query": query,
-            "wasm MiB": store["wasmBytes"] / 2**20,
-            "heap MiB": heap / 2**20,
+            "answered": page.evaluate("mentorgraphSite.answeredAt"),
+            "quads": page.evaluate("mentorgraphSite.answeredQuads"),
+            "rows": len(json.loads(answer["json"])["results"]["bindings"]),
         }
     finally:
         visit.close()
 
 
-def site_main(args) -> None:
-    """The static site's editor page with the project's graph and with the larger one."""
+def questions_main(args) -> None:
+    """Every question with parameters, asked anew on the larger graph, CPU 4x, over http (worker)."""
     import shutil
 
     from playwright.sync_api import sync_playwright
@@ -180,31 +217,111 @@ def site_main(args) -> None:
         site, big = Path(tmp, "site"), Path(tmp, "big")
         build_site(ROOT, args.nq.resolve().parent, site)
         shutil.copytree(site, big)
-        graph = next((big / "static").glob("graph.*.js"))
-        graph.write_bytes(site_graph(replicate(nquads, args.copies)))
+        write_graph(big, replicate(nquads, args.copies))
+        rename_candidates(big)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        label = f"question ({args.copies}x graph, CPU {args.throttle:g}x, worker)"
+        print(f"| {label} | answered ms | quads loaded then | rows |")
+        print("|---|---|---|---|")
+        with static_server(big, CSP) as base:
+            for name, url in question_urls(args.nq).items():
+                runs = [measure_question(browser, base, url, args.throttle) for _ in range(args.runs)]
+                cells = " | ".join(
+                    f"{statistics.median(r[k] for r in runs):,.0f}" for k in ("answered", "quads", "rows")
+                )
+                print(f"| {name} | {cells} |", flush=True)
+        browser.close()
+
+
+def _visit(browser, origin: str, throttle: float):
+    visit = Visit(browser, origin)
+    cdp = visit.context.new_cdp_session(visit.page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    cdp.send("Performance.enable")
+    return visit, cdp
+
+
+def measure_site(browser, base: str, origin: str, throttle: float) -> dict:
+    """The question page, then the editor (an example, then QUERY): figures in ms and MiB."""
+    figures = {}
+    visit, _ = _visit(browser, origin, throttle)
+    try:
+        page = visit.page
+        page.goto(base + QUESTION)
+        wait_for(page, "mentorgraphSite.runs > 0", 600)
+        figures["question"] = page.evaluate("mentorgraphSite.answeredAt")
+        figures["question quads"] = page.evaluate("mentorgraphSite.answeredQuads")
+        assert page.evaluate("mentorgraphSite.last.json"), "the question was not answered"
+        visit.assert_clean()
+    finally:
+        visit.close()
+    visit, cdp = _visit(browser, origin, throttle)
+    try:
+        page = visit.page
+        page.goto(base + "sparql.html")
+        figures["usable"] = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        example = page.evaluate(f"JSON.parse(document.getElementById('mg-examples').textContent)[{EXAMPLE!r}]")
+        page.evaluate("text => mentorgraphEditor.setValue(text)", example)
+        page.get_by_role("button", name="Run query").click()
+        wait_for(page, "mentorgraphSite.runs > 0", 600)
+        figures["example"] = page.evaluate("mentorgraphSite.answeredAt")
+        page.evaluate("text => mentorgraphEditor.setValue(text)", QUERY)
+        page.get_by_role("button", name="Run query").click()
+        wait_for(page, "mentorgraphSite.runs > 1", 600)
+        figures["whole query"] = page.evaluate("mentorgraphSite.answeredAt")
+        wait_for(page, WHOLE, 600)
+        store = page.evaluate("mentorgraphSite.store")
+        heap = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["JSHeapUsedSize"]
+        visit.assert_clean()
+        figures.update(quads=store["size"], ready=store["readyAt"], wasm=store["wasmBytes"] / 2**20, heap=heap / 2**20)
+        return figures
+    finally:
+        visit.close()
+
+
+def site_main(args) -> None:
+    """The static site's question and editor pages with the project's graph and with the larger one."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from mentorgraph.site import build_site
+
+    nquads = args.nq.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        site, big = Path(tmp, "site"), Path(tmp, "big")
+        build_site(ROOT, args.nq.resolve().parent, site)
+        shutil.copytree(site, big)
+        size = write_graph(big, replicate(nquads, args.copies))
+        rename_candidates(big)
+        small = sum(p.stat().st_size for p in (site / "static").glob("graph*/*.js"))
+        small += next((site / "static").glob("graph.*.js")).stat().st_size
+        shards = len(list((big / "static" / "graph").glob("*.js")))
         print(
-            f"site: {sum(1 for p in site.rglob('*') if p.is_file())} files, graph script "
-            f"{next((site / 'static').glob('graph.*.js')).stat().st_size / 2**10:.0f} KiB; "
-            f"{args.copies}x graph script {graph.stat().st_size / 2**20:.1f} MiB"
+            f"site: {sum(1 for p in site.rglob('*') if p.is_file())} files, graph scripts {small / 2**10:.0f} KiB; "
+            f"{args.copies}x graph scripts {size / 2**20:.1f} MiB in {shards} shards"
         )
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        keys = ("usable", "ready", "load", "query", "wasm MiB", "heap MiB")
-        head = "| page, graph, CPU | quads | usable ms | store ready ms | store load ms | query ms | wasm MiB"
-        print(head + " | page heap MiB |")
-        print("|---|---|---|---|---|---|---|---|")
+        keys = ("question", "question quads", "usable", "example", "whole query", "ready", "wasm", "heap")
+        print(
+            "| page, graph, CPU | quads | question answered ms | quads loaded then | editor usable ms | "
+            "example answered ms | own query answered ms | whole store ms | wasm MiB | page heap MiB |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|")
 
         def row(label: str, runs: list[dict]) -> None:
-            cells = " | ".join(f"{statistics.median(r[k] for r in runs):.0f}" for k in keys)
+            cells = " | ".join(f"{statistics.median(r[k] for r in runs):,.0f}" for k in keys)
             print(f"| {label} | {runs[0]['quads']:,} | {cells} |", flush=True)
 
         for throttle in (1, 4):
             for name, folder in (("project", site), (f"{args.copies}x", big)):
                 with static_server(folder, CSP) as base:
-                    runs = [measure_site(browser, base + "sparql.html", base, throttle) for _ in range(args.runs)]
+                    runs = [measure_site(browser, base, base, throttle) for _ in range(args.runs)]
                     row(f"http (worker), {name}, CPU {throttle}x", runs)
-                origin = folder.as_uri() + "/"
-                runs = [measure_site(browser, origin + "sparql.html", origin, throttle) for _ in range(args.runs)]
-                row(f"file:// (page thread), {name}, CPU {throttle}x", runs)
+                if args.file_url:
+                    origin = folder.as_uri() + "/"
+                    runs = [measure_site(browser, origin, origin, throttle) for _ in range(args.runs)]
+                    row(f"file:// (page thread), {name}, CPU {throttle}x", runs)
         browser.close()
 
 
@@ -214,12 +331,15 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--nq", type=Path, default=ROOT / "dist" / "mentorgraph.nq")
     parser.add_argument("--spike", action="store_true", help="measure the vendored assets' test page instead")
+    parser.add_argument("--questions", action="store_true", help="every question with parameters, asked anew")
+    parser.add_argument("--throttle", type=float, default=4, help="CPU slow-down for --questions")
+    parser.add_argument("--no-file-url", dest="file_url", action="store_false", help="leave out the file:// rows")
     args = parser.parse_args()
     if not args.nq.is_file():
         sys.exit(f"{args.nq} not found: run `mentorgraph build` first")
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} not found: apt-get install chromium")
-    (spike_main if args.spike else site_main)(args)
+    (spike_main if args.spike else questions_main if args.questions else site_main)(args)
 
 
 if __name__ == "__main__":

@@ -196,3 +196,66 @@ def test_site_from_file_url(site, visits, mg, root):
     page.goto(origin + "find.html?" + urllib.parse.urlencode(person_args(persona), doseq=True))
     assert page.evaluate("mentorgraphFindAnswer") == recommend(mg, _person(persona), root).as_dict()
     v.assert_clean()
+
+
+# The store's core with its shards held back by the test: a query must not answer before every shard
+# it reads is in, and then answers in full. The page's own loader is the one site.js uses.
+GATED = """async ([question, needs, whole]) => {
+  const core = MentorgraphStoreCore, graph = MentorgraphGraph;
+  const gates = [], order = [];
+  const release = (n) => gates[n]();
+  const fetchShard = (file, n) => new Promise((ok) => { gates[n] = ok; order.push(n); }).then(() =>
+    new Promise((ok, fail) => {
+      const s = document.createElement("script");
+      s.src = new URL(file, document.querySelector("script[src*='site-worker']").src).href;
+      s.onload = () => { const text = MentorgraphShards[n]; delete MentorgraphShards[n]; ok(text); };
+      s.onerror = fail;
+      document.head.append(s);
+    }));
+  const store = core.open(Oxigraph, graph, fetchShard);
+  const answered = {};
+  const ask = (name, text, n) => store.query(text, n).then((a) => {
+    answered[name] = {json: a.json, loaded: store.figures().shardsLoaded};
+  });
+  const both = [ask("whole", whole, null), ask("question", question, needs)];
+  const wanted = graph.shards.filter((s) => core.covers(s[0], needs)).length;
+  const seen = [];
+  for (let i = 0; i < graph.shards.length; i++) {
+    while (order.length <= i) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));  // time enough to answer too early, if it would
+    const pause = () => new Promise((r) => setTimeout(r, 5));
+    for (let t = 0; i >= wanted && !("question" in answered) && t < 2000; t++) await pause();
+    seen.push({loaded: store.figures().shardsLoaded, whole: "whole" in answered, question: "question" in answered});
+    release(order[i]);
+  }
+  await Promise.all(both);
+  return {answered, seen, wanted, shards: graph.shards.length, first: order.slice(0, wanted)};
+}"""
+
+
+def test_a_query_waits_for_the_shards_it_reads(site, visits, mg):
+    """Shards released one by one: the question answers once its own shards are in (first in the queue),
+    with the server's answer; a query of every statement answers only once all are in, counting all."""
+    from mentorgraph.iris import sparql_prologue
+    from mentorgraph.site.shards import covers, needs
+
+    origin = site.as_uri() + "/"
+    v = visits(origin)
+    v.page.goto(origin + "sparql.html")
+    wait_for(v.page, "mentorgraphSite.store")
+    q = mg.catalogue["programs-by-sponsor"]
+    (sponsor,) = [c.iri for c in mg.candidates(q.params[0].kind) if c.label == "Endocrine Society"]
+    text = sparql_prologue() + q.body.replace("VALUES ?sponsor { UNDEF }", f"VALUES ?sponsor {{ <{sponsor}> }}")
+    whole = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    out = v.page.evaluate(GATED, [text, needs(q.body), whole])
+    shards = v.page.evaluate("MentorgraphGraph.shards")
+    assert 0 < out["wanted"] < out["shards"], "the question reads part of the graph"
+    assert all(covers(shards[n][0], needs(q.body)) for n in out["first"]), "its shards load first"
+    for step in out["seen"]:
+        assert step["whole"] is False, "a query of everything answered before every shard was in"
+        assert step["question"] is (step["loaded"] >= out["wanted"]), step
+    assert out["answered"]["question"]["loaded"] == out["wanted"]
+    expected = api_rows(mg.query("programs-by-sponsor", sponsor="Endocrine Society"))
+    assert expected and bindings(out["answered"]["question"]["json"]) == expected
+    assert bindings(out["answered"]["whole"]["json"]) == [{"n": str(len(list(mg.engine.store)))}]
+    v.assert_clean()

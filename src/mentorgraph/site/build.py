@@ -27,7 +27,7 @@ from .write import site_directory, write_file
 WASM_ROUTES = ("sparql", "question")
 # The site's own scripts on each page that needs one (after the page's own, in this order).
 SCRIPTS = {
-    "sparql": ["site-data.js", "site.js"],
+    "sparql": ["site-data.js", "questions-data.js", "site.js"],
     "question": ["site-data.js", "questions-data.js", "site-find.js", "site.js"],
     "compare": ["site-data.js", "site.js"],
     "find": ["site-data.js", "advice-data.js", "site-find.js"],
@@ -85,7 +85,7 @@ def build_site(
     tick = progress or (lambda done, total, note: None)
 
     static = assets_mod.static_assets()
-    graph, report.graph_bytes = data.graph_script(source, generation)
+    graph, report.graph_bytes = data.graph_scripts(source, static.add)
     browser = {
         "graph.js": graph,
         "questions-data.js": data.questions_script(source),

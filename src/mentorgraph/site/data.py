@@ -2,9 +2,10 @@
 may not fetch(), but may load a script): the graph, the canned questions with the names their
 parameters accept, and the site's settings. A stage: the open web Source in, script bytes out.
 
-The graph travels as TriG (the project's prefixes make it about a quarter of N-Quads), gzip-compressed
-and base64-encoded inside a JavaScript string; the page decompresses it with DecompressionStream and
-hands Oxigraph the bytes. Every script is deterministic: sorted keys, gzip without a time stamp.
+The graph travels in shards (site/shards.py: one per predicate, rdf:type one per class), each its
+N-Quads gzip-compressed and base64-encoded inside a JavaScript string, listed by one manifest script;
+the page decompresses each with DecompressionStream and hands Oxigraph the bytes, loading first the
+shards the asked query reads. Every script is deterministic: sorted keys, gzip without a time stamp.
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .. import iris, layout
+import pyoxigraph as ox
+
+from .. import iris
 from ..text import normalize
 from ..web.urls import OWN
 from ..web.views import Source
+from . import shards
 
-GRAPH_FORMAT = "application/trig"
+GRAPH_FORMAT = "application/n-quads"
 
 
 def script(global_name: str, value: Any) -> bytes:
@@ -28,11 +33,32 @@ def script(global_name: str, value: Any) -> bytes:
     return f"self.{global_name} = {text};\n".encode()
 
 
-def graph_script(source: Source, generation: layout.Generation) -> tuple[bytes, int]:
-    """The build's every named graph for in-page Oxigraph, and the uncompressed size in bytes."""
-    trig = generation.file(layout.TRIG).read_bytes()
-    packed = base64.b64encode(gzip.compress(trig, compresslevel=9, mtime=0)).decode("ascii")
-    return script("MentorgraphGraph", {"format": GRAPH_FORMAT, "gzip": packed}), len(trig)
+def shard_scripts(quads: Iterable[ox.Quad]) -> tuple[list[tuple[list[str], int, bytes]], int]:
+    """The graph's shards as scripts: (keys, quads, script) in shards.split's order, and the N-Quads
+    size in bytes. The n-th script sets self.MentorgraphShards[n]."""
+    out, size = [], 0
+    for n, (keys, group) in enumerate(shards.split(quads)):
+        nquads = ox.serialize(group, format=ox.RdfFormat.N_QUADS) or b""
+        size += len(nquads)
+        packed = base64.b64encode(gzip.compress(nquads, compresslevel=9, mtime=0)).decode("ascii")
+        entry = f"{n}] = " + json.dumps(packed)
+        out.append((keys, len(group), f"(self.MentorgraphShards = self.MentorgraphShards || {{}})[{entry};\n".encode()))
+    return out, size
+
+
+def manifest_script(entries: list[tuple[list[str], str, int]]) -> bytes:
+    """The list of shards (keys, file under static/, quads) the store loads: self.MentorgraphGraph."""
+    total = sum(n for _, _, n in entries)
+    return script("MentorgraphGraph", {"format": GRAPH_FORMAT, "quads": total, "shards": [list(e) for e in entries]})
+
+
+def graph_scripts(source: Source, add: Callable[[str, bytes], str]) -> tuple[bytes, int]:
+    """The build's every named graph for in-page Oxigraph: each shard given to `add(name, bytes)`
+    (which returns the name it is written under), the manifest returned, with the N-Quads size."""
+    store = source.mg.engine.store
+    parts, size = shard_scripts(store.quads_for_pattern(None, None, None, None))
+    entries = [(keys, add(f"graph/{n:04d}.js", body), count) for n, (keys, count, body) in enumerate(parts)]
+    return manifest_script(entries), size
 
 
 def questions_script(source: Source) -> bytes:
@@ -45,6 +71,7 @@ def questions_script(source: Source) -> bytes:
             "body": q.body,
             "params": [{"name": p.name, "kind": p.kind} for p in q.params],
             "meanings": {c.name: c.meaning for c in q.columns},
+            "needs": shards.needs(q.body),
         }
         for name, q in cat.items()
     }

@@ -14,7 +14,7 @@
   var asset = function (name) {
     return new URL(S.assets[name], staticBase).href;
   };
-  var state = (window.mentorgraphSite = { runs: 0, last: null, store: null, error: null });
+  var state = (window.mentorgraphSite = { runs: 0, last: null, store: null, error: null, progress: null, answeredAt: null });
 
   // -- links: where a page of one of the project's IRIs is (web.urls.StaticUrls.iri) -----------------
   function href(iri) {
@@ -56,7 +56,20 @@
       document.head.append(s);
     });
   }
+  // Both ways give {figures(), query(text, needs) -> Promise, done: Promise}; a query waits for the
+  // shards it reads (needs: null for all of them), never answering from part of them.
+  function onProgress(f) {
+    state.progress = f;
+    document.dispatchEvent(new CustomEvent("mentorgraph-store", { detail: f }));
+  }
   function inPage() {
+    var fetchShard = function (file, n) {
+      return loadScript(new URL(file, staticBase).href).then(function () {
+        var text = self.MentorgraphShards[n];
+        delete self.MentorgraphShards[n];
+        return text;
+      });
+    };
     return loadScript(asset("site-worker.js"))
       .then(function () {
         return loadScript(asset("vendor/oxigraph/oxigraph-inline.js"));
@@ -65,16 +78,14 @@
         return loadScript(asset("graph.js"));
       })
       .then(function () {
-        return self.MentorgraphStoreCore.open(self.Oxigraph, self.MentorgraphGraph);
-      })
-      .then(function (opened) {
         var core = self.MentorgraphStoreCore;
+        var opened = core.open(self.Oxigraph, self.MentorgraphGraph, fetchShard, onProgress);
         return {
-          figures: { size: opened.size, loadMs: opened.loadMs, wasmBytes: opened.wasmBytes, worker: false },
-          query: function (text) {
-            return Promise.resolve().then(function () {
-              return core.query(opened.store, text);
-            });
+          worker: false,
+          figures: opened.figures,
+          done: opened.done,
+          query: function (text, needs) {
+            return opened.query(text, needs);
           },
         };
       });
@@ -84,19 +95,41 @@
       var worker = new Worker(asset("site-worker.js"));
       var waiting = {};
       var next = 0;
+      var last = null;
+      var finished = {};
+      var done = new Promise(function (ok, fail) {
+        finished.ok = ok;
+        finished.fail = fail;
+      });
       worker.onmessage = function (event) {
         var m = event.data;
-        if ("ready" in m) {
-          if (!m.ready) return reject(new Error(m.error));
+        if (m.started) {
+          last = m.figures;
           return resolve({
-            figures: { size: m.size, loadMs: m.loadMs, wasmBytes: m.wasmBytes, worker: true },
-            query: function (text) {
+            worker: true,
+            figures: function () {
+              return last;
+            },
+            done: done,
+            query: function (text, needs) {
               return new Promise(function (ok, fail) {
                 waiting[++next] = [ok, fail];
-                worker.postMessage({ id: next, query: text });
+                worker.postMessage({ id: next, query: text, needs: needs });
               });
             },
           });
+        }
+        if (m.progress) {
+          last = m.progress;
+          return onProgress(m.progress);
+        }
+        if ("ready" in m) {
+          if (m.ready) {
+            last = m.figures;
+            return finished.ok(m.figures);
+          }
+          finished.fail(new Error(m.error));
+          return reject(new Error(m.error));
         }
         var pending = waiting[m.id];
         delete waiting[m.id];
@@ -112,11 +145,23 @@
       var t0 = performance.now();
       // Chromium refuses workers on pages opened from file://: the store loads on the page's thread.
       opening = (location.protocol === "file:" ? inPage() : inWorker().catch(inPage)).then(function (s) {
-        state.store = Object.assign({ readyAt: performance.now(), openMs: performance.now() - t0 }, s.figures);
+        s.done.then(function (f) {
+          state.store = Object.assign({ readyAt: performance.now(), openMs: performance.now() - t0, worker: s.worker }, f);
+        });
         return s;
       });
     }
     return opening;
+  }
+  /** When an answer arrived and how many statements the store held then (for the benchmark). */
+  function answered() {
+    state.answeredAt = performance.now();
+    state.answeredQuads = state.progress ? state.progress.loadedQuads : null;
+  }
+  /** What the store holds so far, in words for the status line. */
+  function loadedText(f) {
+    if (f.shardsLoaded === f.shards) return f.size + " statements loaded in this page; queries run here, nothing is sent anywhere.";
+    return "The graph is loading in this page: " + f.loadedQuads + " of " + f.totalQuads + " statements so far. A query waits until everything it reads is loaded, then answers in full.";
   }
 
   // -- results as macros.html's result_table draws them -----------------------------------------------
@@ -184,10 +229,11 @@
   // -- the query editor (sparql.html) ------------------------------------------------------------------
   var LABELS =
     "SELECT ?s ?label WHERE { VALUES ?g { mgg:ontology mgg:article mgg:curation } GRAPH ?g { ?s rdfs:label ?label } FILTER (isIRI(?s)) }";
+  var RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"; // all LABELS reads
   var labelsOnce = null;
   function labels(s) {
     if (!labelsOnce) {
-      labelsOnce = s.query(S.prologue + LABELS).then(function (answer) {
+      labelsOnce = s.query(S.prologue + LABELS, [RDFS_LABEL]).then(function (answer) {
         var out = {};
         JSON.parse(answer.json).results.bindings.forEach(function (b) {
           if (!out[b.s.value] || b.label.value < out[b.s.value]) out[b.s.value] = b.label.value;
@@ -205,21 +251,37 @@
     form.after(section);
     var status = el("p", { class: "note", id: "site-store" }, ["The graph is loading in this page…"]);
     section.append(status);
-    store().then(
-      function (s) {
-        status.textContent = s.figures.size + " statements loaded in this page; queries run here, nothing is sent anywhere.";
-      },
-      function (e) {
-        status.textContent = "The graph could not be loaded in this page: " + e.message;
-      }
-    );
+    var failed = function (e) {
+      status.textContent = "The graph could not be loaded in this page: " + e.message;
+    };
+    document.addEventListener("mentorgraph-store", function (event) {
+      status.textContent = loadedText(event.detail);
+    });
+    store().then(function (s) {
+      labels(s); // every answer's table is drawn with the labels: they load first
+      s.done.then(function (f) {
+        status.textContent = loadedText(f);
+      }, failed);
+    }, failed);
+    // An example run as written reads what its question reads; any other text waits for the whole graph.
+    var examples = {};
+    var examplesNode = document.getElementById("mg-examples");
+    var Q = self.MentorgraphQuestions;
+    if (examplesNode && Q) {
+      var named = JSON.parse(examplesNode.textContent);
+      Object.keys(named).forEach(function (name) {
+        if (Q.questions[name]) examples[named[name]] = Q.questions[name].needs;
+      });
+    }
     function run() {
       var text = editor ? editor.getValue() : textarea.value;
       var prefixed = editor ? editor.prefixed() : { text: S.prologue + text, lineOffset: S.prologue.split("\n").length - 1 };
+      var needs = Object.prototype.hasOwnProperty.call(examples, text) ? examples[text] : null;
       return store()
         .then(function (s) {
-          return s.query(prefixed.text).then(function (answer) {
+          return s.query(prefixed.text, needs).then(function (answer) {
             return labels(s).then(function (names) {
+              answered();
               state.last = answer;
               state.error = null;
               section.replaceChildren(status, el("h2", { id: "h-site-results" }, ["Results"]));
@@ -301,10 +363,11 @@
       answer.replaceChildren(el("p", { class: "note" }, ["Answering in this page…"]));
       return store()
         .then(function (s) {
-          return s.query(S.prologue + body);
+          return s.query(S.prologue + body, q.needs);
         })
         .then(function (result) {
           state.last = result;
+          answered();
           written.forEach(function (n) { n.remove(); });
           answer.replaceChildren.apply(answer, resultNodes(result, q.meanings, {}));
         }, function (e) {
