@@ -110,12 +110,17 @@ def _equates(closure: Graph) -> bool:
     return any(s != o for s, o in closure.subject_objects(OWL.sameAs))
 
 
+def closure_input(*graphs: Graph) -> set:
+    """The triples of `graphs` the closure can use (annotations left out): all that reasoning reads."""
+    return {t for g in graphs for t in g if t[1] not in _ANNOTATIONS}
+
+
 def reason(*graphs: Graph, reduce: bool = True) -> Reasoned:
     """Return the meaningful triples the OWL RL closure adds to the union of `graphs`.
 
     `reduce=False` reasons over every triple (annotations aside), without leaving inert ones out.
     """
-    before = {t for g in graphs for t in g if t[1] not in _ANNOTATIONS}
+    before = closure_input(*graphs)
     inert = inert_properties(before) if reduce else set()
     kept = [t for t in before if t[1] not in inert or (isinstance(t[2], Literal) and t[2].datatype is not None)]
     union = _closure(kept)
