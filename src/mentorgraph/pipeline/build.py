@@ -15,14 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from .. import iris, layout
-from ..namespaces import GRAPH
-from . import cache, export, parallel
-from .load import Sources, load_sources
-from .reason import closure_input, reason
-from .validate import Report, load_shapes, shapes_data_graph, validate
+from . import cache, parallel
+
+# rdflib, owlrl and the stages are imported where they are used: a rebuild that reuses its generation
+# (or every export) never needs them, and importing them is most of its time.
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from . import export
+    from .load import Sources
+    from .validate import Report
 
 
 class ValidationError(Exception):
@@ -75,6 +80,8 @@ _REASONED = ("ontology", "article", "curation")
 
 def asserted_graph(sources: Sources) -> Graph:
     """What people assert (with the ontology, so SHACL sees subclasses): the data SHACL validates."""
+    from .validate import shapes_data_graph
+
     return shapes_data_graph(t for name in _ASSERTED for t in sources.graph(name))
 
 
@@ -88,6 +95,8 @@ def _timed(timings: dict[str, float], say: Callable[[str], None], name: str, fn,
 
 def stage_keys(root: Path, sources: Sources, code: str | None = None) -> dict[str, str]:
     """The keys of the reason and validate stages' inputs (cache.py); `code` is cache.code_key's."""
+    from .reason import closure_input
+
     code = code if code is not None else cache.code_key(layout.input_parts(root))
     reasoned = closure_input(*(sources.graph(name) for name in _REASONED))
     asserted = (t for name in _ASSERTED for t in sources.graph(name))
@@ -101,6 +110,9 @@ def _beside(sources: Sources, shapes: Graph | None, exports: bool) -> tuple:
     """The second process's share of check(): SHACL (unless `shapes` is None: reused) and, with
     `exports`, the export parts of the graphs reasoning does not change. Returns (report, its Turtle,
     parts, timings)."""
+    from . import export
+    from .validate import validate
+
     timings: dict[str, float] = {}
     report = report_ttl = None
     if shapes is not None:
@@ -135,6 +147,13 @@ def check(
     export files are rendered on the way, beside the stages (see Checked). Raises InputError for bad
     sources and InconsistencyError; a SHACL failure is in `report`.
     """
+    from rdflib import Graph
+
+    from . import export
+    from .load import load_sources
+    from .reason import reason
+    from .validate import Report, load_shapes
+
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     if sources is None:
@@ -181,6 +200,8 @@ def _context(root: Path) -> dict:
 
 def _add_inferred(checked: Checked) -> None:
     """Put the inferred triples into the dataset's inferred graph (once)."""
+    from ..namespaces import GRAPH
+
     inferred = checked.sources.dataset.graph(GRAPH.inferred)
     if not len(inferred):
         for t in checked.inferred:
@@ -189,6 +210,8 @@ def _add_inferred(checked: Checked) -> None:
 
 def render(root: Path, checked: Checked, progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
     """Every export file's bytes (ValidationError if SHACL failed); adds the inferred graph to the dataset."""
+    from . import export
+
     if not checked.report.conforms:
         raise ValidationError(checked.report)
     say = progress or (lambda _msg: None)
@@ -201,6 +224,12 @@ def render(root: Path, checked: Checked, progress: Callable[[str], None] | None 
     files = export.render_all(*args)
     checked.timings["serialize"] = checked.timings.get("serialize", 0.0) + time.perf_counter() - t0
     return files
+
+
+def _graph_order(name: str) -> tuple[int, str]:
+    """Named graphs in iris.GRAPH_NAMES's order (others after them)."""
+    order = iris.GRAPH_NAMES
+    return (order.index(name) if name in order else len(order), name)
 
 
 def counts_of(sources: Sources) -> dict[str, int]:
@@ -288,7 +317,8 @@ def _publish(
             timings["write"] = time.perf_counter() - t0
     gen = w.generation
     manifest = json.loads(gen.manifest.read_text(encoding="utf-8"))
-    counts = {g.rsplit("/", 1)[-1]: int(v["triples"]) for g, v in manifest.get("graphs", {}).items()}
+    graphs = {g.rsplit("/", 1)[-1]: int(v["triples"]) for g, v in manifest.get("graphs", {}).items()}
+    counts = {name: graphs[name] for name in sorted(graphs, key=_graph_order)}
     written = sorted(out / name for name in gen.files())
     return BuildResult(out, written, counts, timings, gen, reused=files is None or w.reused)
 

@@ -27,12 +27,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import BNode, Graph
-from rdflib.compare import to_canonical_graph
+from typing import TYPE_CHECKING
 
 from .. import iris, layout
 from ..layout import CODE_PREFIX
+
+if TYPE_CHECKING:  # rdflib is imported where it is used: reusing every export does not need it
+    from rdflib import Graph
 
 STAGES = ("exports", "reason", "validate")
 
@@ -61,6 +62,9 @@ def triples_key(triples: Iterable[tuple], code: str, *extra: bytes) -> str:
     Only the triples that hold a blank node are canonicalized (the others cannot be renamed): two
     inputs get the same key exactly when they are isomorphic graphs.
     """
+    from rdflib import BNode, Graph
+    from rdflib.compare import to_canonical_graph
+
     ground, blank = [], Graph()
     for t in triples:
         if any(isinstance(x, BNode) for x in t):
@@ -99,6 +103,8 @@ class Previous:
         rows = [q[: -len(tail)] + " ." for q in self._text(layout.NQUADS).split("\n") if q.endswith(tail)]
         if any("_:" in row for row in rows):  # blank nodes would not be the loaded graphs' own
             return None
+        from rdflib import Graph
+
         return Graph().parse(data="\n".join(rows) + "\n", format="nt")
 
     def report(self, key: str) -> bytes | None:

@@ -9,7 +9,7 @@ Each triple is written as an N-Triples row once per graph: the sorted N-Triples 
 union's rows, the N-Quads export the same rows with their graph's name (rdflib's N-Quads row is its
 N-Triples row with the graph name before the final dot). The graphs that are serialized as Turtle
 are copied into rdflib's "SimpleMemory" store, which the serializers read faster and which gives
-the same bytes (tests/test_export_bytes.py compares every file with the plain rendering).
+the same bytes (tests/test_build_equivalence.py compares every file with the plain rendering).
 """
 
 from __future__ import annotations
