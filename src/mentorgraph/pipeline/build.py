@@ -93,29 +93,41 @@ def _timed(timings: dict[str, float], say: Callable[[str], None], name: str, fn,
     return value
 
 
-def stage_keys(root: Path, sources: Sources, code: str | None = None) -> dict[str, str]:
-    """The keys of the reason and validate stages' inputs (cache.py); `code` is cache.code_key's."""
+def _reason_key(sources: Sources, code: str) -> str:
     from .reason import closure_input
 
+    return cache.triples_key(closure_input(*(sources.graph(name) for name in _REASONED)), code)
+
+
+def _validate_key(sources: Sources, code: str, shapes_text: bytes) -> str:
+    return cache.triples_key((t for name in _ASSERTED for t in sources.graph(name)), code, shapes_text)
+
+
+def stage_keys(root: Path, sources: Sources, code: str | None = None) -> dict[str, str]:
+    """The keys of the reason and validate stages' inputs (cache.py); `code` is cache.code_key's."""
     code = code if code is not None else cache.code_key(layout.input_parts(root))
-    reasoned = closure_input(*(sources.graph(name) for name in _REASONED))
-    asserted = (t for name in _ASSERTED for t in sources.graph(name))
-    return {
-        "reason": cache.triples_key(reasoned, code),
-        "validate": cache.triples_key(asserted, code, (root / layout.SHAPES_FILE).read_bytes()),
-    }
+    shapes_text = (root / layout.SHAPES_FILE).read_bytes()
+    return {"reason": _reason_key(sources, code), "validate": _validate_key(sources, code, shapes_text)}
 
 
-def _beside(sources: Sources, shapes: Graph | None, exports: bool) -> tuple:
-    """The second process's share of check(): SHACL (unless `shapes` is None: reused) and, with
-    `exports`, the export parts of the graphs reasoning does not change. Returns (report, its Turtle,
-    parts, timings)."""
+def _beside(
+    sources: Sources,
+    shapes: Graph,
+    shapes_text: bytes,
+    exports: bool,
+    previous: cache.Previous,
+    code: str | None,
+) -> tuple:
+    """The second process's share of check(): SHACL, unless `previous` holds the report for these
+    inputs (their key is computed when `code` is given), and, with `exports`, the export parts of the
+    graphs reasoning does not change. Returns (key, report, its Turtle, parts, timings)."""
     from . import export
     from .validate import validate
 
     timings: dict[str, float] = {}
-    report = report_ttl = None
-    if shapes is not None:
+    key = _validate_key(sources, code, shapes_text) if code is not None else None
+    report, report_ttl = None, (previous.report(key) if key is not None else None)
+    if report_ttl is None:
         t0 = time.perf_counter()
         report = validate(asserted_graph(sources), shapes, sources.origins)
         if exports and report.conforms:
@@ -127,7 +139,7 @@ def _beside(sources: Sources, shapes: Graph | None, exports: bool) -> tuple:
         names = [name for name in iris.GRAPH_NAMES if name != "inferred"]
         parts = {name: export.render_graph(name, sources.graph(name)) for name in names}
         timings["graphs"] = time.perf_counter() - t0
-    return report, report_ttl, parts, timings
+    return key, report, report_ttl, parts, timings
 
 
 def check(
@@ -159,20 +171,24 @@ def check(
     if sources is None:
         sources = _timed(timings, say, "load", load_sources, root)
     previous = previous or cache.Previous()
-    keys = stage_keys(root, sources, code) if exports or previous.generation else {}
-    inferred = previous.inferred(keys["reason"]) if keys else None
-    report_ttl = previous.report(keys["validate"]) if keys else None
-    reused = [name for name, value in (("reason", inferred), ("validate", report_ttl)) if value is not None]
+    if exports or previous.generation is not None:  # keys: to look outputs up, or to record them
+        code = code if code is not None else cache.code_key(layout.input_parts(root))
+    else:
+        code = None
     # The shapes are read here, so that a problem with the file is this process's own error.
-    shapes = load_shapes(root) if report_ttl is None else None
-    side = parallel.Stage(_beside, sources, shapes, exports, fork=processes)
-    checked = Checked(sources, Graph(), Report(True, [], Graph()), timings, keys, reused)
+    shapes, shapes_text = load_shapes(root), (root / layout.SHAPES_FILE).read_bytes()
+    side = parallel.Stage(_beside, sources, shapes, shapes_text, exports, previous, code, fork=processes)
+    checked = Checked(sources, Graph(), Report(True, [], Graph()), timings)
     try:
         if side.forked:
-            say("validate (in a second process)..." if shapes is not None else "exports (in a second process)...")
+            say("validate (in a second process)...")
+        reason_key = _reason_key(sources, code) if code is not None else None
+        inferred = previous.inferred(reason_key) if reason_key is not None else None
         if inferred is None:
             parts = (sources.graph(name) for name in _REASONED)
             inferred = _timed(timings, say, "reason", lambda: reason(*parts).inferred)
+        else:
+            checked.reused.append("reason")
         checked.inferred = inferred
         if exports:
             _add_inferred(checked)
@@ -181,16 +197,20 @@ def check(
             checked.union = export.render_union(sources.dataset, _context(root))
             checked.parts["inferred"] = graph
             timings["serialize"] = time.perf_counter() - t0
-        if not side.forked and shapes is not None:
+        if not side.forked:
             say("validate...")
-        report, ttl, parts, side_timings = side.result()
+        validate_key, report, report_ttl, parts, side_timings = side.result()
     finally:
         side.close()
     timings.update(side_timings)
     checked.parts.update(parts)
     if report is not None:
         checked.report = report
-    checked.report_ttl = report_ttl or ttl
+    else:
+        checked.reused.append("validate")
+    checked.report_ttl = report_ttl
+    if reason_key is not None and validate_key is not None:
+        checked.keys = {"reason": reason_key, "validate": validate_key}
     return checked
 
 
