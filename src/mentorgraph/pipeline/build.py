@@ -163,7 +163,6 @@ def check(
 
     from . import export
     from .load import load_sources
-    from .reason import reason
     from .validate import Report, load_shapes
 
     say = progress or (lambda _msg: None)
@@ -185,6 +184,8 @@ def check(
         reason_key = _reason_key(sources, code) if code is not None else None
         inferred = previous.inferred(reason_key) if reason_key is not None else None
         if inferred is None:
+            from .reason import reason
+
             parts = (sources.graph(name) for name in _REASONED)
             inferred = _timed(timings, say, "reason", lambda: reason(*parts).inferred)
         else:

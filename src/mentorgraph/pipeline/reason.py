@@ -24,8 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import owlrl
-from owlrl.Namespaces import ERRNS
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -98,6 +96,8 @@ def inert_properties(triples: Iterable[tuple]) -> set:
 
 def _closure(triples: Iterable[tuple]) -> Graph:
     """The OWL RL closure of `triples` (owlrl), on a graph without per-triple context bookkeeping."""
+    import owlrl  # here: a build imports it while its second process starts validating
+
     g = Graph(store="SimpleMemory")
     for t in triples:
         g.add(t)
@@ -126,6 +126,8 @@ def reason(*graphs: Graph, reduce: bool = True) -> Reasoned:
     union = _closure(kept)
     if len(kept) < len(before) and _equates(union):
         union = _closure(before)
+    from owlrl.Namespaces import ERRNS
+
     errors = sorted(str(m) for m in union.objects(None, ERRNS.error))
     if errors:
         raise InconsistencyError(errors)
