@@ -88,19 +88,28 @@ class Previous:
         """Whether `stage` ran on inputs with this key in the current generation."""
         return self.generation is not None and self.keys.get(stage) == key
 
+    # A generation read here may be removed meanwhile by builds writing two newer ones (layout.py keeps
+    # the current and the previous): an output that cannot be read is an output not reused.
     def exports(self, key: str) -> dict[str, bytes] | None:
         """Every export file of the current generation (not its store or linked datasets), or None."""
         if not self.matches("exports", key):
             return None
         gen, linked = self.generation, set(layout.LINKED.values())
-        return {n: p.read_bytes() for n, p in gen.files().items() if p.is_file() and n not in linked}
+        try:
+            return {n: p.read_bytes() for n, p in gen.files().items() if p.is_file() and n not in linked}
+        except OSError:
+            return None
 
     def inferred(self, key: str) -> Graph | None:
         """The inferred graph of the current generation, or None (also when it holds blank nodes)."""
         if not self.matches("reason", key):
             return None
         tail = f" <{iris.GRAPH}inferred> ."
-        rows = [q[: -len(tail)] + " ." for q in self._text(layout.NQUADS).split("\n") if q.endswith(tail)]
+        try:
+            text = self.generation.file(layout.NQUADS).read_text(encoding="utf-8")
+        except OSError:
+            return None
+        rows = [q[: -len(tail)] + " ." for q in text.split("\n") if q.endswith(tail)]
         if any("_:" in row for row in rows):  # blank nodes would not be the loaded graphs' own
             return None
         from rdflib import Graph
@@ -109,10 +118,12 @@ class Previous:
 
     def report(self, key: str) -> bytes | None:
         """The current generation's validation report (Turtle), or None."""
-        return self.generation.file(layout.REPORT).read_bytes() if self.matches("validate", key) else None
-
-    def _text(self, name: str) -> str:
-        return self.generation.file(name).read_text(encoding="utf-8")
+        if not self.matches("validate", key):
+            return None
+        try:
+            return self.generation.file(layout.REPORT).read_bytes()
+        except OSError:
+            return None
 
 
 def previous(out: Path) -> Previous:
