@@ -95,9 +95,6 @@ def report(label: str, samples: list[dict[str, float]]) -> None:
     print(f"{label:10} median of {len(samples)}: {cells}", flush=True)
 
 
-DEFINITION = ("who are mothers.", "who are mothers (edited).")
-
-
 def rebuild_figures(tmp: Path, runs: int) -> list[tuple[str, float]]:
     """Rebuilds into an existing build directory of a copy of the project (see the docstring)."""
     root = tmp / "project"
@@ -115,8 +112,10 @@ def rebuild_figures(tmp: Path, runs: int) -> list[tuple[str, float]]:
             fh.write(f"# run {run}\n")
 
     def definition_changed(run: int) -> None:
-        old, new = DEFINITION if run % 2 == 0 else DEFINITION[::-1]
-        population.write_text(population.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        # A new text every run: going back to an earlier one would find that generation still kept.
+        text = population.read_text(encoding="utf-8")
+        old = "who are mothers." if run == 0 else f"who are mothers (edit {run - 1})."
+        population.write_text(text.replace(old, f"who are mothers (edit {run})."), encoding="utf-8")
 
     figures = []
     for label, change in [
