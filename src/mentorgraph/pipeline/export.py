@@ -147,7 +147,8 @@ class GraphText:
 
 
 def render_graph(name: str, g: Graph) -> GraphText:
-    """The named graph `name`'s rows and TriG part (blank nodes relabelled canonically for both)."""
+    """The named graph `name`'s share: N-Triples rows as the graph has them; N-Quads rows and TriG
+    part with blank nodes relabelled canonically."""
     canon = _canonical(g)
     rows = _rows(g)
     canon_rows = rows if canon is g else _rows(canon)
