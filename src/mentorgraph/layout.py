@@ -52,6 +52,8 @@ STORE = "store"
 # Size and SHA-256 of every file of the generation, store files included, written last; verified
 # before the store is opened, so a damaged store is reported instead of read (issue 12).
 CHECKSUMS = ".checksums.json"
+# The keys of each stage's inputs, so that the next build can reuse an output (pipeline/cache.py).
+STAGES = ".stages.json"
 # Linked datasets loaded beside the graph (`build --with NAME FILE`, `link load-ror`): name -> file.
 LINKED = {"ror": "ror.nq"}
 # Written into the build directory itself, outside generations (`mentorgraph docs`, `mentorgraph site`).
@@ -188,6 +190,9 @@ def generation_id(parts: Iterable[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:16]
 
 
+CODE_PREFIX = "code/"
+
+
 def input_parts(root: Path) -> Iterator[tuple[str, bytes]]:
     """Every input of a build under `root`: ontology/, data/ and queries/ files, and the code itself."""
     for d in (ONTOLOGY_DIR, DATA_DIR, QUERIES_DIR):
@@ -198,7 +203,7 @@ def input_parts(root: Path) -> Iterator[tuple[str, bytes]]:
     # The code that turns inputs into a build: a change to it must not reuse an older generation.
     pkg = Path(__file__).resolve().parent
     for p in sorted(pkg.rglob("*.py")):
-        yield "code/" + p.relative_to(pkg).as_posix(), p.read_bytes()
+        yield CODE_PREFIX + p.relative_to(pkg).as_posix(), p.read_bytes()
 
 
 @dataclass

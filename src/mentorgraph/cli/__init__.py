@@ -49,10 +49,21 @@ Run `mentorgraph COMMAND --help` for each command's options.
 """
 
 
+class _Version(argparse.Action):
+    """--version, the version read only when asked (importlib.metadata costs ~50 ms at every start)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .. import __version__
+
+        print(f"mentorgraph {__version__}")
+        parser.exit()
+
+
 def make_parser(commands: list[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser with the modules of `commands` (default: every command) registered."""
-    from .. import __version__
-
     parser = argparse.ArgumentParser(
         prog="mentorgraph",
         description="The open knowledge graph of peer-mentoring models in academic medicine: the "
@@ -60,7 +71,7 @@ def make_parser(commands: list[str] | None = None) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=common.RAW,
     )
-    parser.add_argument("--version", action="version", version=f"mentorgraph {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = commands if commands is not None else list(COMMANDS)
     for module in dict.fromkeys(COMMANDS[c] for c in wanted):

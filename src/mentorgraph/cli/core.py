@@ -20,8 +20,6 @@ FORMATS = ["table", "csv", "tsv", "json", "markdown", "xml"]
 def _linked(pairs: list[list[str]] | None, drop: list[str] | None) -> dict[str, bytes | None]:
     """--with NAME FILE and --without NAME as the build's linked datasets (N-Quads, or None to drop)."""
     from ..layout import LINKED
-    from ..linking.rdf import ror_nquads
-    from ..linking.ror import iter_records
 
     linked: dict[str, bytes | None] = {}
     for name in drop or []:
@@ -33,6 +31,9 @@ def _linked(pairs: list[list[str]] | None, drop: list[str] | None) -> dict[str, 
             raise ValueError(f"--with {name}: unknown dataset; supported: {', '.join(LINKED)}")
         if not Path(path).is_file():
             raise FileNotFoundError(f"cannot read {path}: no such file")
+        from ..linking.rdf import ror_nquads  # here: a build without --with does not need them
+        from ..linking.ror import iter_records
+
         linked[name] = ror_nquads(iter_records([path]))
     return linked
 
@@ -62,6 +63,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             + f"\n  triples per graph: {counts}",
             file=sys.stderr,
         )
+        if result.reused_stages:
+            reused = ", ".join(result.reused_stages)
+            print(f"  inputs unchanged since the previous generation, output reused: {reused}", file=sys.stderr)
         for name in result.generation.linked:
             print(f"  linked dataset: {name}", file=sys.stderr)
     return common.OK

@@ -9,13 +9,14 @@ Each triple is written as an N-Triples row once per graph: the sorted N-Triples 
 union's rows, the N-Quads export the same rows with their graph's name (rdflib's N-Quads row is its
 N-Triples row with the graph name before the final dot). The graphs that are serialized as Turtle
 are copied into rdflib's "SimpleMemory" store, which the serializers read faster and which gives
-the same bytes (tests/test_export_bytes.py compares every file with the plain rendering).
+the same bytes (tests/test_build_equivalence.py compares every file with the plain rendering).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
@@ -111,11 +112,9 @@ def _trig_part(name: str, g: Graph) -> str:
     return f"\n<{iris.GRAPH}{name}> {{\n{body}\n}}\n"
 
 
-def _trig(graphs: Mapping[str, Graph]) -> bytes:
-    """TriG with the named graphs in a fixed order (iris.GRAPH_NAMES)."""
-    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in iris.PREFIXES.items())
-    parts = [prefixes] + [_trig_part(name, graphs[name]) for name in iris.GRAPH_NAMES]
-    return "".join(parts).encode("utf-8")
+def _prefixes() -> str:
+    """The TriG export's @prefix lines."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in iris.PREFIXES.items())
 
 
 def _rows(g: Graph) -> list[str]:
@@ -134,28 +133,75 @@ def _sorted(lines: Iterable[str]) -> bytes:
     return ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
 
 
-def render_all(ds: Dataset, context: Mapping, ontology_text: bytes, report: Graph) -> dict[str, bytes]:
-    """Every export file's bytes, keyed by file name."""
-    graphs = {name: ds.graph(GRAPH[name]) for name in iris.GRAPH_NAMES}
-    canon = {name: _canonical(g) for name, g in graphs.items()}
-    rows = {name: _rows(g) for name, g in graphs.items()}
-    canon_rows = {name: rows[name] if canon[name] is g else _rows(canon[name]) for name, g in graphs.items()}
+@dataclass
+class GraphText:
+    """One named graph's share of the exports: its N-Triples rows, N-Quads rows and TriG part.
+
+    A graph's share depends on that graph alone, so the build renders the graphs reasoning does not
+    change in its second process, beside the OWL RL closure (build.py).
+    """
+
+    rows: list[str]
+    quads: list[str]
+    trig: str
+
+
+def render_graph(name: str, g: Graph) -> GraphText:
+    """The named graph `name`'s share: N-Triples rows as the graph has them; N-Quads rows and TriG
+    part with blank nodes relabelled canonically."""
+    canon = _canonical(g)
+    rows = _rows(g)
+    canon_rows = rows if canon is g else _rows(canon)
+    return GraphText(rows, _quad_rows(name, canon_rows), _trig_part(name, canon))
+
+
+def render_report(report: Graph) -> bytes:
+    """The SHACL validation report as Turtle (blank nodes relabelled canonically)."""
+    return bind_prefixes(_canonical(report)).serialize(format="turtle").encode("utf-8")
+
+
+def render_union(ds: Dataset, context: Mapping) -> tuple[dict[str, bytes], int]:
+    """The exports of the knowledge graph as one graph (Turtle, JSON-LD) and its number of triples."""
     union = data_union(ds)
     files = {
         TURTLE: union.serialize(format="turtle").encode("utf-8"),
-        NTRIPLES: _sorted(row for name in DATA_GRAPHS for row in rows[name]),
         JSONLD: render_jsonld(union, context["@context"]),
+    }
+    return files, len(union)
+
+
+def render_all(
+    ds: Dataset,
+    context: Mapping,
+    ontology_text: bytes,
+    report: Graph | bytes,
+    parts: Mapping[str, GraphText] | None = None,
+    union: tuple[dict[str, bytes], int] | None = None,
+) -> dict[str, bytes]:
+    """Every export file's bytes, keyed by file name.
+
+    `report` is the SHACL report graph or its rendering (render_report); `parts` holds graphs already
+    rendered (render_graph) and `union` render_union's value, if already computed; the rest is
+    rendered here.
+    """
+    graphs = {name: ds.graph(GRAPH[name]) for name in iris.GRAPH_NAMES}
+    parts = {name: (parts or {}).get(name) or render_graph(name, g) for name, g in graphs.items()}
+    union_files, union_size = union or render_union(ds, context)
+    files = {
+        **union_files,
+        NTRIPLES: _sorted(row for name in DATA_GRAPHS for row in parts[name].rows),
         CONTEXT: (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        TRIG: _trig(canon),
-        NQUADS: _sorted(q for name in iris.GRAPH_NAMES for q in _quad_rows(name, canon_rows[name])),
+        # TriG with the named graphs in a fixed order (iris.GRAPH_NAMES).
+        TRIG: "".join([_prefixes()] + [parts[name].trig for name in iris.GRAPH_NAMES]).encode("utf-8"),
+        NQUADS: _sorted(q for name in iris.GRAPH_NAMES for q in parts[name].quads),
         ONTOLOGY: ontology_text,
-        REPORT: bind_prefixes(_canonical(report)).serialize(format="turtle").encode("utf-8"),
+        REPORT: report if isinstance(report, bytes) else render_report(report),
     }
     counts = {name: len(g) for name, g in graphs.items()}
     manifest = {
         "graphs": {iris.GRAPH + name: {"triples": counts[name]} for name in iris.GRAPH_NAMES},
         "files": {name: EXPORTS[name] for name in sorted(files)},
-        "triples": len(union),
+        "triples": union_size,
     }
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     return files

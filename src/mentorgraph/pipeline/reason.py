@@ -24,8 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import owlrl
-from owlrl.Namespaces import ERRNS
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -98,6 +96,8 @@ def inert_properties(triples: Iterable[tuple]) -> set:
 
 def _closure(triples: Iterable[tuple]) -> Graph:
     """The OWL RL closure of `triples` (owlrl), on a graph without per-triple context bookkeeping."""
+    import owlrl  # here: a build imports it while its second process starts validating
+
     g = Graph(store="SimpleMemory")
     for t in triples:
         g.add(t)
@@ -110,17 +110,24 @@ def _equates(closure: Graph) -> bool:
     return any(s != o for s, o in closure.subject_objects(OWL.sameAs))
 
 
+def closure_input(*graphs: Graph) -> set:
+    """The triples of `graphs` the closure can use (annotations left out): all that reasoning reads."""
+    return {t for g in graphs for t in g if t[1] not in _ANNOTATIONS}
+
+
 def reason(*graphs: Graph, reduce: bool = True) -> Reasoned:
     """Return the meaningful triples the OWL RL closure adds to the union of `graphs`.
 
     `reduce=False` reasons over every triple (annotations aside), without leaving inert ones out.
     """
-    before = {t for g in graphs for t in g if t[1] not in _ANNOTATIONS}
+    before = closure_input(*graphs)
     inert = inert_properties(before) if reduce else set()
     kept = [t for t in before if t[1] not in inert or (isinstance(t[2], Literal) and t[2].datatype is not None)]
     union = _closure(kept)
     if len(kept) < len(before) and _equates(union):
         union = _closure(before)
+    from owlrl.Namespaces import ERRNS
+
     errors = sorted(str(m) for m in union.objects(None, ERRNS.error))
     if errors:
         raise InconsistencyError(errors)
