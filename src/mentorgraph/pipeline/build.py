@@ -352,7 +352,9 @@ def relink(out: Path, linked: dict[str, bytes | None], progress: Callable[[str],
     """
     say = progress or (lambda _msg: None)
     out = Path(out).absolute()
-    gen = layout.current_generation(out)
+    prev = cache.previous(out)  # read once: the exports and their stage keys come from one generation
+    gen = prev.generation or layout.current_generation(out)
+    keys = prev.keys if prev.generation is gen else {}
     files = {
         name: p.read_bytes() for name, p in gen.files().items() if p.is_file() and name not in layout.LINKED.values()
     }
@@ -360,4 +362,4 @@ def relink(out: Path, linked: dict[str, bytes | None], progress: Callable[[str],
     datasets = {k: v for k, v in datasets.items() if v is not None}
     parts = [(name, data) for name, data in files.items()] + [(f"linked/{n}", d) for n, d in datasets.items()]
     gen_id = layout.generation_id(parts + [("store", b"yes")])
-    return _publish(out, gen_id, files, datasets, True, say, {}, cache.previous(out).keys)
+    return _publish(out, gen_id, files, datasets, True, say, {}, keys)
