@@ -104,9 +104,11 @@ def _anchored(block: t.TriplesBlock) -> set[str]:
 
 
 def _held(end: object, anchored: set[str], in_var_graph: bool) -> bool:
-    """Whether a zero-length path's end is a loaded node (GRAPH ?g: every graph name even so)."""
-    if isinstance(end, (t.IRI, t.Literal)):
-        return not in_var_graph
+    """Whether a zero-length path's end is bound to a loaded node by another triple of the block.
+
+    A constant end is not enough: Oxigraph matches `?x p* c` with x = c only when c is a node of the
+    store, and the quads that make it one may sit in shards the query does not otherwise read."""
+    del in_var_graph  # (GRAPH ?g: an anchored variable is a loaded node in every graph it is matched in)
     return isinstance(end, t.Var) and end.name in anchored
 
 
@@ -120,8 +122,9 @@ def _block(block: t.TriplesBlock, found: set[str], in_var_graph: bool) -> bool:
             step = _path(verb, found)
             if step is False:
                 return False
-            # A path that may match zero edges matches every node of the graph with itself, unless
-            # one end is a constant or a variable another triple of the block binds to a loaded node.
+            # A path that may match zero edges matches every node of the graph with itself (a constant
+            # end too, when it is a node): unless one end is a variable another triple of the block
+            # binds to a loaded node, it reads everything.
             if step is None and not all(
                 _held(triple.subject, anchored, in_var_graph) or _held(o, anchored, in_var_graph) for o in objects
             ):
