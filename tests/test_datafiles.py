@@ -123,6 +123,14 @@ def test_the_dump_is_the_same_bytes_with_libyaml_as_with_pyyaml_alone():
         assert datafiles.dump(doc) == datafiles.dump(doc, libyaml=False), repr(text)
 
 
+@pytest.mark.parametrize("n", [119, 122, 123, 125, 200])
+def test_long_keys_and_long_lines_are_the_same_bytes_too(n):
+    """The emitters differ on keys of 123 characters or more (PyYAML writes `? key`) and on lines past
+    the 4,096-character width (folded differently): such documents are written by PyYAML's own."""
+    for doc in ({"k" * n: "v"}, {"note": "x" * (n * 30)}, {"note": ("y" * (n * 21) + "\n") * 2}):
+        assert datafiles.dump(doc) == datafiles.dump(doc, libyaml=False)
+
+
 # -- writing -------------------------------------------------------------------------------------------
 @pytest.fixture
 def data_root(tmp_path):

@@ -233,12 +233,18 @@ _LIBYAML_SAME = frozenset(chr(c) for c in (0x0A, *range(0x20, 0x7F), *range(0xA0
 _LIBYAML_DIFFERENT = frozenset("\u2028\u2029\ufeff")
 
 
-def _libyaml_same(value: Any) -> bool:
+# The two emitters also differ on long texts: a mapping key of 120 characters or more (PyYAML writes
+# it as `? key`) and a line past the 4,096-character width (folded differently); such documents go
+# through PyYAML's own.
+_LIBYAML_MAX_KEY, _LIBYAML_MAX_TEXT = 119, 4000
+
+
+def _libyaml_same(value: Any, limit: int = _LIBYAML_MAX_TEXT) -> bool:
     """Whether libyaml writes `value` (plain dicts, lists, scalars) byte for byte as PyYAML does."""
     if isinstance(value, str):
-        return _LIBYAML_SAME.issuperset(value) and _LIBYAML_DIFFERENT.isdisjoint(value)
+        return len(value) <= limit and _LIBYAML_SAME.issuperset(value) and _LIBYAML_DIFFERENT.isdisjoint(value)
     if isinstance(value, dict):
-        return all(_libyaml_same(k) and _libyaml_same(v) for k, v in value.items())
+        return all(_libyaml_same(k, _LIBYAML_MAX_KEY) and _libyaml_same(v) for k, v in value.items())
     if isinstance(value, list):
         return all(_libyaml_same(v) for v in value)
     return True
