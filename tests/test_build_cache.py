@@ -103,6 +103,18 @@ def test_a_changed_query_reuses_every_export(setup, tmp_path):
     assert_as_from_scratch(root, out, tmp_path)
 
 
+def test_another_version_of_a_library_reuses_nothing(setup, tmp_path, monkeypatch):
+    """rdflib writes the Turtle, owlrl infers, pyshacl validates: outputs of another version of one of
+    them are not reused, even with every input file unchanged (a new generation, built anew)."""
+    root, out = setup
+    before = layout.current_id(out)
+    versions = layout.library_versions()
+    assert b"rdflib==" in versions and b"owlrl==" in versions and b"pyshacl==" in versions
+    monkeypatch.setattr(layout, "library_versions", lambda: versions.replace(b"rdflib==", b"rdflib==0.0.0+"))
+    result = build(root, out)
+    assert result.reused_stages == [] and layout.current_id(out) != before
+
+
 def test_changed_shapes_are_validated_again(setup, tmp_path):
     root, out = setup
     with open(root / layout.SHAPES_FILE, "a", encoding="utf-8") as fh:

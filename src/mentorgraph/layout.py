@@ -204,6 +204,25 @@ def input_parts(root: Path) -> Iterator[tuple[str, bytes]]:
     pkg = Path(__file__).resolve().parent
     for p in sorted(pkg.rglob("*.py")):
         yield CODE_PREFIX + p.relative_to(pkg).as_posix(), p.read_bytes()
+    # So is the code of the libraries whose behaviour is in the outputs (serializers, reasoner,
+    # validator, store, YAML reader): an upgrade of one builds anew.
+    yield CODE_PREFIX + "libraries", library_versions()
+
+
+OUTPUT_LIBRARIES = ("owlrl", "pyoxigraph", "pyshacl", "PyYAML", "rdflib")
+
+
+def library_versions() -> bytes:
+    """The installed versions of OUTPUT_LIBRARIES, a line each (`name==version`, `-` if missing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    lines = []
+    for name in OUTPUT_LIBRARIES:
+        try:
+            lines.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            lines.append(f"{name}==-")
+    return "\n".join(lines).encode("utf-8")
 
 
 @dataclass
