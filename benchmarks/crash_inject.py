@@ -157,10 +157,12 @@ def main() -> None:
             probe = Path(tmp) / f"probe-{name}"
             shutil.copytree(template, probe, symlinks=True)
             if name == "build":
-                touch_data(probe, -1)
+                touch_data(probe, 999_999)  # (an id the build accepts: a failed probe would be short)
             t0 = time.perf_counter()
-            subprocess.run(command(name, probe, -1), env=env, capture_output=True)
+            done = subprocess.run(command(name, probe, 999_999), env=env, capture_output=True, text=True)
             duration = time.perf_counter() - t0
+            if done.returncode != 0:
+                raise SystemExit(f"the uninterrupted {name} failed, so its duration means nothing:\n{done.stderr}")
             new_of_probe = data_state(probe)
             counts: dict[str, int] = {}
             killed = 0
