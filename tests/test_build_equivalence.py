@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -240,3 +243,32 @@ def test_a_build_with_a_second_process_writes_what_one_process_writes(tmp_path):
     for name in layout.Generation("x", outs[False]).files():
         if name != layout.STORE:
             assert (outs[True] / name).read_bytes() == (outs[False] / name).read_bytes(), name
+
+
+def test_a_stage_child_dies_with_a_killed_parent(tmp_path):
+    """kill -9 of a build cannot end its second process; the child must end itself (PR_SET_PDEATHSIG)
+    rather than wait for ever on its pipe (crash injection found 19 such children left behind)."""
+    if not parallel.can_fork():
+        pytest.skip("no fork on this platform: no second process to leave behind")
+    script = (
+        "import sys, time\n"
+        "from mentorgraph.pipeline import parallel\n"
+        "stage = parallel.Stage(time.sleep, 120)\n"
+        "print(stage._proc.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(100):  # the kernel delivers the signal at once; allow for a busy machine
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break
+        if state == "Z":
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail(f"the stage's child {child} outlived its killed parent")

@@ -41,8 +41,24 @@ def processes() -> int:
     return len(os.sched_getaffinity(0)) if can_fork() else 1
 
 
-def _child(conn, fn: Callable[..., Any], args: tuple) -> None:
+def _die_with(parent: int) -> None:
+    """SIGKILL this process when `parent` dies, however it dies (Linux; elsewhere the pipe tells).
+
+    A build killed with SIGKILL cannot end its child, and the child, blocked writing its answer to a
+    pipe whose read end it inherited too, would wait for ever."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(0)
+
+
+def _child(conn, parent: int, fn: Callable[..., Any], args: tuple) -> None:
     """The forked process: run `fn(*args)`, send ("ok", value) or ("error", exception)."""
+    _die_with(parent)
     # Ctrl-C goes to the whole process group: the parent handles it (and ends this child).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -72,7 +88,7 @@ class Stage:
                     stream.flush()
             ctx = multiprocessing.get_context("fork")
             self._conn, child_conn = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=_child, args=(child_conn, fn, args), daemon=True)
+            self._proc = ctx.Process(target=_child, args=(child_conn, os.getpid(), fn, args), daemon=True)
             self._proc.start()
             child_conn.close()
 
