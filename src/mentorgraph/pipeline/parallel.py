@@ -41,24 +41,26 @@ def processes() -> int:
     return len(os.sched_getaffinity(0)) if can_fork() else 1
 
 
-def _die_with(parent: int) -> None:
-    """SIGKILL this process when `parent` dies, however it dies (Linux; elsewhere the pipe tells).
+def die_with(parent: int) -> bool:
+    """SIGKILL this process when `parent` dies, however it dies (Linux; elsewhere a pipe or socket
+    tells); False when `parent` has already died, and the caller should exit.
 
-    A build killed with SIGKILL cannot end its child, and the child, blocked writing its answer to a
-    pipe whose read end it inherited too, would wait for ever."""
+    A process killed with SIGKILL cannot end its children, and a child blocked on a pipe or socket
+    whose other end it inherited too would wait for ever. Used by the build's stage child and the
+    server's query processes."""
     try:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(0)
+    return os.getppid() == parent  # not: the parent died before the line above
 
 
 def _child(conn, parent: int, fn: Callable[..., Any], args: tuple) -> None:
     """The forked process: run `fn(*args)`, send ("ok", value) or ("error", exception)."""
-    _die_with(parent)
+    if not die_with(parent):
+        os._exit(0)
     # Ctrl-C goes to the whole process group: the parent handles it (and ends this child).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -189,19 +189,14 @@ OPS = {
 
 def _confine(mib: int, parent: int) -> None:
     """Cap this process's address space (RLIMIT_AS), and die with the front end that started it."""
-    import os
     import resource
 
     if mib > 0:
         limit = mib * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    try:  # Linux: SIGKILL when the parent (the front end) dies, however it dies.
-        import ctypes
+    from ..pipeline.parallel import die_with
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the front end died before the line above: nobody will ask anything
+    if not die_with(parent):  # the front end died already: nobody will ask anything
         sys.exit(0)
 
 
